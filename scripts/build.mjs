@@ -1,0 +1,20 @@
+// Bundles the handler and everything it imports into one CommonJS file,
+// dist/index.js, so FunctionGraph loads a single file at cold start
+// (handler string `index.handler`).
+import { build } from 'esbuild';
+
+const result = await build({
+  entryPoints: ['handlers/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  keepNames: true,
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+console.log(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB`);

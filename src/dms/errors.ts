@@ -1,0 +1,90 @@
+import { ExecutionError } from '../errors';
+
+/** Why a DMS call failed, as far as retry decisions care. */
+export const DmsFailureKind = {
+  /** 429, API Gateway throttling (APIG.0308). */
+  Throttled: 'throttled',
+  /** DMS.00400026: another operation is in progress on the instance. */
+  Busy: 'busy',
+  /** 500, 502, 503, 504. */
+  Server: 'server',
+  /** Connection refused, reset or dropped before a full answer. */
+  Network: 'network',
+  /** Our own request timeout fired. */
+  Timeout: 'timeout',
+  /** A 2xx whose body is not what the API documents. */
+  Malformed: 'malformed',
+  /** Any other HTTP error: 400, 401, 403, 404, 501... */
+  Client: 'client',
+} as const;
+export type DmsFailureKind = (typeof DmsFailureKind)[keyof typeof DmsFailureKind];
+
+const RETRYABLE: ReadonlySet<DmsFailureKind> = new Set([
+  DmsFailureKind.Throttled,
+  DmsFailureKind.Busy,
+  DmsFailureKind.Server,
+  DmsFailureKind.Network,
+  DmsFailureKind.Timeout,
+]);
+
+export const BUSY_ERROR_CODE = 'DMS.00400026';
+const RETRYABLE_STATUS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+
+export interface DmsApiErrorFields {
+  operation: string;
+  kind: DmsFailureKind;
+  message: string;
+  httpStatus?: number | undefined;
+  errorCode?: string | undefined;
+  requestId?: string | undefined;
+  retryAfterMs?: number | undefined;
+}
+
+/**
+ * A failed DMS call. It carries what an operator needs (status, DMS error
+ * code and message, request id) and whether a retry may help. It never
+ * carries request headers or credentials.
+ */
+export class DmsApiError extends ExecutionError {
+  override name = 'DmsApiError';
+  readonly operation: string;
+  readonly kind: DmsFailureKind;
+  readonly httpStatus: number | undefined;
+  readonly errorCode: string | undefined;
+  readonly errorMsg: string;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(f: DmsApiErrorFields) {
+    const parts = [
+      f.httpStatus === undefined ? f.kind : `HTTP ${f.httpStatus}`,
+      f.errorCode,
+      f.message,
+      f.requestId && `request id ${f.requestId}`,
+    ].filter(Boolean);
+    super(`${f.operation} failed: ${parts.join(', ')}`);
+    this.operation = f.operation;
+    this.kind = f.kind;
+    this.httpStatus = f.httpStatus;
+    this.errorCode = f.errorCode;
+    this.errorMsg = f.message;
+    this.requestId = f.requestId;
+    this.retryAfterMs = f.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+/** Maps an HTTP failure to its kind; `undefined` status means transport. */
+export function classifyHttpFailure(status: number, errorCode: string | undefined): DmsFailureKind {
+  if (status === 429) return DmsFailureKind.Throttled;
+  if (errorCode === BUSY_ERROR_CODE) return DmsFailureKind.Busy;
+  if (RETRYABLE_STATUS.has(status)) return DmsFailureKind.Server;
+  return DmsFailureKind.Client;
+}
+
+export function isDmsApiError(e: unknown): e is DmsApiError {
+  return e instanceof Error && e.name === 'DmsApiError';
+}

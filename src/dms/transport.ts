@@ -1,0 +1,140 @@
+import { classifyHttpFailure, DmsApiError, DmsFailureKind } from './errors';
+import type { HcClient } from './sdk';
+
+/** One call to DMS, in the shape core's `sendRequest` takes. */
+export interface DmsRequest {
+  operation: string;
+  method: 'GET' | 'POST';
+  url: string;
+  pathParams?: Record<string, string>;
+  queryParams?: Record<string, string | number | boolean>;
+  body?: Record<string, unknown>;
+}
+
+export interface DmsResponse {
+  status: number;
+  requestId: string | undefined;
+  /** The parsed JSON body; `undefined` when the body was empty (e.g. 204). */
+  body: unknown;
+}
+
+interface Seen {
+  status: number | undefined;
+  requestId: string | undefined;
+  retryAfterMs: number | undefined;
+  body: unknown;
+  malformed: boolean;
+}
+
+/**
+ * Sends one signed request through core and hands back status, request id
+ * and parsed body, or throws a {@link DmsApiError}.
+ *
+ * Core keeps neither response headers nor the raw body: it turns bodies that
+ * are not JSON into `{}` and drops headers from its exceptions. So each call
+ * gets its own `transformResponse`, which sees the raw answer first and keeps
+ * what we need in a closure.
+ */
+export async function send(
+  client: HcClient,
+  req: DmsRequest,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<DmsResponse> {
+  const seen: Seen = {
+    status: undefined,
+    requestId: undefined,
+    retryAfterMs: undefined,
+    body: undefined,
+    malformed: false,
+  };
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  const transformResponse = (raw: unknown, headers: unknown, status?: number): object => {
+    seen.status = status;
+    seen.requestId = header(headers, 'x-request-id');
+    seen.retryAfterMs = retryAfter(header(headers, 'retry-after'));
+    if (typeof raw !== 'string' || raw.trim() === '') return {};
+    try {
+      seen.body = JSON.parse(raw);
+    } catch {
+      seen.malformed = true;
+      return {};
+    }
+    const body = seen.body;
+    // Core reads error_code and error_msg from this object on failures.
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
+  };
+
+  try {
+    await client.sendRequest({
+      method: req.method,
+      url: req.url,
+      pathParams: req.pathParams ?? {},
+      queryParams: req.queryParams ?? {},
+      headers: {},
+      contentType: 'application/json',
+      ...(req.body ? { data: req.body } : {}),
+      // Passed through to axios per request; absent from core's types.
+      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse },
+    } as Parameters<HcClient['sendRequest']>[0]);
+  } catch (e) {
+    throw toDmsError(req.operation, e, seen, timeout.aborted);
+  }
+  if (seen.malformed) {
+    throw new DmsApiError({
+      operation: req.operation,
+      kind: DmsFailureKind.Malformed,
+      httpStatus: seen.status,
+      message: 'the response body is not valid JSON',
+      requestId: seen.requestId,
+    });
+  }
+  return { status: seen.status ?? 0, requestId: seen.requestId, body: seen.body };
+}
+
+function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean): DmsApiError {
+  const ex = (e ?? {}) as { httpStatusCode?: number; errorCode?: string; errorMsg?: string };
+  const status = typeof ex.httpStatusCode === 'number' ? ex.httpStatusCode : seen.status;
+  if (status === undefined) {
+    // No HTTP answer at all: refused, reset, dropped, or timed out.
+    return new DmsApiError({
+      operation,
+      kind: timedOut ? DmsFailureKind.Timeout : DmsFailureKind.Network,
+      message: timedOut ? 'no answer before the request timeout' : safeText(ex.errorMsg, e),
+      requestId: seen.requestId,
+    });
+  }
+  const errorCode = typeof ex.errorCode === 'string' ? ex.errorCode : undefined;
+  return new DmsApiError({
+    operation,
+    kind: classifyHttpFailure(status, errorCode),
+    httpStatus: status,
+    errorCode,
+    message: errorCode && ex.errorMsg ? ex.errorMsg : `HTTP ${status} without a DMS error body`,
+    requestId: seen.requestId,
+    retryAfterMs: seen.retryAfterMs,
+  });
+}
+
+/** Transport messages from axios name hosts and codes, never headers. */
+function safeText(msg: unknown, e: unknown): string {
+  if (typeof msg === 'string' && msg) return msg;
+  if (e instanceof Error && e.message) return e.message;
+  return 'the connection failed';
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (n: string) => unknown } & Record<string, unknown>;
+  const v = typeof h.get === 'function' ? h.get(name) : h[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+function retryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

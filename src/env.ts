@@ -1,0 +1,103 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import type { DmsCredentials } from './dms/client';
+import { DEFAULT_TIMEOUT_MS } from './dms/client';
+import { ConfigError, type ConfigIssue } from './errors';
+import { DEFAULT_RETRY, type RetrySettings } from './exec/retry';
+
+/** Every setting the function takes from its environment, read in one place. */
+export interface Env {
+  policyFile: string;
+  /** From HUAWEICLOUD_SDK_*; FunctionGraph's context credentials take precedence. */
+  credentials: DmsCredentials | undefined;
+  projectId: string | undefined;
+  region: string | undefined;
+  endpoint: string | undefined;
+  /** DRY_RUN=true forces dry-run for every policy. */
+  forceDryRun: boolean;
+  requestTimeoutMs: number;
+  retry: RetrySettings;
+  /** Time budget of a run outside FunctionGraph and Lambda. */
+  localTimeoutMs: number;
+  /** No write starts with less time than this left. */
+  deadlineMarginMs: number;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and checks the environment. Unset and empty are the same; anything
+ * set but malformed is an error naming the variable, never a guess.
+ *
+ * @example readEnv(process.env, process.cwd())
+ */
+export function readEnv(source: Readonly<Record<string, string | undefined>>, cwd: string): Env {
+  const issues: ConfigIssue[] = [];
+  const get = (name: string): string | undefined => {
+    const v = source[name]?.trim();
+    return v ? v : undefined;
+  };
+  const bool = (name: string): boolean | undefined => {
+    const v = get(name);
+    if (v === undefined) return undefined;
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    issues.push({
+      path: `env.${name}`,
+      message: `must be true or false, got ${JSON.stringify(v)}`,
+    });
+    return undefined;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      issues.push({
+        path: `env.${name}`,
+        message: `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`,
+      });
+      return fallback;
+    }
+    return n;
+  };
+
+  const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
+  const file = get('POLICY_FILE');
+  const ak = get('HUAWEICLOUD_SDK_AK');
+  const sk = get('HUAWEICLOUD_SDK_SK');
+  if (Boolean(ak) !== Boolean(sk)) {
+    issues.push({
+      path: ak ? 'env.HUAWEICLOUD_SDK_SK' : 'env.HUAWEICLOUD_SDK_AK',
+      message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
+    });
+  }
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    issues.push({ path: 'env.LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')}` });
+  }
+  const env: Env = {
+    policyFile: file
+      ? isAbsolute(file)
+        ? file
+        : resolve(cwd, file)
+      : join(codeRoot, 'policies.yaml'),
+    credentials:
+      ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined,
+    projectId: get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID'),
+    region: get('DMS_REGION'),
+    endpoint: get('DMS_ENDPOINT'),
+    forceDryRun: bool('DRY_RUN') ?? false,
+    requestTimeoutMs: int('DMS_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 100, 120_000),
+    retry: {
+      attempts: int('DMS_RETRY_ATTEMPTS', DEFAULT_RETRY.attempts, 1, 10),
+      baseDelayMs: int('DMS_RETRY_BASE_MS', DEFAULT_RETRY.baseDelayMs, 1, 60_000),
+      maxDelayMs: int('DMS_RETRY_MAX_MS', DEFAULT_RETRY.maxDelayMs, 1, 300_000),
+    },
+    localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
+    deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
+    logLevel,
+  };
+  if (issues.length > 0) throw new ConfigError(issues, 'the environment');
+  return env;
+}

@@ -1,0 +1,62 @@
+import { backOff } from 'exponential-backoff';
+import { type DmsApiError, isDmsApiError } from '../dms/errors';
+import type { Logger } from '../report/logger';
+import type { Clock } from './clock';
+import type { Deadline } from './deadline';
+
+export interface RetrySettings {
+  /** Total tries, the first one included. */
+  attempts: number;
+  /** The first backoff ceiling; it doubles each time, with full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 };
+
+export interface RetryContext {
+  settings: RetrySettings;
+  clock: Clock;
+  deadline: Deadline;
+  log: Logger;
+}
+
+/**
+ * Runs `fn`, retrying the failures `shouldRetry` accepts, with exponential
+ * backoff and full jitter. A `Retry-After` from DMS is waited out first.
+ * Gives up early rather than sleep into the invocation's safety margin.
+ */
+export async function withRetry<T>(
+  ctx: RetryContext,
+  operation: string,
+  fn: () => Promise<T>,
+  shouldRetry: (e: DmsApiError) => boolean = (e) => e.retryable,
+): Promise<T> {
+  const { settings, clock, deadline, log } = ctx;
+  return backOff(fn, {
+    numOfAttempts: settings.attempts,
+    startingDelay: settings.baseDelayMs,
+    maxDelay: settings.maxDelayMs,
+    timeMultiple: 2,
+    jitter: 'full',
+    retry: async (e: unknown, attempt: number) => {
+      if (!isDmsApiError(e) || !shouldRetry(e)) return false;
+      const wait = e.retryAfterMs ?? 0;
+      const worst = wait + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
+      if (deadline.remainingMs() - worst < deadline.marginMs) return false;
+      log.warn({
+        kind: 'retry',
+        operation,
+        attempt,
+        of: settings.attempts,
+        reason: e.kind,
+        httpStatus: e.httpStatus,
+        errorCode: e.errorCode,
+        requestId: e.requestId,
+        retryAfterMs: e.retryAfterMs,
+      });
+      if (wait > 0) await clock.sleep(wait);
+      return true;
+    },
+  });
+}

@@ -1,0 +1,99 @@
+import { createDmsClient, type DmsCredentials } from './dms/client';
+import type { Env } from './env';
+import { ConfigError, RunFailedError } from './errors';
+import { parseEvent } from './event';
+import type { Clock } from './exec/clock';
+import { deadlineFrom } from './exec/deadline';
+import { loadPolicyFile } from './policy/load';
+import type { Policy } from './policy/resolve';
+import type { Logger } from './report/logger';
+import type { RunSummary } from './report/records';
+import { runPolicy } from './run';
+
+/** One invocation, whatever platform it came from. */
+export interface Invocation {
+  requestId: string;
+  platform: 'functiongraph' | 'lambda' | 'local';
+  event: unknown;
+  remainingMs: () => number;
+  /** Temporary credentials from the platform, read for this invocation only. */
+  credentials: DmsCredentials | undefined;
+}
+
+export interface InvokeDeps {
+  env: Env;
+  log: Logger;
+  clock: Clock;
+}
+
+/**
+ * Runs the policy an invocation asks for. Everything that can be wrong with
+ * the inputs is found before the first API call. Resolves with the summary;
+ * rejects when the inputs are bad, any instance failed, or the run was refused.
+ */
+export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSummary> {
+  const { env } = deps;
+  const request = parseEvent(inv.event);
+  const policies = await loadPolicyFile(env.policyFile);
+  const policy = pickPolicy(policies, request.policy);
+  const credentials = inv.credentials ?? env.credentials;
+  if (!credentials) {
+    throw ConfigError.at(
+      'credentials',
+      'none found: give the function an agency (FunctionGraph) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+    );
+  }
+  if (!env.projectId) {
+    throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
+  }
+  const dms = createDmsClient({
+    credentials,
+    projectId: env.projectId,
+    region: env.region,
+    endpoint: env.endpoint,
+    timeoutMs: env.requestTimeoutMs,
+  });
+  const dryRun = env.forceDryRun || request.dryRun === true || policy.dryRun;
+  const { summary, report } = await runPolicy(
+    {
+      dms,
+      log: deps.log,
+      clock: deps.clock,
+      retry: env.retry,
+      deadline: deadlineFrom(inv.remainingMs, env.deadlineMarginMs),
+    },
+    { policy, dryRun, invocationId: inv.requestId },
+  );
+  if (summary.refused) {
+    throw new RunFailedError(
+      `policy ${policy.name}: refused, ${report.records.filter((r) => r.outcome === 'refused').length} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
+      summary,
+    );
+  }
+  if (summary.failed > 0) {
+    throw new RunFailedError(
+      `policy ${policy.name}: ${summary.failed} of ${summary.matched} instances failed (${summary.succeeded} succeeded, ${summary.skipped} skipped)`,
+      summary,
+    );
+  }
+  return summary;
+}
+
+function pickPolicy(policies: Map<string, Policy>, name: string | undefined): Policy {
+  const known = [...policies.keys()];
+  if (name === undefined) {
+    const only = policies.values().next().value;
+    if (policies.size === 1 && only) return only;
+    throw ConfigError.at(
+      'event.policy',
+      `the event names no policy and the file has ${policies.size}: ${known.join(', ')}`,
+    );
+  }
+  const p = policies.get(name);
+  if (!p)
+    throw ConfigError.at(
+      'event.policy',
+      `unknown policy ${JSON.stringify(name)}; known: ${known.join(', ')}`,
+    );
+  return p;
+}

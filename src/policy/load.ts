@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { isAlias, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { type Policy, resolvePolicies } from './resolve';
+import { policyFileSchema } from './schema';
+
+/** A policy file larger than this is refused unread. */
+export const MAX_POLICY_BYTES = 256 * 1024;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Reads, parses and validates a policy file (YAML or JSON). */
+export async function loadPolicyFile(path: string): Promise<Map<string, Policy>> {
+  let text: string;
+  try {
+    const buf = await readFile(path);
+    if (buf.length > MAX_POLICY_BYTES) {
+      throw ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, path);
+    }
+    text = buf.toString('utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw ConfigError.at('(file)', `cannot read the policy file (${code})`, path);
+  }
+  return parsePolicies(text, path);
+}
+
+/**
+ * Parses policy text. YAML anchors and aliases are refused outright: the
+ * file has no need for them, and they are how small files grow huge.
+ */
+export function parsePolicies(text: string, source = 'policy file'): Map<string, Policy> {
+  if (text.length > MAX_POLICY_BYTES) {
+    throw ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, source);
+  }
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    throw new ConfigError(
+      problems.map((p) => ({
+        path: `line ${p.linePos?.[0]?.line ?? '?'}`,
+        message: firstLine(p.message),
+      })),
+      source,
+    );
+  }
+  const aliases: ConfigIssue[] = [];
+  visit(doc, {
+    Node(_key, node, path) {
+      if (isAlias(node) || (node as { anchor?: string }).anchor) {
+        aliases.push({
+          path: yamlPath(path, _key),
+          message: 'YAML anchors and aliases are not allowed in a policy file',
+        });
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (aliases.length > 0) throw new ConfigError(aliases, source);
+
+  const data: unknown = doc.toJS({ maxAliasCount: 0 });
+  if (data === null || data === undefined) {
+    throw ConfigError.at('(root)', 'the policy file is empty', source);
+  }
+  const unsafe = findForbiddenKey(data, '');
+  if (unsafe) throw ConfigError.at(unsafe, 'this key name is not allowed', source);
+
+  const parsed = policyFileSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(toIssues(parsed.error.issues), source);
+  return resolvePolicies(parsed.data);
+}
+
+function toIssues(issues: readonly ZodIssue[]): ConfigIssue[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: formatPath([...i.path, k]), message: 'unknown key' }))
+      : [{ path: formatPath(i.path), message: i.message }],
+  );
+}
+
+/** `['policies', 'nightly', 'select', 'status', 0]` → `policies.nightly.select.status[0]` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (acc, p) =>
+      typeof p === 'number'
+        ? `${acc}[${p}]`
+        : /^[A-Za-z0-9_-]+$/.test(p)
+          ? acc
+            ? `${acc}.${p}`
+            : p
+          : `${acc}[${JSON.stringify(p)}]`,
+    '',
+  );
+}
+
+function findForbiddenKey(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = findForbiddenKey(v, `${path}[${i}]`);
+      if (hit) return hit;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (FORBIDDEN_KEYS.has(k)) return here;
+      const hit = findForbiddenKey((value as Record<string, unknown>)[k], here);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/** The policy path of a node, from the ancestors `visit` hands over. */
+function yamlPath(ancestors: readonly unknown[], key: number | 'key' | 'value' | null): string {
+  const parts: (string | number)[] = [];
+  for (const [i, n] of ancestors.entries()) {
+    if (isPair(n)) {
+      parts.push(String(isScalar(n.key) ? n.key.value : n.key));
+    } else if (isSeq(n)) {
+      const child = ancestors[i + 1];
+      const idx = child === undefined ? key : n.items.indexOf(child);
+      if (typeof idx === 'number' && idx >= 0) parts.push(idx);
+    }
+  }
+  return formatPath(parts) || '(root)';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

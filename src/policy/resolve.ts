@@ -1,0 +1,49 @@
+import type { PolicyAction, PolicyFile, RestartableStatus, TagSelector } from './schema';
+
+/** One policy with the file's defaults applied: what the run acts on. */
+export interface Policy {
+  name: string;
+  action: PolicyAction;
+  dryRun: boolean;
+  /** Absent for a cleanup-failed policy that uses `all_failure`. */
+  select: Selector | undefined;
+  exclude: TagSelector;
+  maxInstances: number;
+  batchSize: number;
+}
+
+export interface Selector {
+  tags: TagSelector;
+  /** Restart only; cleanup always means CREATEFAILED. */
+  status: readonly RestartableStatus[];
+  names: readonly string[];
+}
+
+export const DEFAULT_MAX_INSTANCES = 10;
+export const DEFAULT_BATCH_SIZE = 10;
+
+/**
+ * Applies `defaults` to each policy. A key the policy sets replaces the
+ * default whole: a policy's `exclude` is not merged with the default one.
+ * `dryRun` defaults to true: nothing changes until a policy says otherwise.
+ */
+export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
+  const d = file.defaults ?? {};
+  const out = new Map<string, Policy>();
+  for (const [name, p] of Object.entries(file.policies)) {
+    out.set(name, {
+      name,
+      action: p.action,
+      dryRun: p.dryRun ?? d.dryRun ?? true,
+      select: p.select && {
+        tags: p.select.tags ?? {},
+        status: p.select.status ?? ['RUNNING'],
+        names: p.select.names ?? [],
+      },
+      exclude: (p.exclude ?? d.exclude)?.tags ?? {},
+      maxInstances: p.maxInstances ?? d.maxInstances ?? DEFAULT_MAX_INSTANCES,
+      batchSize: p.batchSize ?? d.batchSize ?? DEFAULT_BATCH_SIZE,
+    });
+  }
+  return out;
+}

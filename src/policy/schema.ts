@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * The policy file's schema. Every object is strict, so a misspelt key is an
+ * error instead of a silent no-op. Limits on list sizes and glob shapes keep
+ * a hostile or broken file from costing more than it should.
+ */
+
+export const ACTIONS = ['restart', 'cleanup-failed'] as const;
+export type PolicyAction = (typeof ACTIONS)[number];
+
+/** DMS accepts a restart only from these states. */
+export const RESTARTABLE_STATUSES = ['RUNNING', 'ERROR'] as const;
+export type RestartableStatus = (typeof RESTARTABLE_STATUSES)[number];
+
+export const MAX_TAG_VALUES = 100;
+export const MAX_NAME_PATTERNS = 50;
+export const MAX_GLOB_STARS = 4;
+export const BATCH_SIZE_MAX = 50;
+
+// DMS tag keys are at most 128 characters and values at most 255.
+const tagKey = z.string().min(1, 'a tag key cannot be empty').max(128);
+const tagString = z.string().max(255);
+const tagValue = z.union(
+  [
+    tagString,
+    z.literal(true),
+    z
+      .array(tagString, { invalid_type_error: 'a list of tag values must hold strings only' })
+      .min(1, 'a list of tag values cannot be empty')
+      .max(MAX_TAG_VALUES, `at most ${MAX_TAG_VALUES} values per tag`),
+  ],
+  {
+    errorMap: () => ({
+      message: 'a tag value must be a string, a list of strings, or true (any value)',
+    }),
+  },
+);
+export type TagValueMatcher = z.infer<typeof tagValue>;
+
+const tagSelector = z
+  .record(tagKey, tagValue)
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 tag keys');
+export type TagSelector = z.infer<typeof tagSelector>;
+
+/**
+ * Instance names are letters, digits, `-` and `_`; patterns add `*` and `?`
+ * only. A pattern with many stars backtracks badly, so their count is capped.
+ */
+const namePattern = z
+  .string()
+  .min(1, 'a name pattern cannot be empty')
+  .max(128)
+  .regex(
+    /^[A-Za-z0-9_.*?-]+$/,
+    'a name pattern may hold letters, digits, - _ . and the wildcards * ?',
+  )
+  .refine(
+    (p) => (p.match(/\*/g)?.length ?? 0) <= MAX_GLOB_STARS,
+    `at most ${MAX_GLOB_STARS} * wildcards in a pattern`,
+  );
+
+const exclude = z.object({ tags: tagSelector.optional() }).strict();
+
+const select = z
+  .object({
+    tags: tagSelector.optional(),
+    status: z
+      .array(
+        z.enum(RESTARTABLE_STATUSES, {
+          errorMap: () => ({ message: 'restart accepts RUNNING and ERROR only' }),
+        }),
+      )
+      .min(1)
+      .optional(),
+    names: z.array(namePattern).min(1).max(MAX_NAME_PATTERNS).optional(),
+  })
+  .strict();
+
+const batchSize = z.number().int().min(1).max(BATCH_SIZE_MAX);
+const maxInstances = z.number().int().min(1).max(10_000);
+
+const shared = {
+  dryRun: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+  exclude: exclude.optional(),
+  maxInstances: maxInstances.optional(),
+  batchSize: batchSize.optional(),
+};
+
+const policy = z
+  .object({
+    action: z.enum(ACTIONS, {
+      errorMap: () => ({ message: `action must be one of: ${ACTIONS.join(', ')}` }),
+    }),
+    description: z.string().max(500).optional(),
+    select: select.optional(),
+    ...shared,
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.action === 'restart' && Object.keys(p.select?.tags ?? {}).length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['select', 'tags'],
+        message:
+          'a restart policy must select on at least one tag; a selector without tags could match the whole fleet',
+      });
+    }
+    if (p.action === 'cleanup-failed' && p.select?.status) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['select', 'status'],
+        message: 'cleanup-failed only ever deletes CREATEFAILED instances; remove select.status',
+      });
+    }
+    if (p.select && !p.select.tags && !p.select.names) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['select'],
+        message: 'select needs tags or names',
+      });
+    }
+  });
+export type PolicySpec = z.infer<typeof policy>;
+
+const policyName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'a policy name is 1-64 letters, digits, - _ . and starts with a letter or digit',
+  );
+
+export const policyFileSchema = z
+  .object({
+    version: z.literal(1, { errorMap: () => ({ message: 'version must be 1' }) }),
+    defaults: z.object(shared).strict().optional(),
+    policies: z
+      .record(policyName, policy)
+      .refine((m) => Object.keys(m).length > 0, 'at least one policy is required')
+      .refine((m) => Object.keys(m).length <= 100, 'at most 100 policies'),
+  })
+  .strict();
+export type PolicyFile = z.infer<typeof policyFileSchema>;

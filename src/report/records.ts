@@ -1,0 +1,66 @@
+/**
+ * The records the function writes, one JSON object a line. This is a public
+ * contract: alarms and log queries are built on these field names.
+ */
+
+export const Outcome = {
+  Restarted: 'restarted',
+  WouldRestart: 'would-restart',
+  Deleted: 'deleted',
+  WouldDelete: 'would-delete',
+  Failed: 'failed',
+  Skipped: 'skipped',
+  Refused: 'refused',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export type RecordAction = 'restart' | 'delete';
+
+export interface OutcomeRecord {
+  kind: 'outcome';
+  policy: string;
+  action: RecordAction;
+  instanceId: string;
+  instanceName: string;
+  /** The status as listed, before any action. */
+  status: string;
+  dryRun: boolean;
+  outcome: Outcome;
+  /** DMS `X-Request-Id` of the call that decided this outcome, when there was one. */
+  requestId?: string;
+  /** Present whenever the outcome is failed, skipped or refused, and on notable successes. */
+  reason?: string;
+  errorCode?: string;
+  /** How many write calls included this instance, when more than zero. */
+  attempts?: number;
+}
+
+export interface RunSummary {
+  kind: 'summary';
+  policy: string;
+  action: RecordAction;
+  dryRun: boolean;
+  listed: number;
+  matched: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  refused: boolean;
+  durationMs: number;
+  invocationId: string;
+  /** For cleanup: `all_failure` or `by-id`, once decided. */
+  mode?: 'all_failure' | 'by-id';
+  /** Set when the run stopped on an error before finishing. */
+  error?: string;
+}
+
+const SUCCESS: ReadonlySet<Outcome> = new Set([
+  Outcome.Restarted,
+  Outcome.WouldRestart,
+  Outcome.Deleted,
+  Outcome.WouldDelete,
+]);
+
+export function isSuccess(o: Outcome): boolean {
+  return SUCCESS.has(o);
+}

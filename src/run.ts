@@ -1,0 +1,99 @@
+import { deleteAllFailed, deleteFailedById } from './act/cleanup';
+import type { ActContext } from './act/context';
+import { restartInstances } from './act/restart';
+import type { DmsClient } from './dms/client';
+import type { KafkaInstance } from './dms/wire';
+import type { Clock } from './exec/clock';
+import type { Deadline } from './exec/deadline';
+import { type RetrySettings, withRetry } from './exec/retry';
+import type { Policy } from './policy/resolve';
+import type { Logger } from './report/logger';
+import { Outcome, type RunSummary } from './report/records';
+import { Report } from './report/report';
+import { selectInstances } from './select';
+
+export interface RunDeps {
+  dms: DmsClient;
+  log: Logger;
+  clock: Clock;
+  deadline: Deadline;
+  retry: RetrySettings;
+}
+
+export interface RunInput {
+  policy: Policy;
+  /** The effective dry-run flag: policy, event and DRY_RUN combined. */
+  dryRun: boolean;
+  invocationId: string;
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  report: Report;
+}
+
+/**
+ * Runs one policy, top to bottom: list, select, check the limit, then act
+ * or describe what would be done, and report. The summary is written
+ * whatever happens, also when the run throws.
+ */
+export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
+  const { policy, dryRun } = input;
+  const started = deps.clock.now();
+  const cleanup = policy.action === 'cleanup-failed';
+  const report = new Report(deps.log, {
+    policy: policy.name,
+    action: cleanup ? 'delete' : 'restart',
+    dryRun,
+    invocationId: input.invocationId,
+  });
+  const ctx: ActContext = { ...deps, settings: deps.retry, report };
+  let eligible: KafkaInstance[] = [];
+  const finish = (error?: string): RunSummary => {
+    for (const inst of eligible) {
+      if (!report.has(inst.instance_id)) {
+        report.add(inst, {
+          outcome: Outcome.Failed,
+          reason: `the run stopped before this instance was handled: ${error ?? 'unknown error'}`,
+        });
+      }
+    }
+    const summary = report.summary(deps.clock.now() - started, error);
+    deps.log[summary.failed > 0 || summary.refused || error ? 'error' : 'info'](summary);
+    return summary;
+  };
+  try {
+    // Failed instances are listed only on request; cleanup needs them.
+    const listed = await withRetry(ctx, 'ListInstances', () =>
+      deps.dms.listInstances({ includeFailure: cleanup }),
+    );
+    report.setListed(listed.length);
+    const selection = selectInstances(listed, policy);
+    for (const c of selection.candidates) {
+      if (c.verdict === 'skip')
+        report.add(c.instance, { outcome: Outcome.Skipped, reason: c.reason });
+    }
+    eligible = selection.eligible;
+
+    if (eligible.length > policy.maxInstances) {
+      const reason = `${eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`;
+      for (const inst of eligible) report.add(inst, { outcome: Outcome.Refused, reason });
+    } else if (dryRun) {
+      const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
+      for (const inst of eligible) report.add(inst, { outcome });
+    } else if (!cleanup) {
+      await restartInstances(ctx, eligible, policy.batchSize);
+    } else if (policy.select || selection.candidates.some((c) => c.verdict === 'skip')) {
+      // all_failure would also delete the excluded ones: go by id instead.
+      report.setMode('by-id');
+      await deleteFailedById(ctx, eligible, policy.batchSize);
+    } else if (eligible.length > 0) {
+      report.setMode('all_failure');
+      await deleteAllFailed(ctx, eligible, policy.batchSize);
+    }
+  } catch (e) {
+    finish(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+  return { summary: finish(), report };
+}

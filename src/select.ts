@@ -1,0 +1,88 @@
+import picomatch from 'picomatch';
+import { type KafkaInstance, tagMap } from './dms/wire';
+import type { Policy } from './policy/resolve';
+import type { TagSelector } from './policy/schema';
+
+/** A matched instance and whether the run may act on it. */
+export type Candidate =
+  | { instance: KafkaInstance; verdict: 'act' }
+  | { instance: KafkaInstance; verdict: 'skip'; reason: string };
+
+export interface Selection {
+  /** Every instance that matched, acted on or skipped, in listing order. */
+  candidates: Candidate[];
+  eligible: KafkaInstance[];
+  /** Listed instances that did not match at all; counted, never logged one by one. */
+  notMatched: number;
+}
+
+/** What a cleanup may delete, and nothing else. */
+export const FAILED_STATUS = 'CREATEFAILED';
+
+/**
+ * Chooses the instances a policy applies to. Pure: same input, same answer.
+ *
+ * - `select.tags`: every key must match. A string matches exactly (case
+ *   sensitive), a list matches any of its values, `true` matches any value.
+ * - `select.names`: glob patterns (`*`, `?`); any one may match.
+ * - `exclude.tags`: any one key matching excludes the instance.
+ * - restart: a matched instance whose status is not in `select.status` is skipped.
+ * - cleanup-failed: only CREATEFAILED instances ever match.
+ */
+export function selectInstances(instances: readonly KafkaInstance[], policy: Policy): Selection {
+  const nameMatchers = (policy.select?.names ?? []).map((p) =>
+    picomatch(p, { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true }),
+  );
+  const allowed = new Set<string>(policy.select?.status ?? []);
+  const candidates: Candidate[] = [];
+  let notMatched = 0;
+
+  for (const instance of instances) {
+    const tags = tagMap(instance);
+    const cleanup = policy.action === 'cleanup-failed';
+    const matches =
+      (!cleanup || instance.status === FAILED_STATUS) &&
+      (!policy.select || matchesAll(tags, policy.select.tags)) &&
+      (nameMatchers.length === 0 || nameMatchers.some((m) => m(instance.name)));
+    if (!matches) {
+      notMatched++;
+      continue;
+    }
+    const excludedBy = firstMatch(tags, policy.exclude);
+    if (excludedBy) {
+      candidates.push({ instance, verdict: 'skip', reason: `excluded by tag ${excludedBy}` });
+    } else if (!cleanup && !allowed.has(instance.status)) {
+      candidates.push({
+        instance,
+        verdict: 'skip',
+        reason: `status ${instance.status} is not one of ${[...allowed].join(', ')}`,
+      });
+    } else {
+      candidates.push({ instance, verdict: 'act' });
+    }
+  }
+  return {
+    candidates,
+    eligible: candidates.filter((c) => c.verdict === 'act').map((c) => c.instance),
+    notMatched,
+  };
+}
+
+function valueMatches(actual: string | undefined, want: TagSelector[string]): boolean {
+  if (actual === undefined || want === undefined) return false;
+  if (want === true) return true;
+  return typeof want === 'string' ? actual === want : want.includes(actual);
+}
+
+function matchesAll(tags: ReadonlyMap<string, string>, selector: TagSelector): boolean {
+  return Object.entries(selector).every(([k, want]) => valueMatches(tags.get(k), want));
+}
+
+/** The first `key=value` of the selector that matches, for the skip reason. */
+function firstMatch(tags: ReadonlyMap<string, string>, selector: TagSelector): string | undefined {
+  for (const [k, want] of Object.entries(selector)) {
+    const actual = tags.get(k);
+    if (valueMatches(actual, want)) return `${k}=${actual}`;
+  }
+  return undefined;
+}
