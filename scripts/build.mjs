@@ -1,6 +1,8 @@
 // Bundles the handler and everything it imports into one CommonJS file,
 // dist/index.js, so FunctionGraph loads a single file at cold start
-// (handler string `index.handler`).
+// (handler string `index.handler`). The example policy file and the
+// deployment file go beside it: dist/ is the function's code root.
+import { copyFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const result = await build({
@@ -18,3 +20,4 @@ const result = await build({
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB`);
+for (const f of ['policies.yaml', 'serverless.yml']) await copyFile(f, `dist/${f}`);

@@ -64,9 +64,10 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
   };
   try {
     // Failed instances are listed only on request; cleanup needs them.
-    const listed = await withRetry(ctx, 'ListInstances', () =>
-      deps.dms.listInstances({ includeFailure: cleanup }),
-    );
+    const listed = await deps.dms.listInstances({
+      includeFailure: cleanup,
+      eachPage: (fetchPage) => withRetry(ctx, 'ListInstances', fetchPage),
+    });
     report.setListed(listed.length);
     const selection = selectInstances(listed, policy);
     for (const c of selection.candidates) {

@@ -42,6 +42,11 @@ export interface ListOptions extends CallOptions {
   /** CREATEFAILED instances are listed only with this set. */
   includeFailure?: boolean;
   status?: string;
+  /**
+   * Wraps each page request, e.g. with retries. Retrying page by page keeps
+   * a throttled listing moving instead of starting over from offset 0.
+   */
+  eachPage?: <T>(fetchPage: () => Promise<T>) => Promise<T>;
 }
 
 /** The DMS for Kafka calls this project makes. */
@@ -182,10 +187,9 @@ async function listAll(call: Call, o: ListOptions): Promise<KafkaInstance[]> {
     };
     if (o.includeFailure) queryParams.include_failure = 'true';
     if (o.status) queryParams.status = o.status;
-    const res = await call(
-      { operation: op, method: 'GET', url: '/v2/{project_id}/instances', queryParams },
-      o,
-    );
+    const fetchPage = () =>
+      call({ operation: op, method: 'GET', url: '/v2/{project_id}/instances', queryParams }, o);
+    const res = await (o.eachPage ? o.eachPage(fetchPage) : fetchPage());
     const body = parse(op, listPageSchema, res.body, res.requestId);
     for (const [i, raw] of body.instances.entries()) {
       const inst = parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId);

@@ -95,12 +95,16 @@ export async function send(
 function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean): DmsApiError {
   const ex = (e ?? {}) as { httpStatusCode?: number; errorCode?: string; errorMsg?: string };
   const status = typeof ex.httpStatusCode === 'number' ? ex.httpStatusCode : seen.status;
-  if (status === undefined) {
-    // No HTTP answer at all: refused, reset, dropped, or timed out.
+  if (status === undefined || status < 400) {
+    // No complete HTTP answer: refused, reset, dropped mid-body, or timed out.
     return new DmsApiError({
       operation,
       kind: timedOut ? DmsFailureKind.Timeout : DmsFailureKind.Network,
-      message: timedOut ? 'no answer before the request timeout' : safeText(ex.errorMsg, e),
+      message: timedOut
+        ? 'no answer before the request timeout'
+        : status === undefined
+          ? safeText(ex.errorMsg, e)
+          : `the connection closed before the full answer (HTTP ${status})`,
       requestId: seen.requestId,
     });
   }
@@ -110,7 +114,7 @@ function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean
     kind: classifyHttpFailure(status, errorCode),
     httpStatus: status,
     errorCode,
-    message: errorCode && ex.errorMsg ? ex.errorMsg : `HTTP ${status} without a DMS error body`,
+    message: errorCode && ex.errorMsg ? ex.errorMsg : 'no DMS error body',
     requestId: seen.requestId,
     retryAfterMs: seen.retryAfterMs,
   });

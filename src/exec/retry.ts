@@ -39,15 +39,16 @@ export async function withRetry<T>(
     maxDelay: settings.maxDelayMs,
     timeMultiple: 2,
     jitter: 'full',
-    retry: async (e: unknown, attempt: number) => {
-      if (!isDmsApiError(e) || !shouldRetry(e)) return false;
+    // `done` counts the tries made so far; the library asks after the last one too.
+    retry: async (e: unknown, done: number) => {
+      if (done >= settings.attempts || !isDmsApiError(e) || !shouldRetry(e)) return false;
       const wait = e.retryAfterMs ?? 0;
-      const worst = wait + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
+      const worst = wait + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (done - 1));
       if (deadline.remainingMs() - worst < deadline.marginMs) return false;
       log.warn({
         kind: 'retry',
         operation,
-        attempt,
+        attempt: done + 1,
         of: settings.attempts,
         reason: e.kind,
         httpStatus: e.httpStatus,

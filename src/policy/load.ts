@@ -34,14 +34,17 @@ export function parsePolicies(text: string, source = 'policy file'): Map<string,
   if (text.length > MAX_POLICY_BYTES) {
     throw ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, source);
   }
-  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     throw new ConfigError(
-      problems.map((p) => ({
-        path: `line ${p.linePos?.[0]?.line ?? '?'}`,
-        message: firstLine(p.message),
-      })),
+      problems.map((p) => {
+        const at = p.linePos?.[0];
+        return {
+          path: at ? `line ${at.line}, column ${at.col}` : '(file)',
+          message: firstLine(p.message).replace(/ at line \d+, column \d+:$/, ''),
+        };
+      }),
       source,
     );
   }

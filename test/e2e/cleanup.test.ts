@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import { CLEANUP_POLICY, mk } from '../support/fleet';
+import { batches, byOutcome, runHandler, writes } from '../support/harness';
+
+let sim: Simulator;
+afterEach(async () => {
+  await sim?.stop();
+});
+
+const failed = (id: string, tags: Record<string, string> = {}) =>
+  mk(id, `kafka-${id}`, 'CREATEFAILED', tags);
+
+describe('failed-instance cleanup', () => {
+  it('lists with include_failure and deletes with one all_failure call when nothing is excluded', async () => {
+    sim = await startSimulator({
+      fleet: [
+        failed('f1'),
+        failed('f2'),
+        mk('ok', 'kafka-ok', 'RUNNING'),
+        mk('err', 'kafka-err', 'ERROR'),
+      ],
+    });
+    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+
+    expect(run.error).toBeUndefined();
+    const lists = sim.requests.filter((r) => r.route === 'listInstances');
+    expect(lists.every((r) => r.query.include_failure === 'true')).toBe(true);
+    expect(writes(sim).map((r) => r.body)).toEqual([{ action: 'delete', all_failure: 'kafka' }]);
+    expect(byOutcome(run.outcomes)).toEqual({ deleted: ['f1', 'f2'] });
+    expect(run.result).toMatchObject({
+      action: 'delete',
+      mode: 'all_failure',
+      succeeded: 2,
+      matched: 2,
+      listed: 4,
+    });
+    expect(run.outcomes[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sim.instance('ok')?.status).toBe('RUNNING');
+    expect(sim.instance('err')?.status).toBe('ERROR');
+  });
+
+  it('maps a 200 answer to all_failure instance by instance', async () => {
+    sim = await startSimulator({ fleet: [failed('f1'), failed('f2')], allFailureResponse: 200 });
+    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+    expect(byOutcome(run.outcomes)).toEqual({ deleted: ['f1', 'f2'] });
+    expect(writes(sim)).toHaveLength(1);
+  });
+
+  it('deletes by id, never with all_failure, when a failed instance is protected', async () => {
+    sim = await startSimulator({
+      fleet: [failed('f1'), failed('f2', { 'maintenance-protect': 'true' }), failed('f3')],
+    });
+    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+    expect(writes(sim).map((r) => (r.body as { action: string }).action)).toEqual(['delete']);
+    expect(batches(sim)).toEqual([['f1', 'f3']]);
+    expect(byOutcome(run.outcomes)).toEqual({ deleted: ['f1', 'f3'], skipped: ['f2'] });
+    expect(sim.instance('f2')?.status).toBe('CREATEFAILED');
+    expect(run.result?.mode).toBe('by-id');
+  });
+
+  it('makes no call at all when there is nothing to clean', async () => {
+    sim = await startSimulator({ fleet: [mk('ok', 'kafka-ok', 'RUNNING')] });
+    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+    expect(run.error).toBeUndefined();
+    expect(writes(sim)).toHaveLength(0);
+    expect(run.result).toMatchObject({ matched: 0, succeeded: 0, listed: 1 });
+  });
+
+  it('a tag-scoped cleanup never deletes an instance that is not CREATEFAILED', async () => {
+    sim = await startSimulator({
+      fleet: [
+        failed('dev-f1', { env: 'dev' }),
+        failed('dev-f2', { env: 'dev' }),
+        failed('prod-f', { env: 'prod' }),
+        mk('dev-run', 'kafka-dev-run', 'RUNNING', { env: 'dev' }),
+        mk('dev-err', 'kafka-dev-err', 'ERROR', { env: 'dev' }),
+      ],
+    });
+    // Hold the re-check back so dev-f2 can recover between listing and delete.
+    sim.inject({ route: 'showInstance', kind: 'delay', ms: 300, times: Number.POSITIVE_INFINITY });
+    const policy = `version: 1
+policies:
+  dev-cleanup:
+    action: cleanup-failed
+    dryRun: false
+    select: { tags: { env: dev } }
+`;
+    const running = runHandler(sim, { policy });
+    await until(() => sim.requests.some((r) => r.route === 'listInstances' && r.status === 200));
+    sim.setStatus('dev-f2', 'RUNNING');
+    const run = await running;
+
+    const deletedIds = writes(sim).flatMap(
+      (r) => (r.body as { instances?: string[] }).instances ?? [],
+    );
+    expect(deletedIds).toEqual(['dev-f1']);
+    expect(writes(sim).some((r) => (r.body as Record<string, unknown>).all_failure)).toBe(false);
+    expect(byOutcome(run.outcomes)).toEqual({ deleted: ['dev-f1'], skipped: ['dev-f2'] });
+    expect(run.outcomes.find((o) => o.instanceId === 'dev-f2')?.reason).toBe(
+      'status is now RUNNING, not CREATEFAILED',
+    );
+    for (const id of ['dev-run', 'dev-err', 'prod-f', 'dev-f2']) {
+      expect(sim.instance(id)).toBeDefined();
+    }
+  });
+
+  it('describes deletions without making them in dry-run', async () => {
+    sim = await startSimulator({ fleet: [failed('f1'), failed('f2')] });
+    const run = await runHandler(sim, {
+      policy: CLEANUP_POLICY.replace('dryRun: false', 'dryRun: true'),
+    });
+    expect(writes(sim)).toHaveLength(0);
+    expect(byOutcome(run.outcomes)).toEqual({ 'would-delete': ['f1', 'f2'] });
+  });
+});
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

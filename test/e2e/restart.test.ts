@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import { mk, RESTART_POLICY, staging } from '../support/fleet';
+import { batches, byOutcome, runHandler, writes } from '../support/harness';
+
+let sim: Simulator;
+afterEach(async () => {
+  await sim?.stop();
+});
+
+const fleet = () => [
+  ...staging(3),
+  mk('prot', 'kafka-stg-protected', 'RUNNING', {
+    env: 'staging',
+    'restart-window': 'any',
+    'maintenance-protect': 'true',
+  }),
+  mk('busy', 'kafka-stg-busy', 'RESTARTING', { env: 'staging', 'restart-window': 'any' }),
+  mk('new', 'kafka-stg-new', 'CREATING', { env: 'staging', 'restart-window': 'any' }),
+  mk('prod', 'kafka-prod-1', 'RUNNING', { env: 'production', 'restart-window': 'any' }),
+  mk('sat', 'kafka-stg-sat', 'RUNNING', { env: 'staging', 'restart-window': 'sat-0300' }),
+];
+
+describe('scheduled restart', () => {
+  it('restarts exactly the matching RUNNING instances and sends nothing else', async () => {
+    sim = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000 });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+
+    expect(run.error).toBeUndefined();
+    expect(byOutcome(run.outcomes)).toEqual({
+      restarted: ['stg-000', 'stg-001', 'stg-002'],
+      skipped: ['busy', 'new', 'prot'],
+    });
+    const posts = writes(sim);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.body).toMatchObject({ action: 'restart' });
+    expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002']]);
+    expect(sim.requests.every((r) => r.signatureValid)).toBe(true);
+    expect(
+      sim.requests.filter((r) => r.method === 'GET').every((r) => r.route === 'listInstances'),
+    ).toBe(true);
+    expect(sim.instance('prot')?.status).toBe('RUNNING');
+    expect(sim.instance('prod')?.status).toBe('RUNNING');
+    expect(sim.instance('sat')?.status).toBe('RUNNING');
+    expect(sim.instance('stg-000')?.status).toBe('RESTARTING');
+  });
+
+  it('records a reason for each skipped instance', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    const reasons = Object.fromEntries(
+      run.outcomes.filter((o) => o.outcome === 'skipped').map((o) => [o.instanceId, o.reason]),
+    );
+    expect(reasons).toEqual({
+      prot: 'excluded by tag maintenance-protect=true',
+      busy: 'status RESTARTING is not one of RUNNING',
+      new: 'status CREATING is not one of RUNNING',
+    });
+  });
+
+  it('writes one outcome per matched instance and a summary that adds up', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    expect(run.summaries).toHaveLength(1);
+    expect(run.summaries[0]).toMatchObject({ ...run.result, level: 'info' });
+    expect(run.result).toMatchObject({
+      kind: 'summary',
+      policy: 'restart',
+      action: 'restart',
+      dryRun: false,
+      listed: 8,
+      matched: 6,
+      succeeded: 3,
+      failed: 0,
+      skipped: 3,
+      refused: false,
+    });
+    for (const o of run.outcomes.filter((r) => r.outcome === 'restarted')) {
+      expect(o).toMatchObject({
+        kind: 'outcome',
+        policy: 'restart',
+        action: 'restart',
+        dryRun: false,
+        status: 'RUNNING',
+        attempts: 1,
+      });
+      expect(o.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('makes zero write calls in dry-run', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const policy = RESTART_POLICY.replace('dryRun: false', 'dryRun: true');
+    const run = await runHandler(sim, { policy, event: { policy: 'restart' } });
+    expect(writes(sim)).toHaveLength(0);
+    expect(byOutcome(run.outcomes)['would-restart']).toEqual(['stg-000', 'stg-001', 'stg-002']);
+    expect(run.result?.dryRun).toBe(true);
+  });
+
+  it('treats DRY_RUN=true as an emergency brake over dryRun: false', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      event: { policy: 'restart' },
+      env: { DRY_RUN: 'true' },
+    });
+    expect(writes(sim)).toHaveLength(0);
+    expect(run.outcomes.filter((o) => o.outcome === 'would-restart')).toHaveLength(3);
+  });
+
+  it('lets an event ask for a dry run', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      event: { trigger_type: 'TIMER', user_event: '{"policy":"restart","dryRun":true}' },
+    });
+    expect(writes(sim)).toHaveLength(0);
+    expect(run.result?.dryRun).toBe(true);
+  });
+
+  it('sends batches of at most batchSize ids', async () => {
+    sim = await startSimulator({ fleet: staging(23) });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    expect(run.error).toBeUndefined();
+    const sizes = writes(sim).map((r) => (r.body as { instances: string[] }).instances.length);
+    expect(sizes).toEqual([10, 10, 3]);
+    const sent = writes(sim).flatMap((r) => (r.body as { instances: string[] }).instances);
+    expect(new Set(sent).size).toBe(23);
+    expect(run.result?.succeeded).toBe(23);
+  });
+
+  it('refuses the whole run when more instances match than maxInstances', async () => {
+    sim = await startSimulator({ fleet: staging(12) });
+    const policy = RESTART_POLICY.replace('maxInstances: 50', 'maxInstances: 11');
+    const run = await runHandler(sim, { policy, event: { policy: 'restart' } });
+    expect(writes(sim)).toHaveLength(0);
+    expect(run.error?.message).toMatch(
+      /refused, 12 instances would be acted on and maxInstances is 11/,
+    );
+    expect(run.outcomes).toHaveLength(12);
+    expect(
+      run.outcomes.every((o) => o.outcome === 'refused' && o.reason?.includes('maxInstances 11')),
+    ).toBe(true);
+    expect(run.summaries[0]).toMatchObject({ refused: true, succeeded: 0 });
+  });
+
+  it('records mixed results and fails the invocation with counts', async () => {
+    sim = await startSimulator({ fleet: staging(4) });
+    // stg-001 answers failed twice: the first answer and the one retry.
+    sim.inject({ route: 'instanceAction', kind: 'results', failIds: ['stg-001'], times: 2 });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    expect(byOutcome(run.outcomes)).toEqual({
+      restarted: ['stg-000', 'stg-002', 'stg-003'],
+      failed: ['stg-001'],
+    });
+    const failed = run.outcomes.find((o) => o.instanceId === 'stg-001');
+    expect(failed).toMatchObject({ attempts: 2, reason: 'DMS answered failed, also on the retry' });
+    expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002', 'stg-003'], ['stg-001']]);
+    expect(run.error?.name).toBe('RunFailedError');
+    expect(run.error?.message).toBe(
+      'policy restart: 1 of 4 instances failed (3 succeeded, 0 skipped)',
+    );
+  });
+});

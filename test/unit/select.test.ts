@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { KafkaInstance } from '../../src/dms/wire';
+import { parsePolicies } from '../../src/policy/load';
+import type { Policy } from '../../src/policy/resolve';
+import { selectInstances } from '../../src/select';
+
+function inst(
+  id: string,
+  name: string,
+  status: string,
+  tags: Record<string, string>,
+): KafkaInstance {
+  return {
+    instance_id: id,
+    name,
+    status: status as KafkaInstance['status'],
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  };
+}
+
+function policy(yaml: string): Policy {
+  const p = [...parsePolicies(`version: 1\npolicies:\n  p:\n${yaml}`).values()][0];
+  if (!p) throw new Error('no policy');
+  return p;
+}
+
+const restart = (select: string, extra = '') =>
+  policy(`    action: restart\n    select: ${select}\n${extra}`);
+
+describe('selection', () => {
+  it('requires every select tag to match (AND)', () => {
+    const p = restart('{ tags: { env: staging, team: data } }');
+    const sel = selectInstances(
+      [
+        inst('a', 'kafka-a', 'RUNNING', { env: 'staging', team: 'data' }),
+        inst('b', 'kafka-b', 'RUNNING', { env: 'staging' }),
+        inst('c', 'kafka-c', 'RUNNING', { team: 'data' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a']);
+    expect(sel.notMatched).toBe(2);
+  });
+
+  it('matches tag values exactly and case-sensitively', () => {
+    const p = restart('{ tags: { env: staging } }');
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { env: 'Staging' }),
+        inst('b', 'x', 'RUNNING', { env: 'staging ' }),
+        inst('c', 'x', 'RUNNING', { env: 'staging' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['c']);
+  });
+
+  it('treats a list of values as any-of, and true as key-present', () => {
+    const p = restart('{ tags: { window: [sun-0200, any], owner: true } }');
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { window: 'any', owner: '' }),
+        inst('b', 'x', 'RUNNING', { window: 'sun-0200', owner: 'bob' }),
+        inst('c', 'x', 'RUNNING', { window: 'sat-0300', owner: 'bob' }),
+        inst('d', 'x', 'RUNNING', { window: 'any' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a', 'b']);
+  });
+
+  it('skips instances carrying an exclusion tag and says which tag', () => {
+    const p = restart(
+      '{ tags: { env: staging } }',
+      '    exclude: { tags: { protect: "true", hold: true } }\n',
+    );
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { env: 'staging', protect: 'true' }),
+        inst('b', 'x', 'RUNNING', { env: 'staging', hold: 'until-friday' }),
+        inst('c', 'x', 'RUNNING', { env: 'staging', protect: 'false' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['c']);
+    expect(sel.candidates).toContainEqual(
+      expect.objectContaining({ verdict: 'skip', reason: 'excluded by tag protect=true' }),
+    );
+    expect(sel.candidates).toContainEqual(
+      expect.objectContaining({ verdict: 'skip', reason: 'excluded by tag hold=until-friday' }),
+    );
+  });
+
+  it('matches any of the name globs', () => {
+    const p = restart('{ tags: { env: staging }, names: ["kafka-stg-*", "legacy-??"] }');
+    const sel = selectInstances(
+      [
+        inst('a', 'kafka-stg-orders', 'RUNNING', { env: 'staging' }),
+        inst('b', 'legacy-01', 'RUNNING', { env: 'staging' }),
+        inst('c', 'legacy-001', 'RUNNING', { env: 'staging' }),
+        inst('d', 'kafka-prod-orders', 'RUNNING', { env: 'staging' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a', 'b']);
+  });
+
+  it('skips matched instances whose status is not allowed, with the status in the reason', () => {
+    const p = restart('{ tags: { env: staging } }');
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RESTARTING', { env: 'staging' }),
+        inst('b', 'x', 'CREATING', { env: 'staging' }),
+        inst('c', 'x', 'ERROR', { env: 'staging' }),
+        inst('d', 'x', 'RUNNING', { env: 'staging' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['d']);
+    expect(
+      sel.candidates.filter((c) => c.verdict === 'skip').map((c) => 'reason' in c && c.reason),
+    ).toEqual([
+      'status RESTARTING is not one of RUNNING',
+      'status CREATING is not one of RUNNING',
+      'status ERROR is not one of RUNNING',
+    ]);
+  });
+
+  it('lets a cleanup match CREATEFAILED instances only, whatever the tags say', () => {
+    const p = policy('    action: cleanup-failed\n    select: { tags: { env: dev } }\n');
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'CREATEFAILED', { env: 'dev' }),
+        inst('b', 'x', 'RUNNING', { env: 'dev' }),
+        inst('c', 'x', 'ERROR', { env: 'dev' }),
+        inst('d', 'x', 'CREATEFAILED', { env: 'prod' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a']);
+    expect(sel.notMatched).toBe(3);
+  });
+});
