@@ -100,7 +100,7 @@ export function batches(sim: Simulator): string[][] {
 
 export function byOutcome(records: readonly OutcomeRecord[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const r of records) (out[r.outcome] ??= []).push(r.instanceId);
+  for (const r of records) out[r.outcome] = [...(out[r.outcome] ?? []), r.instanceId];
   for (const v of Object.values(out)) v.sort();
   return out;
 }
