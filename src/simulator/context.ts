@@ -1,0 +1,15 @@
+/** What a route handler gets to work with. */
+import type { Store } from './store';
+
+export interface HandlerContext {
+  store: Store;
+  /** Query parameters, decoded; the last value wins for a repeated key. */
+  query: Record<string, string>;
+  rawBody: Buffer;
+  instanceId?: string;
+  /** False when a fault says the request must not change anything. */
+  apply: boolean;
+  allFailureResponse: 204 | 200;
+  /** Per-id overrides of a batch action's outcome, from a `results` fault. */
+  outcome?: { failIds: Set<string>; omitIds: Set<string> };
+}

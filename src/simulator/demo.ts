@@ -1,0 +1,128 @@
+/**
+ * demoFleet: a hand-made project that exercises the example policy file
+ * (nightly-failed-cleanup and weekly-staging-restart), traps included.
+ */
+import { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
+import type { SimInstance } from './types';
+
+/** Fixed, UUID-shaped ids: `5a1e00NN-7c3b-4d2a-9f10-0000000000NN`. */
+export function demoId(n: number): string {
+  const two = String(n).padStart(2, '0');
+  return `5a1e00${two}-7c3b-4d2a-9f10-0000000000${two}`;
+}
+
+const STG = { env: 'staging' };
+const PROD = { env: 'production' };
+const DEV = { env: 'dev' };
+const PROTECT = { 'maintenance-protect': 'true' };
+
+type Row = [name: string, status: string, tags: Record<string, string>, note: string];
+
+const ROWS: Row[] = [
+  // weekly-staging-restart: restarted
+  ['kafka-stg-orders-01', 'RUNNING', { ...STG, team: 'orders', 'restart-window': 'sun-0200' }, ''],
+  [
+    'kafka-stg-payments-02',
+    'RUNNING',
+    { ...STG, team: 'payments', 'restart-window': 'sun-0200' },
+    '',
+  ],
+  ['kafka-stg-search-03', 'RUNNING', { ...STG, team: 'search', 'restart-window': 'any' }, ''],
+  [
+    'kafka-stg-inventory-04',
+    'RUNNING',
+    { ...STG, team: 'logistics', 'restart-window': 'sun-0200' },
+    '',
+  ],
+  ['kafka-stg-events-05', 'RUNNING', { ...STG, team: 'platform', 'restart-window': 'any' }, ''],
+  // matches the selector, excluded by maintenance-protect
+  [
+    'kafka-stg-billing-06',
+    'RUNNING',
+    { ...STG, team: 'payments', 'restart-window': 'sun-0200', ...PROTECT },
+    'protected',
+  ],
+  // match the tags and name but not the status: skipped
+  [
+    'kafka-stg-audit-07',
+    'RESTARTING',
+    { ...STG, team: 'platform', 'restart-window': 'sun-0200' },
+    'already restarting',
+  ],
+  [
+    'kafka-stg-notify-08',
+    'CREATING',
+    { ...STG, team: 'growth', 'restart-window': 'any' },
+    'still being created',
+  ],
+  [
+    'kafka-stg-ledger-09',
+    'ERROR',
+    { ...STG, team: 'payments', 'restart-window': 'sun-0200' },
+    'faulty',
+  ],
+  // do not match the selector
+  [
+    'kafka-stg-reports-10',
+    'RUNNING',
+    { ...STG, team: 'data', 'restart-window': 'sat-0300' },
+    'other window',
+  ],
+  [
+    'kafka-staging-legacy-01',
+    'RUNNING',
+    { ...STG, team: 'orders', 'restart-window': 'sun-0200' },
+    'name outside kafka-stg-*',
+  ],
+  [
+    'kafka-prod-orders-01',
+    'RUNNING',
+    { ...PROD, team: 'orders', 'restart-window': 'sun-0200' },
+    '',
+  ],
+  ['kafka-prod-payments-02', 'RUNNING', { ...PROD, team: 'payments', 'restart-window': 'any' }, ''],
+  [
+    'kafka-prod-search-03',
+    'RUNNING',
+    { ...PROD, team: 'search', 'restart-window': 'sat-0300' },
+    '',
+  ],
+  [
+    'kafka-prod-ledger-04',
+    'ERROR',
+    { ...PROD, team: 'payments', 'restart-window': 'sun-0200' },
+    '',
+  ],
+  ['kafka-dev-sandbox-01', 'RUNNING', { ...DEV, team: 'platform', 'restart-window': 'any' }, ''],
+  [
+    'kafka-dev-playground-02',
+    'RUNNING',
+    { ...DEV, team: 'growth', 'restart-window': 'sun-0200' },
+    '',
+  ],
+  ['kafka-shared-misc-01', 'RUNNING', {}, 'untagged'],
+  // nightly-failed-cleanup
+  ['kafka-stg-orders-failed-11', 'CREATEFAILED', { ...STG, team: 'orders' }, ''],
+  ['kafka-dev-scratch-03', 'CREATEFAILED', { ...DEV, team: 'data' }, ''],
+  [
+    'kafka-prod-analytics-05',
+    'CREATEFAILED',
+    { ...PROD, team: 'data', ...PROTECT },
+    'failed but protected',
+  ],
+  ['kafka-prod-archive-06', 'FROZEN', { ...PROD, team: 'data', 'restart-window': 'any' }, 'frozen'],
+];
+
+export function demoFleet(): SimInstance[] {
+  return ROWS.map(([name, status, tags, note], i) =>
+    makeInstance({
+      instance_id: demoId(i + 1),
+      name,
+      status,
+      tags: tagsOf(tags),
+      description: note,
+      // One hour apart, newest first in list order.
+      created_at: String(FLEET_EPOCH_MS - (i + 1) * 3_600_000),
+    }),
+  );
+}

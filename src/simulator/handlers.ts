@@ -1,0 +1,26 @@
+/** Route name to handler. */
+import { instanceAction } from './action';
+import type { HandlerContext } from './context';
+import { listInstances, showInstance } from './list';
+import type { Reply } from './reply';
+import { projectTags, showTags, tagAction } from './tags';
+import type { RouteName } from './types';
+
+export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
+  listInstances,
+  showInstance,
+  instanceAction,
+  showTags,
+  tagAction,
+  projectTags,
+};
+
+/** A start of each route's answer that stops before the JSON is complete. */
+export const TRUNCATED_JSON: Record<RouteName, string> = {
+  listInstances: '{"instances": [',
+  showInstance: '{"instance_id": ',
+  instanceAction: '{"results": [',
+  showTags: '{"tags": [',
+  tagAction: '{',
+  projectTags: '{"tags": [{"key": ',
+};

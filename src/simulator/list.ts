@@ -1,0 +1,68 @@
+/** ListInstances and ShowInstance. */
+import type { HandlerContext } from './context';
+import { dms } from './errors';
+import { json, type Reply } from './reply';
+import type { SimInstance } from './types';
+
+const MAX_LIMIT = 50;
+const DEFAULT_LIMIT = 10;
+const INTEGER = /^\d+$/;
+
+function booleanParam(query: Record<string, string>, name: string): boolean | Reply {
+  const value = query[name];
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return dms.invalidParameter(`${name} must be true or false`);
+}
+
+/** Newest first, then by id, so pages are stable. */
+export function byCreatedDesc(a: SimInstance, b: SimInstance): number {
+  const diff = Number(b.created_at) - Number(a.created_at);
+  if (diff !== 0) return diff;
+  return a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0;
+}
+
+export function listInstances(ctx: HandlerContext): Reply {
+  const q = ctx.query;
+  if (q.engine === undefined || q.engine === '') return dms.invalidParameter('engine is required');
+  if (q.engine !== 'kafka') return dms.unsupportedEngine();
+  const limitText = q.limit ?? String(DEFAULT_LIMIT);
+  const limit = Number(limitText);
+  if (!INTEGER.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
+    return dms.invalidParameter(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  const offsetText = q.offset ?? '0';
+  if (!INTEGER.test(offsetText))
+    return dms.invalidParameter('offset must be a non-negative integer');
+  const offset = Number(offsetText);
+  const includeFailure = booleanParam(q, 'include_failure');
+  if (typeof includeFailure !== 'boolean') return includeFailure;
+  const exactName = booleanParam(q, 'exact_match_name');
+  if (typeof exactName !== 'boolean') return exactName;
+
+  const matching = ctx.store
+    .all()
+    .filter((i) => i.engine === 'kafka')
+    .filter((i) => includeFailure || i.status !== 'CREATEFAILED')
+    .filter((i) => q.status === undefined || i.status === q.status)
+    .filter((i) => q.instance_id === undefined || i.instance_id === q.instance_id)
+    .filter(
+      (i) =>
+        q.enterprise_project_id === undefined ||
+        i.enterprise_project_id === q.enterprise_project_id,
+    )
+    .filter((i) => {
+      if (q.name === undefined || q.name === '') return true;
+      return exactName ? i.name === q.name : i.name.includes(q.name);
+    })
+    .sort(byCreatedDesc);
+  return json(200, {
+    instances: matching.slice(offset, offset + limit),
+    instance_num: matching.length,
+  });
+}
+
+export function showInstance(ctx: HandlerContext): Reply {
+  const instance = ctx.instanceId === undefined ? undefined : ctx.store.get(ctx.instanceId);
+  return instance ? json(200, instance) : dms.instanceNotFound();
+}

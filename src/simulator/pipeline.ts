@@ -1,0 +1,145 @@
+/** One request's way through the simulator: record, authenticate, throttle, route, fault, handle. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseQuery } from './canonical';
+import type { HandlerContext } from './context';
+import { apig, dms } from './errors';
+import { type Faults, faultLabel } from './faults';
+import { HANDLERS, TRUNCATED_JSON } from './handlers';
+import type { RateLimit } from './ratelimit';
+import { JSON_TYPE, type Reply } from './reply';
+import { drop, send, sendHalf } from './respond';
+import { matchRoute } from './routes';
+import { verifyRequest } from './signature';
+import type { Store } from './store';
+import type { FaultSpec, RecordedRequest, RouteName } from './types';
+
+export interface PipelineState {
+  store: Store;
+  faults: Faults;
+  rateLimit: RateLimit;
+  requests: RecordedRequest[];
+  nextSeq: () => number;
+  now: () => number;
+  credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
+  allFailureResponse: 204 | 200;
+  sleep: (ms: number) => Promise<boolean>;
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function statusFault(status: 500 | 502 | 503 | 504): Reply {
+  if (status === 502) return apig.badGateway();
+  if (status === 504) return apig.gatewayTimeout();
+  return status === 503 ? dms.unavailable() : dms.internal();
+}
+
+/** Answers that replace the normal handling altogether. */
+function replacement(spec: FaultSpec, route: RouteName): Reply | undefined {
+  switch (spec.kind) {
+    case 'throttle':
+      return apig.throttled(spec.retryAfterSeconds);
+    case 'status':
+      return statusFault(spec.status);
+    case 'busy':
+      return dms.busy();
+    case 'malformed-json':
+      return { status: 200, body: TRUNCATED_JSON[route], contentType: JSON_TYPE };
+    case 'raw':
+      return { status: spec.status, body: spec.body, contentType: spec.contentType ?? JSON_TYPE };
+    default:
+      return undefined;
+  }
+}
+
+export async function runPipeline(
+  state: PipelineState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawBody: Buffer,
+  tooLarge: boolean,
+): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const rawQuery = q === -1 ? '' : url.slice(q + 1);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const match = matchRoute(method, path);
+  const record: RecordedRequest = {
+    seq: state.nextSeq(),
+    at: state.now(),
+    method,
+    path,
+    route: match.route,
+    query: Object.fromEntries(parseQuery(rawQuery)),
+    body: parseJson(rawBody),
+    signatureValid: false,
+    status: 0,
+  };
+  state.requests.push(record);
+  const answer = (reply: Reply) => {
+    record.status = reply.status;
+    send(res, reply);
+  };
+
+  if (tooLarge) return answer(apig.tooLarge());
+  const verdict = verifyRequest(
+    { method, path, query: rawQuery, headers: req.headers, body: rawBody },
+    { ...state.credentials, now: state.now() },
+  );
+  record.signatureValid = verdict.signatureValid;
+  if (!verdict.ok) {
+    record.authError = verdict.reason;
+    return answer(apig.unauthorized(verdict.code, verdict.message));
+  }
+  if (!state.rateLimit.admit()) return answer(apig.throttled());
+  if (match.route === 'unknown') return answer(apig.notFound());
+  const route = match.route;
+
+  const fault = state.faults.take(route);
+  if (fault) record.fault = faultLabel(fault);
+  const ctx: HandlerContext = {
+    store: state.store,
+    query: record.query,
+    rawBody,
+    instanceId: match.instanceId,
+    apply: true,
+    allFailureResponse: state.allFailureResponse,
+  };
+  const handle = () => {
+    try {
+      return HANDLERS[route](ctx);
+    } catch {
+      return dms.internal();
+    }
+  };
+  if (!fault) return answer(handle());
+  const replaced = replacement(fault, route);
+  if (replaced) return answer(replaced);
+  switch (fault.kind) {
+    case 'delay':
+      if (await state.sleep(fault.ms)) answer(handle());
+      return;
+    case 'hang':
+      return;
+    case 'drop':
+      return drop(res);
+    case 'drop-mid-body': {
+      ctx.apply = false;
+      record.status = 200;
+      return sendHalf(res, handle().body ?? '{"tags": []}');
+    }
+    case 'lost-response':
+      handle();
+      return drop(res);
+    case 'results':
+      ctx.outcome = { failIds: new Set(fault.failIds), omitIds: new Set(fault.omitIds) };
+      return answer(handle());
+  }
+}

@@ -1,0 +1,36 @@
+/** Maps a method and raw path to one of the DMS calls the simulator serves. */
+import type { RouteName } from './types';
+
+export interface Match {
+  route: RouteName | 'unknown';
+  instanceId?: string;
+}
+
+const PATTERNS: { method: string; re: RegExp; route: RouteName }[] = [
+  { method: 'GET', re: /^\/v2\/[^/]+\/instances$/, route: 'listInstances' },
+  { method: 'POST', re: /^\/v2\/[^/]+\/instances\/action$/, route: 'instanceAction' },
+  { method: 'GET', re: /^\/v2\/[^/]+\/instances\/([^/]+)$/, route: 'showInstance' },
+  { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/tags$/, route: 'projectTags' },
+  { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/([^/]+)\/tags$/, route: 'showTags' },
+  { method: 'POST', re: /^\/v2\/[^/]+\/kafka\/([^/]+)\/tags\/action$/, route: 'tagAction' },
+];
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function matchRoute(method: string, rawPath: string): Match {
+  const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  for (const { method: m, re, route } of PATTERNS) {
+    if (m !== method) continue;
+    const found = re.exec(path);
+    if (!found) continue;
+    const id = found[1];
+    return id === undefined ? { route } : { route, instanceId: decode(id) };
+  }
+  return { route: 'unknown' };
+}

@@ -1,0 +1,114 @@
+/** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
+
+export interface SimTag {
+  key: string;
+  value: string;
+}
+
+export interface SimInstance {
+  instance_id: string;
+  name: string;
+  engine: 'kafka';
+  engine_version: string;
+  status: string;
+  tags: SimTag[];
+  /** Epoch milliseconds, as a string. */
+  created_at: string;
+  specification: string;
+  enterprise_project_id: string;
+  type: string;
+  storage_space: number;
+  description?: string;
+  /** 0 yearly/monthly, 1 pay-per-use. */
+  charging_mode?: number;
+  port?: number;
+  connect_address?: string;
+  partition_num?: string;
+  broker_num?: number;
+  storage_spec_code?: string;
+  resource_spec_code?: string;
+}
+
+export type RouteName =
+  | 'listInstances'
+  | 'showInstance'
+  | 'instanceAction'
+  | 'showTags'
+  | 'tagAction'
+  | 'projectTags';
+
+export interface RecordedRequest {
+  seq: number;
+  /** When the request arrived, by the simulator's clock. */
+  at: number;
+  method: string;
+  /** Raw path as received, without the query string. */
+  path: string;
+  route: RouteName | 'unknown';
+  query: Record<string, string>;
+  /** Parsed JSON body, or undefined when there was none or it was not JSON. */
+  body: unknown;
+  signatureValid: boolean;
+  authError?: string;
+  /** Status actually sent; 0 when the connection was dropped or left hanging. */
+  status: number;
+  fault?: string;
+}
+
+export type FaultKind =
+  | { kind: 'throttle'; retryAfterSeconds?: number }
+  | { kind: 'status'; status: 500 | 502 | 503 | 504 }
+  | { kind: 'busy' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'drop' }
+  | { kind: 'drop-mid-body' }
+  | { kind: 'lost-response' }
+  | { kind: 'malformed-json' }
+  | { kind: 'raw'; status: number; body: string; contentType?: string }
+  | { kind: 'results'; failIds?: string[]; omitIds?: string[] };
+
+export type FaultSpec = {
+  route: RouteName | '*';
+  /** How many matching calls the fault fires on; default 1, Infinity allowed. */
+  times?: number;
+  /** Let this many matching calls through before firing. */
+  after?: number;
+} & FaultKind;
+
+export interface SimulatorOptions {
+  fleet?: SimInstance[];
+  projectId?: string;
+  ak?: string;
+  sk?: string;
+  /** When set, X-Security-Token must equal it. */
+  securityToken?: string;
+  host?: string;
+  port?: number;
+  /** RESTARTING -> RUNNING after this many ms; default 2000. */
+  restartDelayMs?: number;
+  /** DELETING -> removed after this many ms; default 1000. */
+  deleteDelayMs?: number;
+  /** Answer to `all_failure` deletes: 204 without a body (default) or 200 with results. */
+  allFailureResponse?: 204 | 200;
+  /** Clock for X-Sdk-Date checks and request times; default Date.now. */
+  now?: () => number;
+}
+
+export interface Simulator {
+  endpoint: string;
+  projectId: string;
+  ak: string;
+  sk: string;
+  securityToken?: string;
+  /** Every request in arrival order; a live array. */
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  inject(fault: FaultSpec): void;
+  /** At most this many requests are admitted in any one-second window; null lifts the limit. */
+  setRateLimit(perSecond: number | null): void;
+  instances(): SimInstance[];
+  instance(id: string): SimInstance | undefined;
+  setStatus(id: string, status: string): void;
+  stop(): Promise<void>;
+}

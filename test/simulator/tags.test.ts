@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoId, type Simulator, startSimulator } from '../../src/simulator';
+import { signedRequest } from './signed';
+
+const ID = demoId(1);
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+afterEach(() => sim.stop());
+
+const tagAction = (id: string, body: unknown) =>
+  signedRequest(sim, { path: `/v2/{project_id}/kafka/${id}/tags/action`, body });
+
+describe('ShowKafkaTags', () => {
+  it('lists an instance’s tags as key/value pairs', async () => {
+    const res = await signedRequest(sim, { path: `/v2/{project_id}/kafka/${ID}/tags` });
+    expect(res.json()).toEqual({
+      tags: [
+        { key: 'env', value: 'staging' },
+        { key: 'team', value: 'orders' },
+        { key: 'restart-window', value: 'sun-0200' },
+      ],
+    });
+  });
+
+  it('answers 404 for an unknown instance', async () => {
+    const res = await signedRequest(sim, { path: `/v2/{project_id}/kafka/${UNKNOWN}/tags` });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('BatchCreateOrDeleteKafkaTag', () => {
+  it('creates tags, overwriting a key already present, and answers 204', async () => {
+    const res = await tagAction(ID, {
+      action: 'create',
+      tags: [
+        { key: 'team', value: 'platform' },
+        { key: 'maintenance-protect', value: 'true' },
+      ],
+    });
+    expect(res.status).toBe(204);
+    expect(sim.instance(ID)?.tags).toEqual([
+      { key: 'env', value: 'staging' },
+      { key: 'team', value: 'platform' },
+      { key: 'restart-window', value: 'sun-0200' },
+      { key: 'maintenance-protect', value: 'true' },
+    ]);
+  });
+
+  it('deletes tags by key', async () => {
+    const res = await tagAction(ID, {
+      action: 'delete',
+      tags: [{ key: 'team' }, { key: 'absent' }],
+    });
+    expect(res.status).toBe(204);
+    expect(sim.instance(ID)?.tags.map((t) => t.key)).toEqual(['env', 'restart-window']);
+  });
+
+  it('validates the request', async () => {
+    const bad: unknown[] = [
+      { action: 'update', tags: [{ key: 'a', value: 'b' }] },
+      { action: 'create', tags: [] },
+      { action: 'create', tags: [{ key: '', value: 'b' }] },
+      { action: 'create', tags: [{ key: 'a' }] },
+      { action: 'create', tags: [{ key: 'a', value: 7 }] },
+      { action: 'create', tags: [{ key: 'k'.repeat(129), value: 'b' }] },
+      {
+        action: 'create',
+        tags: Array.from({ length: 18 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+      },
+    ];
+    for (const body of bad) {
+      const res = await tagAction(ID, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await tagAction(ID, 'not json')).status).toBe(400);
+    expect(
+      (await tagAction(UNKNOWN, { action: 'create', tags: [{ key: 'a', value: 'b' }] })).status,
+    ).toBe(404);
+    expect(sim.instance(ID)?.tags).toHaveLength(3);
+  });
+});
+
+describe('ShowKafkaProjectTags', () => {
+  it('lists every key in the project with its distinct values', async () => {
+    const res = await signedRequest(sim, { path: '/v2/{project_id}/kafka/tags' });
+    const tags = (res.json() as { tags: { key: string; values: string[] }[] }).tags;
+    expect(tags.map((t) => t.key)).toEqual([
+      'env',
+      'maintenance-protect',
+      'restart-window',
+      'team',
+    ]);
+    expect(tags.find((t) => t.key === 'env')?.values).toEqual(['dev', 'production', 'staging']);
+    expect(tags.find((t) => t.key === 'restart-window')?.values).toEqual([
+      'any',
+      'sat-0300',
+      'sun-0200',
+    ]);
+  });
+});
