@@ -3,7 +3,7 @@ import { readEnv } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import { type Clock, systemClock } from '../src/exec/clock';
 import { invoke } from '../src/invoke';
-import { createLogger } from '../src/report/logger';
+import { createLogger, type Logger } from '../src/report/logger';
 import type { RunSummary } from '../src/report/records';
 import { toInvocation } from './shim';
 
@@ -23,12 +23,12 @@ export type Handler = (event: unknown, context?: unknown) => Promise<RunSummary>
  */
 export function createHandler(opts: HandlerOptions = {}): Handler {
   const clock = opts.clock ?? systemClock;
-  let logger: ReturnType<typeof createLogger> | undefined;
+  let logger: Logger | undefined;
   return async (event, context) => {
-    let log = logger ?? createLogger(opts.destination);
+    logger ??= createLogger(opts.destination);
+    const log = logger;
     try {
       const env = readEnv(opts.env ?? process.env, process.cwd());
-      log = logger ??= createLogger(opts.destination, env.logLevel);
       const inv = toInvocation(event, context, clock, env.localTimeoutMs);
       return await invoke(inv, { env, log, clock });
     } catch (e) {

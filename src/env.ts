@@ -20,10 +20,7 @@ export interface Env {
   localTimeoutMs: number;
   /** No write starts with less time than this left. */
   deadlineMarginMs: number;
-  logLevel: string;
 }
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Reads and checks the environment. Unset and empty are the same; anything
@@ -72,10 +69,6 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
       message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
     });
   }
-  const logLevel = get('LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
-    issues.push({ path: 'env.LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')}` });
-  }
   const env: Env = {
     policyFile: file
       ? isAbsolute(file)
@@ -96,7 +89,6 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     },
     localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
     deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
-    logLevel,
   };
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;

@@ -1,3 +1,5 @@
+import type { RunSummary } from './report/records';
+
 /**
  * The project's error hierarchy. Every error we throw on purpose is a
  * {@link MaintenanceError}; the subclass says when it was found.
@@ -43,9 +45,9 @@ export class ExecutionError extends MaintenanceError {
 /** The run completed its bookkeeping but must be reported as failed. */
 export class RunFailedError extends MaintenanceError {
   override name = 'RunFailedError';
-  readonly summary: unknown;
+  readonly summary: RunSummary;
 
-  constructor(message: string, summary: unknown) {
+  constructor(message: string, summary: RunSummary) {
     super(message);
     this.summary = summary;
   }

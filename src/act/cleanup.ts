@@ -1,4 +1,4 @@
-import { isDmsApiError } from '../dms/errors';
+import { isDmsApiError, leavesOutcomeUnknown, provesNotApplied } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff } from '../exec/deadline';
 import { withRetry } from '../exec/retry';
@@ -36,16 +36,20 @@ export async function deleteFailedById(
   const still: KafkaInstance[] = [];
   for (const inst of instances) {
     const st = live.get(inst.instance_id);
-    if (st && 'status' in st && st.status === FAILED_STATUS) {
+    if (!st || 'unreadable' in st) {
+      // Not deleted, and we cannot say why not: that is a failure to report.
+      const why = st ? st.unreadable : 'no answer';
+      ctx.report.add(inst, {
+        outcome: Outcome.Failed,
+        reason: `status could not be re-checked before the delete: ${why}`,
+      });
+    } else if (st.status === FAILED_STATUS) {
       still.push(inst);
     } else {
-      const reason = !st
-        ? 'status unknown'
-        : 'unreadable' in st
-          ? `status could not be re-checked: ${st.unreadable}`
-          : st.status === 'GONE'
-            ? 'no longer exists'
-            : `status is now ${st.status}, not ${FAILED_STATUS}`;
+      const reason =
+        st.status === 'GONE'
+          ? 'no longer exists'
+          : `status is now ${st.status}, not ${FAILED_STATUS}`;
       ctx.report.add(inst, { outcome: Outcome.Skipped, reason });
     }
   }
@@ -75,11 +79,11 @@ export async function deleteAllFailed(
       ctx,
       'DeleteAllFailedInstances',
       () => ctx.dms.deleteAllFailed(),
-      (e) => e.kind === 'throttled' || e.kind === 'busy',
+      provesNotApplied,
     );
   } catch (e) {
     if (!isDmsApiError(e)) throw e;
-    if (e.kind === 'throttled' || e.kind === 'busy' || e.kind === 'client') {
+    if (!leavesOutcomeUnknown(e)) {
       for (const inst of prelisted) {
         ctx.report.add(inst, {
           outcome: Outcome.Failed,

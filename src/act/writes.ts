@@ -1,9 +1,14 @@
-import type { DmsApiError } from '../dms/errors';
-import { DmsFailureKind, isDmsApiError } from '../dms/errors';
+import {
+  type DmsApiError,
+  isDmsApiError,
+  leavesOutcomeUnknown,
+  provesNotApplied,
+} from '../dms/errors';
 import type { ActionResponse, KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff } from '../exec/deadline';
 import { withRetry } from '../exec/retry';
 import { Outcome } from '../report/records';
+import type { OutcomeDetail } from '../report/report';
 import type { ActContext } from './context';
 import { type LiveStatus, readStatuses } from './status';
 
@@ -20,20 +25,6 @@ export interface WriteKind {
 
 /** Sends to one instance at most this many times, whatever happens. */
 export const MAX_SENDS_PER_INSTANCE = 3;
-
-/**
- * Failures that prove the request was not carried out: throttled at the
- * gateway, or refused by DMS as busy. Only these are resent as they are.
- */
-const notApplied = (e: DmsApiError) =>
-  e.kind === DmsFailureKind.Throttled || e.kind === DmsFailureKind.Busy;
-
-/** Failures after which nobody knows whether DMS acted. */
-const outcomeUnknown = (e: DmsApiError) =>
-  e.kind === DmsFailureKind.Server ||
-  e.kind === DmsFailureKind.Network ||
-  e.kind === DmsFailureKind.Timeout ||
-  e.kind === DmsFailureKind.Malformed;
 
 /**
  * Acts on `instances` in batches of `batchSize` and records one outcome for
@@ -65,7 +56,7 @@ async function writeBatch(
 ): Promise<boolean> {
   const sends = new Map<string, number>(batch.map((i) => [i.instance_id, 0]));
   const resentAfterFailed = new Set<string>();
-  const record = (inst: KafkaInstance, d: Parameters<ActContext['report']['add']>[1]) =>
+  const record = (inst: KafkaInstance, d: OutcomeDetail) =>
     ctx.report.add(inst, { ...d, attempts: sends.get(inst.instance_id) });
   let pending = [...batch];
 
@@ -84,11 +75,11 @@ async function writeBatch(
           for (const id of ids) sends.set(id, (sends.get(id) ?? 0) + 1);
           return kind.send(ctx, ids);
         },
-        notApplied,
+        provesNotApplied,
       );
     } catch (e) {
       if (!isDmsApiError(e)) throw e;
-      if (!outcomeUnknown(e)) {
+      if (!leavesOutcomeUnknown(e)) {
         for (const inst of pending) {
           record(inst, {
             outcome: Outcome.Failed,
@@ -161,7 +152,7 @@ async function reconcile(
   pending: readonly KafkaInstance[],
   sends: ReadonlyMap<string, number>,
   cause: DmsApiError | undefined,
-  record: (inst: KafkaInstance, d: Parameters<ActContext['report']['add']>[1]) => void,
+  record: (inst: KafkaInstance, d: OutcomeDetail) => void,
 ): Promise<KafkaInstance[]> {
   const why = cause ? cause.message : 'DMS answered 204 without per-instance results';
   const live = await readStatuses(ctx, pending);

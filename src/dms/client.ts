@@ -198,9 +198,11 @@ async function listAll(call: Call, o: ListOptions): Promise<KafkaInstance[]> {
       }
       seen.set(inst.instance_id, inst);
     }
-    if (body.instances.length === 0 || seen.size >= body.instance_num) break;
+    if (body.instances.length === 0 || seen.size >= body.instance_num) {
+      return [...seen.values()];
+    }
   }
-  return [...seen.values()];
+  throw malformed(op, `the listing did not end after ${maxPages} pages`, undefined);
 }
 
 function parse<S extends z.ZodTypeAny>(

@@ -85,6 +85,24 @@ export function classifyHttpFailure(status: number, errorCode: string | undefine
   return DmsFailureKind.Client;
 }
 
+/**
+ * A write that failed like this was not carried out: throttled at the
+ * gateway, or refused by DMS as busy. It is safe to send again as it is.
+ */
+export function provesNotApplied(e: DmsApiError): boolean {
+  return e.kind === DmsFailureKind.Throttled || e.kind === DmsFailureKind.Busy;
+}
+
+/** After a write failed like this, nobody knows whether DMS acted. */
+export function leavesOutcomeUnknown(e: DmsApiError): boolean {
+  return (
+    e.kind === DmsFailureKind.Server ||
+    e.kind === DmsFailureKind.Network ||
+    e.kind === DmsFailureKind.Timeout ||
+    e.kind === DmsFailureKind.Malformed
+  );
+}
+
 export function isDmsApiError(e: unknown): e is DmsApiError {
   return e instanceof Error && e.name === 'DmsApiError';
 }

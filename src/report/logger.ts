@@ -31,10 +31,10 @@ export const REDACT_PATHS = [
  *
  * @example createLogger().info({ kind: 'note', msg: 'hello' })
  */
-export function createLogger(destination?: DestinationStream, level = 'info'): Logger {
+export function createLogger(destination?: DestinationStream): Logger {
   return pino(
     {
-      level,
+      level: 'info',
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -120,6 +120,64 @@ describe('fault suite: writes', () => {
     );
   });
 
+  it('waits out Retry-After before resending a throttled restart', async () => {
+    sim = await startSimulator({ fleet: staging(1) });
+    sim.inject({ route: 'instanceAction', kind: 'throttle', retryAfterSeconds: 3 });
+    const slept: number[] = [];
+    const clock = {
+      now: () => Date.now(),
+      sleep: async (ms: number) => {
+        slept.push(ms);
+      },
+    };
+    const r = await run({ clock });
+    expect(slept).toEqual([3000]);
+    expect(retries(r)).toEqual([
+      expect.objectContaining({ reason: 'throttled', retryAfterMs: 3000 }),
+    ]);
+    expect(r.outcomes[0]).toMatchObject({ outcome: 'restarted', attempts: 2 });
+  });
+
+  it('reads status back after a restart call that hung past the timeout', async () => {
+    sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000 });
+    sim.inject({ route: 'instanceAction', kind: 'hang' });
+    const r = await run({ env: { DMS_REQUEST_TIMEOUT_MS: '300' } });
+    // The hung call was never applied, so the read-back finds RUNNING and resends.
+    expect(batches(sim)).toEqual([
+      ['stg-000', 'stg-001'],
+      ['stg-000', 'stg-001'],
+    ]);
+    expect(byOutcome(r.outcomes)).toEqual({ restarted: ['stg-000', 'stg-001'] });
+  });
+
+  it('fails, never guesses, when a status read-back is impossible', async () => {
+    sim = await startSimulator({ fleet: [mk('f1', 'k1', 'CREATEFAILED', { env: 'dev' })] });
+    sim.inject({
+      route: 'showInstance',
+      kind: 'status',
+      status: 500,
+      times: Number.POSITIVE_INFINITY,
+    });
+    const policy = `version: 1
+policies:
+  dev-cleanup:
+    action: cleanup-failed
+    dryRun: false
+    select: { tags: { env: dev } }
+`;
+    const r = await run({ policy, event: {}, env: { DMS_RETRY_ATTEMPTS: '2' } });
+    expect(writes(sim)).toHaveLength(0);
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        reason: expect.stringMatching(
+          /^status could not be re-checked before the delete: ShowInstance failed: HTTP 500/,
+        ),
+      }),
+    ]);
+    expect(r.error?.message).toMatch(/1 of 1 instances failed/);
+  });
+
   it('resends after DMS.00400026 (another operation in progress)', async () => {
     sim = await startSimulator({ fleet: staging(1) });
     sim.inject({ route: 'instanceAction', kind: 'busy' });
