@@ -83,7 +83,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
       for (const inst of eligible) report.add(inst, { outcome });
     } else if (!cleanup) {
-      await restartInstances(ctx, eligible, policy.batchSize);
+      await restartInstances(ctx, eligible, policy.batchSize, policy.waitForRunning);
     } else if (policy.select || selection.candidates.some((c) => c.verdict === 'skip')) {
       // all_failure would also delete the excluded ones: go by id instead.
       report.setMode('by-id');

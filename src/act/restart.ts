@@ -2,6 +2,7 @@ import type { KafkaInstance } from '../dms/wire';
 import { RESTARTABLE_STATUSES } from '../policy/schema';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
+import { type WaitForRunning, waitForRunning } from './recovery';
 import { type WriteKind, writeInBatches } from './writes';
 
 const restartable = new Set<string>(RESTARTABLE_STATUSES);
@@ -15,11 +16,15 @@ export const restartKind: WriteKind = {
   tookEffect: (s) => s === 'RESTARTING',
 };
 
-/** Restarts the instances in batches; see {@link writeInBatches}. */
+/**
+ * Restarts the instances in batches; see {@link writeInBatches}. With
+ * `wait`, each batch is a wave that must be RUNNING again before the next.
+ */
 export function restartInstances(
   ctx: ActContext,
   instances: readonly KafkaInstance[],
   batchSize: number,
+  wait?: WaitForRunning,
 ): Promise<boolean> {
-  return writeInBatches(ctx, restartKind, instances, batchSize);
+  return writeInBatches(ctx, restartKind, instances, batchSize, wait && waitForRunning(ctx, wait));
 }

@@ -23,25 +23,52 @@ export interface WriteKind {
   tookEffect(status: string): boolean;
 }
 
+/** What the run decided for one instance, before it is recorded. */
+export interface Decision {
+  instance: KafkaInstance;
+  detail: OutcomeDetail;
+}
+
+/**
+ * Looks at a finished batch before its outcomes are recorded. It may change
+ * them, and may stop the batches after it, giving the reason.
+ */
+export type AfterBatch = (
+  decisions: readonly Decision[],
+) => Promise<{ decisions: Decision[]; stop?: string | undefined }>;
+
 /** Sends to one instance at most this many times, whatever happens. */
 export const MAX_SENDS_PER_INSTANCE = 3;
 
 /**
  * Acts on `instances` in batches of `batchSize` and records one outcome for
- * each. Returns false when the deadline stopped it; the instances not
- * reached are then recorded as skipped.
+ * each. Without `afterBatch`, each outcome is recorded the moment it is
+ * known. Returns false when the deadline or `afterBatch` stopped it; the
+ * instances not reached are then recorded as skipped, with the reason.
  */
 export async function writeInBatches(
   ctx: ActContext,
   kind: WriteKind,
   instances: readonly KafkaInstance[],
   batchSize: number,
+  afterBatch?: AfterBatch,
 ): Promise<boolean> {
+  const recordNow = (d: Decision) => ctx.report.add(d.instance, d.detail);
   for (let i = 0; i < instances.length; i += batchSize) {
-    const finished = await writeBatch(ctx, kind, instances.slice(i, i + batchSize));
-    if (!finished) {
+    const batch = instances.slice(i, i + batchSize);
+    let stop: string | undefined;
+    if (afterBatch) {
+      const held: Decision[] = [];
+      const finished = await writeBatch(ctx, kind, batch, (d) => held.push(d));
+      const checked = finished ? await afterBatch(held) : { decisions: held, stop: 'deadline' };
+      checked.decisions.forEach(recordNow);
+      stop = checked.stop;
+    } else if (!(await writeBatch(ctx, kind, batch, recordNow))) {
+      stop = 'deadline';
+    }
+    if (stop) {
       for (const rest of instances.slice(i + batchSize)) {
-        ctx.report.add(rest, { outcome: Outcome.Skipped, reason: 'deadline' });
+        ctx.report.add(rest, { outcome: Outcome.Skipped, reason: stop });
       }
       return false;
     }
@@ -53,11 +80,12 @@ async function writeBatch(
   ctx: ActContext,
   kind: WriteKind,
   batch: readonly KafkaInstance[],
+  decide: (d: Decision) => void,
 ): Promise<boolean> {
   const sends = new Map<string, number>(batch.map((i) => [i.instance_id, 0]));
   const resentAfterFailed = new Set<string>();
-  const record = (inst: KafkaInstance, d: OutcomeDetail) =>
-    ctx.report.add(inst, { ...d, attempts: sends.get(inst.instance_id) });
+  const record = (instance: KafkaInstance, d: OutcomeDetail) =>
+    decide({ instance, detail: { ...d, attempts: sends.get(instance.instance_id) } });
   let pending = [...batch];
 
   while (pending.length > 0) {

@@ -1,4 +1,11 @@
-import type { PolicyAction, PolicyFile, RestartableStatus, TagSelector } from './schema';
+import type { WaitForRunning } from '../act/recovery';
+import type {
+  PolicyAction,
+  PolicyFile,
+  PolicySpec,
+  RestartableStatus,
+  TagSelector,
+} from './schema';
 
 /** One policy with the file's defaults applied: what the run acts on. */
 export interface Policy {
@@ -10,6 +17,8 @@ export interface Policy {
   exclude: TagSelector;
   maxInstances: number;
   batchSize: number;
+  /** Restart only: wait for each batch to be RUNNING again before the next. */
+  waitForRunning: WaitForRunning | undefined;
 }
 
 export interface Selector {
@@ -21,6 +30,8 @@ export interface Selector {
 
 export const DEFAULT_MAX_INSTANCES = 10;
 export const DEFAULT_BATCH_SIZE = 10;
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 720;
+export const DEFAULT_POLL_SECONDS = 20;
 
 /**
  * Applies `defaults` to each policy. A key the policy sets replaces the
@@ -43,7 +54,17 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       exclude: (p.exclude ?? d.exclude)?.tags ?? {},
       maxInstances: p.maxInstances ?? d.maxInstances ?? DEFAULT_MAX_INSTANCES,
       batchSize: p.batchSize ?? d.batchSize ?? DEFAULT_BATCH_SIZE,
+      waitForRunning: resolveWait(p.waitForRunning),
     });
   }
   return out;
+}
+
+function resolveWait(w: PolicySpec['waitForRunning']): WaitForRunning | undefined {
+  if (w === undefined) return undefined;
+  const o = w === true ? {} : w;
+  return {
+    timeoutMs: (o.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000,
+    pollMs: (o.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000,
+  };
 }

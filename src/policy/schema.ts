@@ -78,6 +78,20 @@ const select = z
   .strict();
 
 const batchSize = z.number().int().min(1).max(BATCH_SIZE_MAX);
+
+/** A restart takes 3-15 minutes; FunctionGraph runs a timer for at most 900 s. */
+const waitForRunning = z.union(
+  [
+    z.literal(true),
+    z
+      .object({
+        timeoutSeconds: z.number().int().min(30).max(900).optional(),
+        pollSeconds: z.number().int().min(1).max(120).optional(),
+      })
+      .strict(),
+  ],
+  { errorMap: () => ({ message: 'waitForRunning is true or { timeoutSeconds, pollSeconds }' }) },
+);
 const maxInstances = z.number().int().min(1).max(10_000);
 
 const shared = {
@@ -94,6 +108,7 @@ const policy = z
     }),
     description: z.string().max(500).optional(),
     select: select.optional(),
+    waitForRunning: waitForRunning.optional(),
     ...shared,
   })
   .strict()
@@ -111,6 +126,13 @@ const policy = z
         code: z.ZodIssueCode.custom,
         path: ['select', 'status'],
         message: 'cleanup-failed only ever deletes CREATEFAILED instances; remove select.status',
+      });
+    }
+    if (p.action === 'cleanup-failed' && p.waitForRunning) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['waitForRunning'],
+        message: 'waitForRunning applies to restart policies only',
       });
     }
     if (p.select && !p.select.tags && !p.select.names) {

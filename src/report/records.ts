@@ -33,6 +33,8 @@ export interface OutcomeRecord {
   errorCode?: string;
   /** How many write calls included this instance, when more than zero. */
   attempts?: number;
+  /** With `waitForRunning`: milliseconds from the restart call to RUNNING seen again. */
+  recoveredMs?: number;
 }
 
 export interface RunSummary {

@@ -10,7 +10,7 @@ import {
 
 export type OutcomeDetail = Pick<
   OutcomeRecord,
-  'outcome' | 'reason' | 'requestId' | 'errorCode' | 'attempts'
+  'outcome' | 'reason' | 'requestId' | 'errorCode' | 'attempts' | 'recoveredMs'
 >;
 
 /**
@@ -60,6 +60,7 @@ export class Report {
     if (detail.reason) rec.reason = detail.reason;
     if (detail.errorCode) rec.errorCode = detail.errorCode;
     if (detail.attempts) rec.attempts = detail.attempts;
+    if (detail.recoveredMs !== undefined) rec.recoveredMs = detail.recoveredMs;
     this.records.push(rec);
     this.recorded.add(rec.instanceId);
     const level =

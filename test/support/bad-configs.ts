@@ -187,6 +187,21 @@ export const BAD_CONFIGS: BadConfig[] = [
     file: sel('{ tags: { env: x }, names: [""] }'),
     path: 'policies.r.select.names[0]',
   },
+  {
+    name: 'waitForRunning on a cleanup',
+    file: `${head}  c:\n    action: cleanup-failed\n    waitForRunning: true\n`,
+    path: 'policies.c.waitForRunning',
+  },
+  {
+    name: 'waitForRunning timeout too short',
+    file: restart('    waitForRunning: { timeoutSeconds: 5 }\n'),
+    path: 'policies.r.waitForRunning.timeoutSeconds',
+  },
+  {
+    name: 'waitForRunning false',
+    file: restart('    waitForRunning: false\n'),
+    path: 'policies.r.waitForRunning',
+  },
   { name: 'batchSize 0', file: restart('    batchSize: 0\n'), path: 'policies.r.batchSize' },
   { name: 'batchSize 51', file: restart('    batchSize: 51\n'), path: 'policies.r.batchSize' },
   { name: 'batchSize 2.5', file: restart('    batchSize: 2.5\n'), path: 'policies.r.batchSize' },
