@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
-import { CLEANUP_POLICY, mk } from '../support/fleet';
+import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk } from '../support/fleet';
 import { batches, byOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
@@ -79,14 +79,7 @@ describe('failed-instance cleanup', () => {
     });
     // Hold the re-check back so dev-f2 can recover between listing and delete.
     sim.inject({ route: 'showInstance', kind: 'delay', ms: 300, times: Number.POSITIVE_INFINITY });
-    const policy = `version: 1
-policies:
-  dev-cleanup:
-    action: cleanup-failed
-    dryRun: false
-    select: { tags: { env: dev } }
-`;
-    const running = runHandler(sim, { policy });
+    const running = runHandler(sim, { policy: DEV_CLEANUP_POLICY });
     await until(() => sim.requests.some((r) => r.route === 'listInstances' && r.status === 200));
     sim.setStatus('dev-f2', 'RUNNING');
     const run = await running;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
-import { CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
+import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
 import { batches, byOutcome, type RunOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
@@ -158,14 +158,11 @@ describe('fault suite: writes', () => {
       status: 500,
       times: Number.POSITIVE_INFINITY,
     });
-    const policy = `version: 1
-policies:
-  dev-cleanup:
-    action: cleanup-failed
-    dryRun: false
-    select: { tags: { env: dev } }
-`;
-    const r = await run({ policy, event: {}, env: { DMS_RETRY_ATTEMPTS: '2' } });
+    const r = await run({
+      policy: DEV_CLEANUP_POLICY,
+      event: {},
+      env: { DMS_RETRY_ATTEMPTS: '2' },
+    });
     expect(writes(sim)).toHaveLength(0);
     expect(r.outcomes).toEqual([
       expect.objectContaining({

@@ -48,6 +48,15 @@ policies:
     maxInstances: 50
 `;
 
+/** A tag-scoped cleanup: failed instances tagged env=dev, deleted by id. */
+export const DEV_CLEANUP_POLICY = `version: 1
+policies:
+  dev-cleanup:
+    action: cleanup-failed
+    dryRun: false
+    select: { tags: { env: dev } }
+`;
+
 export const CLEANUP_POLICY = `version: 1
 defaults:
   exclude: { tags: { maintenance-protect: "true" } }
