@@ -4,7 +4,7 @@ import { pastWriteCutoff } from '../exec/deadline';
 import { withRetry } from '../exec/retry';
 import { Outcome } from '../report/records';
 import { FAILED_STATUS } from '../select';
-import type { ActContext } from './context';
+import { type ActContext, DEADLINE } from './context';
 import { readStatuses } from './status';
 import { type WriteKind, writeInBatches } from './writes';
 
@@ -28,8 +28,7 @@ export async function deleteFailedById(
 ): Promise<boolean> {
   if (instances.length === 0) return true;
   if (pastWriteCutoff(ctx.deadline)) {
-    for (const inst of instances)
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason: 'deadline' });
+    ctx.report.skipAll(instances, DEADLINE);
     return false;
   }
   const live = await readStatuses(ctx, instances);
@@ -69,8 +68,7 @@ export async function deleteAllFailed(
   batchSize: number,
 ): Promise<boolean> {
   if (pastWriteCutoff(ctx.deadline)) {
-    for (const inst of prelisted)
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason: 'deadline' });
+    ctx.report.skipAll(prelisted, DEADLINE);
     return false;
   }
   let res: Awaited<ReturnType<ActContext['dms']['deleteAllFailed']>>;

@@ -8,5 +8,8 @@ export interface ActContext extends RetryContext {
   report: Report;
 }
 
+/** The skip reason for instances the invocation ran out of time for. */
+export const DEADLINE = 'deadline';
+
 /** How many status reads run at once when checking many instances. */
 export const READ_CONCURRENCY = 5;

@@ -1,6 +1,6 @@
 import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
-import type { ActContext } from './context';
+import { type ActContext, DEADLINE } from './context';
 import { readStatuses } from './status';
 import type { AfterBatch, Decision } from './writes';
 
@@ -82,7 +82,7 @@ export function waitForRunning(ctx: ActContext, wait: WaitForRunning): AfterBatc
         instance: d.instance,
         detail: settled.get(d.instance.instance_id) ?? d.detail,
       })),
-      stop: bad > 0 ? STOPPED_AFTER_BAD_WAVE : cutByDeadline ? 'deadline' : undefined,
+      stop: bad > 0 ? STOPPED_AFTER_BAD_WAVE : cutByDeadline ? DEADLINE : undefined,
     };
   };
 }

@@ -9,7 +9,7 @@ import { pastWriteCutoff } from '../exec/deadline';
 import { withRetry } from '../exec/retry';
 import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
-import type { ActContext } from './context';
+import { type ActContext, DEADLINE } from './context';
 import { type LiveStatus, readStatuses } from './status';
 
 /** One kind of batch write: restart, or delete by id. */
@@ -60,16 +60,14 @@ export async function writeInBatches(
     if (afterBatch) {
       const held: Decision[] = [];
       const finished = await writeBatch(ctx, kind, batch, (d) => held.push(d));
-      const checked = finished ? await afterBatch(held) : { decisions: held, stop: 'deadline' };
+      const checked = finished ? await afterBatch(held) : { decisions: held, stop: DEADLINE };
       checked.decisions.forEach(recordNow);
       stop = checked.stop;
     } else if (!(await writeBatch(ctx, kind, batch, recordNow))) {
-      stop = 'deadline';
+      stop = DEADLINE;
     }
     if (stop) {
-      for (const rest of instances.slice(i + batchSize)) {
-        ctx.report.add(rest, { outcome: Outcome.Skipped, reason: stop });
-      }
+      ctx.report.skipAll(instances.slice(i + batchSize), stop);
       return false;
     }
   }
@@ -90,7 +88,7 @@ async function writeBatch(
 
   while (pending.length > 0) {
     if (pastWriteCutoff(ctx.deadline)) {
-      for (const inst of pending) record(inst, { outcome: Outcome.Skipped, reason: 'deadline' });
+      for (const inst of pending) record(inst, { outcome: Outcome.Skipped, reason: DEADLINE });
       return false;
     }
     const ids = pending.map((i) => i.instance_id);

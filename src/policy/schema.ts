@@ -36,7 +36,6 @@ const tagValue = z.union(
     }),
   },
 );
-export type TagValueMatcher = z.infer<typeof tagValue>;
 
 const tagSelector = z
   .record(tagKey, tagValue)

@@ -68,6 +68,11 @@ export class Report {
     this.log[level](rec);
   }
 
+  /** Records every one of `instances` as skipped, for one reason. */
+  skipAll(instances: readonly KafkaInstance[], reason: string): void {
+    for (const inst of instances) this.add(inst, { outcome: Outcome.Skipped, reason });
+  }
+
   summary(durationMs: number, error?: string): RunSummary {
     const count = (pred: (r: OutcomeRecord) => boolean) => this.records.filter(pred).length;
     const s: RunSummary = {
