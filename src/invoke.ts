@@ -15,7 +15,8 @@ export interface Invocation {
   requestId: string;
   platform: 'functiongraph' | 'lambda' | 'local';
   event: unknown;
-  remainingMs: () => number;
+  /** The platform's answer, unchecked: the deadline copes with one that is not a number. */
+  remainingMs: () => unknown;
   /** Temporary credentials from the platform, read for this invocation only. */
   credentials: DmsCredentials | undefined;
 }
@@ -46,22 +47,28 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
   if (!env.projectId) {
     throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
   }
+  const deadline = deadlineFrom(inv.remainingMs, {
+    marginMs: env.deadlineMarginMs,
+    fallbackMs: env.localTimeoutMs,
+    clock: deps.clock,
+    onBadRemaining: (got) =>
+      deps.log.warn({
+        kind: 'warning',
+        message: `the platform's remaining time is not a number (${describe(got)}); using RUN_TIMEOUT_MS ${env.localTimeoutMs} ms from now`,
+      }),
+  });
   const dms = createDmsClient({
     credentials,
     projectId: env.projectId,
     region: env.region,
     endpoint: env.endpoint,
     timeoutMs: env.requestTimeoutMs,
+    retry: { settings: env.retry, clock: deps.clock, log: deps.log },
+    deadline,
   });
   const dryRun = env.forceDryRun || request.dryRun === true || policy.dryRun;
   const { summary, report } = await runPolicy(
-    {
-      dms,
-      log: deps.log,
-      clock: deps.clock,
-      retry: env.retry,
-      deadline: deadlineFrom(inv.remainingMs, env.deadlineMarginMs),
-    },
+    { dms, log: deps.log, clock: deps.clock, retry: env.retry, deadline },
     { policy, dryRun, invocationId: inv.requestId },
   );
   if (summary.refused) {
@@ -76,7 +83,18 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
       summary,
     );
   }
+  if (!summary.complete) {
+    throw new RunFailedError(
+      `policy ${policy.name}: incomplete: ${summary.notReached} of ${summary.matched} not reached before the deadline`,
+      summary,
+    );
+  }
   return summary;
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Error) return `threw ${v.name}`;
+  return typeof v === 'number' ? String(v) : typeof v;
 }
 
 function pickPolicy(policies: Map<string, Policy>, name: string | undefined): Policy {

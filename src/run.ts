@@ -1,18 +1,20 @@
-import { deleteAllFailed, deleteFailedById } from './act/cleanup';
+import { chooseMode, cleanupFailed } from './act/cleanup';
 import type { ActContext } from './act/context';
 import { restartInstances } from './act/restart';
 import type { DmsClient } from './dms/client';
+import { isKnownStatus } from './dms/status';
 import type { KafkaInstance } from './dms/wire';
 import type { Clock } from './exec/clock';
 import type { Deadline } from './exec/deadline';
-import { type RetrySettings, withRetry } from './exec/retry';
+import type { RetrySettings } from './exec/retry';
 import type { Policy } from './policy/resolve';
 import type { Logger } from './report/logger';
 import { Outcome, type RunSummary } from './report/records';
 import { Report } from './report/report';
-import { selectInstances } from './select';
+import { createJudge, selectInstances } from './select';
 
 export interface RunDeps {
+  /** A client whose reads retry and whose calls honour `deadline`. */
   dms: DmsClient;
   log: Logger;
   clock: Clock;
@@ -47,7 +49,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     dryRun,
     invocationId: input.invocationId,
   });
-  const ctx: ActContext = { ...deps, settings: deps.retry, report };
+  const ctx: ActContext = { ...deps, settings: deps.retry, report, judge: createJudge(policy) };
   let eligible: KafkaInstance[] = [];
   const finish = (error?: string): RunSummary => {
     for (const inst of eligible) {
@@ -59,16 +61,15 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       }
     }
     const summary = report.summary(deps.clock.now() - started, error);
-    deps.log[summary.failed > 0 || summary.refused || error ? 'error' : 'info'](summary);
+    const bad = summary.failed > 0 || summary.refused || !summary.complete;
+    deps.log[bad ? 'error' : 'info'](summary);
     return summary;
   };
   try {
     // Failed instances are listed only on request; cleanup needs them.
-    const listed = await deps.dms.listInstances({
-      includeFailure: cleanup,
-      eachPage: (fetchPage) => withRetry(ctx, 'ListInstances', fetchPage),
-    });
+    const listed = await deps.dms.listInstances({ includeFailure: cleanup });
     report.setListed(listed.length);
+    warnUnknownStatuses(report, listed);
     const selection = selectInstances(listed, policy);
     for (const c of selection.candidates) {
       if (c.verdict === 'skip')
@@ -80,21 +81,36 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       const reason = `${eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`;
       for (const inst of eligible) report.add(inst, { outcome: Outcome.Refused, reason });
     } else if (dryRun) {
+      if (cleanup) {
+        const choice = chooseMode(policy, listed, selection);
+        report.setMode(choice.mode, choice.reason);
+      }
       const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
       for (const inst of eligible) report.add(inst, { outcome });
-    } else if (!cleanup) {
+    } else if (cleanup) {
+      await cleanupFailed(ctx, policy, listed, selection);
+    } else {
       await restartInstances(ctx, eligible, policy.batchSize, policy.waitForRunning);
-    } else if (policy.select || selection.candidates.some((c) => c.verdict === 'skip')) {
-      // all_failure would also delete the excluded ones: go by id instead.
-      report.setMode('by-id');
-      await deleteFailedById(ctx, eligible, policy.batchSize);
-    } else if (eligible.length > 0) {
-      report.setMode('all_failure');
-      await deleteAllFailed(ctx, eligible, policy.batchSize);
     }
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));
     throw e;
   }
   return { summary: finish(), report };
+}
+
+/** One warning per status DMS never documented: the instances are listed, never acted on. */
+function warnUnknownStatuses(report: Report, listed: readonly KafkaInstance[]): void {
+  const unknown = new Map<string, string[]>();
+  for (const i of listed) {
+    if (!isKnownStatus(i.status))
+      unknown.set(i.status, [...(unknown.get(i.status) ?? []), i.instance_id]);
+  }
+  for (const [status, ids] of unknown) {
+    report.warn({
+      message: 'instances in a status DMS does not document are never acted on',
+      status,
+      instances: ids,
+    });
+  }
 }

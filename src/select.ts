@@ -1,7 +1,15 @@
 import picomatch from 'picomatch';
+import { FAILED_STATUS, isKnownStatus } from './dms/status';
 import { type KafkaInstance, tagMap } from './dms/wire';
 import type { Policy } from './policy/resolve';
 import type { TagSelector } from './policy/schema';
+
+/** What the policy says about one instance. */
+export type Verdict =
+  | { verdict: 'act' }
+  | { verdict: 'skip'; reason: string }
+  /** Outside the selection altogether: counted, never logged one by one. */
+  | { verdict: 'no-match' };
 
 /** A matched instance and whether the run may act on it. */
 export type Candidate =
@@ -12,54 +20,64 @@ export interface Selection {
   /** Every instance that matched, acted on or skipped, in listing order. */
   candidates: Candidate[];
   eligible: KafkaInstance[];
-  /** Listed instances that did not match at all; counted, never logged one by one. */
+  /** Listed instances that did not match at all. */
   notMatched: number;
 }
 
-/** What a cleanup may delete, and nothing else. */
-export const FAILED_STATUS = 'CREATEFAILED';
-
 /**
- * Chooses the instances a policy applies to. Pure: same input, same answer.
+ * Builds the policy's judgement of one instance. Pure: same instance, same
+ * verdict. The run applies it to the listing, and again to each instance
+ * read fresh right before a write.
  *
  * - `select.tags`: every key must match. A string matches exactly (case
  *   sensitive), a list matches any of its values, `true` matches any value.
  * - `select.names`: glob patterns (`*`, `?`); any one may match.
  * - `exclude.tags`: any one key matching excludes the instance.
- * - restart: a matched instance whose status is not in `select.status` is skipped.
+ * - restart: a matched instance whose status is not in `select.status` is
+ *   skipped; so is one whose status DMS never documented.
  * - cleanup-failed: only CREATEFAILED instances ever match.
  */
-export function selectInstances(instances: readonly KafkaInstance[], policy: Policy): Selection {
+export function createJudge(policy: Policy): (instance: KafkaInstance) => Verdict {
   const nameMatchers = (policy.select?.names ?? []).map((p) =>
     picomatch(p, { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true }),
   );
   const allowed = new Set<string>(policy.select?.status ?? []);
-  const candidates: Candidate[] = [];
-  let notMatched = 0;
-
-  for (const instance of instances) {
+  const cleanup = policy.action === 'cleanup-failed';
+  return (instance) => {
     const tags = tagMap(instance);
-    const cleanup = policy.action === 'cleanup-failed';
     const matches =
       (!cleanup || instance.status === FAILED_STATUS) &&
       (!policy.select || matchesAll(tags, policy.select.tags)) &&
       (nameMatchers.length === 0 || nameMatchers.some((m) => m(instance.name)));
-    if (!matches) {
-      notMatched++;
-      continue;
-    }
+    if (!matches) return { verdict: 'no-match' };
     const excludedBy = firstMatch(tags, policy.exclude);
-    if (excludedBy) {
-      candidates.push({ instance, verdict: 'skip', reason: `excluded by tag ${excludedBy}` });
-    } else if (!cleanup && !allowed.has(instance.status)) {
-      candidates.push({
-        instance,
+    if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
+    if (cleanup) return { verdict: 'act' };
+    if (!isKnownStatus(instance.status)) {
+      return {
+        verdict: 'skip',
+        reason: `status ${JSON.stringify(instance.status)} is not one DMS documents; it is never acted on`,
+      };
+    }
+    if (!allowed.has(instance.status)) {
+      return {
         verdict: 'skip',
         reason: `status ${instance.status} is not one of ${[...allowed].join(', ')}`,
-      });
-    } else {
-      candidates.push({ instance, verdict: 'act' });
+      };
     }
+    return { verdict: 'act' };
+  };
+}
+
+/** Applies the policy to a listing. */
+export function selectInstances(instances: readonly KafkaInstance[], policy: Policy): Selection {
+  const judge = createJudge(policy);
+  const candidates: Candidate[] = [];
+  let notMatched = 0;
+  for (const instance of instances) {
+    const v = judge(instance);
+    if (v.verdict === 'no-match') notMatched++;
+    else candidates.push({ instance, ...v });
   }
   return {
     candidates,

@@ -1,163 +1,114 @@
-import { isDmsApiError, leavesOutcomeUnknown, provesNotApplied } from '../dms/errors';
+import { DELETE_IN_PROGRESS, isKnownStatus, STILL_CREATING } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
-import { pastWriteCutoff } from '../exec/deadline';
-import { withRetry } from '../exec/retry';
-import { Outcome } from '../report/records';
-import { FAILED_STATUS } from '../select';
-import { type ActContext, DEADLINE } from './context';
-import { readStatuses } from './status';
-import { type WriteKind, writeInBatches } from './writes';
+import type { Policy } from '../policy/resolve';
+import { type CleanupMode, Outcome } from '../report/records';
+import { type Selection, selectInstances } from '../select';
+import type { ActContext } from './context';
+import { type WriteKind, writeBatch } from './engine';
 
-/** Delete by id: only ever sent to CREATEFAILED instances. */
+/** Delete by id: only ever sent to instances the policy selects as CREATEFAILED. */
 export const deleteKind: WriteKind = {
+  verb: 'delete',
   operation: 'DeleteInstances',
   success: Outcome.Deleted,
-  send: (ctx, ids) => ctx.dms.deleteInstances(ids),
-  eligible: (s) => s === FAILED_STATUS,
-  tookEffect: (s) => s === 'DELETING' || s === 'DELETED' || s === 'GONE',
+  send: (dms, ids) => dms.deleteInstances(ids),
+  tookEffect: (f) => 'gone' in f || ('instance' in f && DELETE_IN_PROGRESS.has(f.instance.status)),
 };
 
-/**
- * Deletes the given CREATEFAILED instances by id. Each one's status is read
- * again just before, and anything no longer CREATEFAILED is left alone.
- */
-export async function deleteFailedById(
-  ctx: ActContext,
-  instances: readonly KafkaInstance[],
-  batchSize: number,
-): Promise<boolean> {
-  if (instances.length === 0) return true;
-  if (pastWriteCutoff(ctx.deadline)) {
-    ctx.report.skipAll(instances, DEADLINE);
-    return false;
-  }
-  const live = await readStatuses(ctx, instances);
-  const still: KafkaInstance[] = [];
-  for (const inst of instances) {
-    const st = live.get(inst.instance_id);
-    if (!st || 'unreadable' in st) {
-      // Not deleted, and we cannot say why not: that is a failure to report.
-      const why = st ? st.unreadable : 'no answer';
-      ctx.report.add(inst, {
-        outcome: Outcome.Failed,
-        reason: `status could not be re-checked before the delete: ${why}`,
-      });
-    } else if (st.status === FAILED_STATUS) {
-      still.push(inst);
-    } else {
-      const reason =
-        st.status === 'GONE'
-          ? 'no longer exists'
-          : `status is now ${st.status}, not ${FAILED_STATUS}`;
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason });
-    }
-  }
-  return writeInBatches(ctx, deleteKind, still, batchSize);
+export interface ModeChoice {
+  mode: CleanupMode;
+  reason: string;
 }
 
 /**
- * One `all_failure: "kafka"` call for the pre-listed CREATEFAILED instances.
- * DMS deletes every failed instance it knows at that moment, so this is used
- * only when no failed instance is excluded. If the answer is lost, nothing is
- * resent with `all_failure`, which could catch instances that failed after our
- * listing: the survivors are deleted by id instead.
+ * Chooses how a cleanup deletes. `all_failure` deletes every creation-failed
+ * Kafka instance DMS knows when it runs the call, whatever its tags, so it
+ * is used only when that provably is exactly what was recorded: the listing
+ * was consistent (or the run would have stopped), the policy selects no
+ * subset, no failed instance is excluded, none was still CREATING (it could
+ * fail before the call), and none is in a status DMS does not document.
+ * Otherwise each instance is deleted by id. Pure.
  */
-export async function deleteAllFailed(
-  ctx: ActContext,
-  prelisted: readonly KafkaInstance[],
-  batchSize: number,
-): Promise<boolean> {
-  if (pastWriteCutoff(ctx.deadline)) {
-    ctx.report.skipAll(prelisted, DEADLINE);
-    return false;
+export function chooseMode(
+  policy: Policy,
+  listed: readonly KafkaInstance[],
+  selection: Selection,
+): ModeChoice {
+  const byId = (reason: string): ModeChoice => ({ mode: 'by-id', reason });
+  if (policy.select) {
+    return byId('the policy selects by tag or name; all_failure would ignore that');
   }
-  let res: Awaited<ReturnType<ActContext['dms']['deleteAllFailed']>>;
-  try {
-    res = await withRetry(
-      ctx,
-      'DeleteAllFailedInstances',
-      () => ctx.dms.deleteAllFailed(),
-      provesNotApplied,
+  const excluded = selection.candidates.filter((c) => c.verdict === 'skip').length;
+  if (excluded > 0) {
+    return byId(`${excluded} failed instances are excluded; all_failure would delete them too`);
+  }
+  const creating = listed.filter((i) => i.status === STILL_CREATING).length;
+  if (creating > 0) {
+    return byId(
+      `${creating} instances were ${STILL_CREATING}; one that fails before the call would be deleted by all_failure without a record`,
     );
-  } catch (e) {
-    if (!isDmsApiError(e)) throw e;
-    if (!leavesOutcomeUnknown(e)) {
-      for (const inst of prelisted) {
-        ctx.report.add(inst, {
-          outcome: Outcome.Failed,
-          reason: e.message,
-          errorCode: e.errorCode,
-          requestId: e.requestId,
-          attempts: 1,
-        });
-      }
-      return true;
-    }
-    return finishAfterUnknown(ctx, prelisted, batchSize, e.message);
   }
-
-  if (res.results === null) {
-    for (const inst of prelisted) {
-      ctx.report.add(inst, { outcome: Outcome.Deleted, requestId: res.requestId, attempts: 1 });
-    }
-    return true;
+  const unknown = listed.filter((i) => !isKnownStatus(i.status)).length;
+  if (unknown > 0) {
+    return byId(`${unknown} instances are in a status DMS does not document`);
   }
-  const answers = new Map(res.results.map((r) => [r.instance, r.result]));
-  const retry: KafkaInstance[] = [];
-  for (const inst of prelisted) {
-    const a = answers.get(inst.instance_id);
-    if (a === 'success') {
-      ctx.report.add(inst, { outcome: Outcome.Deleted, requestId: res.requestId, attempts: 1 });
-    } else if (a === 'failed') {
-      retry.push(inst);
-    } else {
-      ctx.report.add(inst, {
-        outcome: Outcome.Failed,
-        reason: 'no result from DMS',
-        requestId: res.requestId,
-        attempts: 1,
-      });
-    }
-  }
-  const known = new Set(prelisted.map((i) => i.instance_id));
-  for (const r of res.results) {
-    if (known.has(r.instance)) continue;
-    // DMS deleted something that failed after our listing. Say so.
-    const stub: KafkaInstance = {
-      instance_id: r.instance,
-      name: '',
-      status: FAILED_STATUS,
-      tags: [],
-    };
-    ctx.report.add(stub, {
-      outcome: r.result === 'success' ? Outcome.Deleted : Outcome.Failed,
-      reason: 'answered by all_failure but not in the pre-listing',
-      requestId: res.requestId,
-      attempts: 1,
-    });
-  }
-  return deleteFailedById(ctx, retry, batchSize);
+  return {
+    mode: 'all_failure',
+    reason:
+      'every failed instance is selected; none excluded, none CREATING; the listing was consistent',
+  };
 }
 
-async function finishAfterUnknown(
+/**
+ * Deletes the selected CREATEFAILED instances. For `all_failure`, the fleet
+ * is listed again right before the call and the choice made again: only if
+ * it still holds, and the failed set is the same, does the one call go.
+ * A lost answer is never resent with `all_failure`: the engine reads each
+ * instance back and deletes any survivor by id.
+ */
+export async function cleanupFailed(
   ctx: ActContext,
-  prelisted: readonly KafkaInstance[],
-  batchSize: number,
-  why: string,
-): Promise<boolean> {
-  const live = await readStatuses(ctx, prelisted);
-  const survivors: KafkaInstance[] = [];
-  for (const inst of prelisted) {
-    const st = live.get(inst.instance_id);
-    if (st && 'status' in st && deleteKind.tookEffect(st.status)) {
-      ctx.report.add(inst, {
-        outcome: Outcome.Deleted,
-        reason: `confirmed by status ${st.status} after: ${why}`,
-        attempts: 1,
-      });
-    } else {
-      survivors.push(inst);
+  policy: Policy,
+  listed: readonly KafkaInstance[],
+  selection: Selection,
+): Promise<void> {
+  const targets = selection.eligible;
+  let choice = chooseMode(policy, listed, selection);
+  if (choice.mode === 'all_failure' && targets.length > 0) {
+    const now = await ctx.dms.listInstances({ includeFailure: true });
+    const again = selectInstances(now, policy);
+    const recheck = chooseMode(policy, now, again);
+    if (recheck.mode !== 'all_failure') {
+      choice = { mode: 'by-id', reason: `changed since the listing: ${recheck.reason}` };
+    } else if (!sameIds(again.eligible, targets)) {
+      choice = {
+        mode: 'by-id',
+        reason: 'changed since the listing: the set of failed instances is not the same',
+      };
     }
   }
-  return deleteFailedById(ctx, survivors, batchSize);
+  ctx.report.setMode(choice.mode, choice.reason);
+  if (targets.length === 0) return;
+
+  if (choice.mode === 'all_failure') {
+    const r = await writeBatch(ctx, deleteKind, targets, {
+      operation: 'DeleteAllFailedInstances',
+      send: (dms) => dms.deleteAllFailed(),
+    });
+    for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
+    return;
+  }
+  for (let i = 0; i < targets.length; i += policy.batchSize) {
+    const r = await writeBatch(ctx, deleteKind, targets.slice(i, i + policy.batchSize));
+    for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
+    if (r.stopped) {
+      ctx.report.skipAll(targets.slice(i + policy.batchSize), r.stopped);
+      return;
+    }
+  }
+}
+
+function sameIds(a: readonly KafkaInstance[], b: readonly KafkaInstance[]): boolean {
+  const ids = new Set(a.map((i) => i.instance_id));
+  return a.length === b.length && b.every((i) => ids.has(i.instance_id));
 }

@@ -1,15 +1,18 @@
 import type { DmsClient } from '../dms/client';
+import type { KafkaInstance } from '../dms/wire';
 import type { RetryContext } from '../exec/retry';
 import type { Report } from '../report/report';
+import type { Verdict } from '../select';
 
-/** What acting needs: the client, retry and time settings, and the report. */
+/** What acting needs: the client, time and retry settings, the policy's judgement, the report. */
 export interface ActContext extends RetryContext {
   dms: DmsClient;
   report: Report;
+  /** The policy, applied again to each instance read fresh right before a write. */
+  judge: (instance: KafkaInstance) => Verdict;
 }
 
-/** The skip reason for instances the invocation ran out of time for. */
-export const DEADLINE = 'deadline';
+export { DEADLINE } from '../report/report';
 
-/** How many status reads run at once when checking many instances. */
+/** How many instance reads run at once. */
 export const READ_CONCURRENCY = 5;

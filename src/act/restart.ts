@@ -1,30 +1,47 @@
+import { RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
-import { RESTARTABLE_STATUSES } from '../policy/schema';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
-import { type WaitForRunning, waitForRunning } from './recovery';
-import { type WriteKind, writeInBatches } from './writes';
+import { DEADLINE } from './context';
+import { type WriteKind, writeBatch } from './engine';
+import { confirmWave, STOPPED_AFTER_BAD_WAVE, type WaitForRunning } from './waves';
 
-const restartable = new Set<string>(RESTARTABLE_STATUSES);
-
-/** DMS accepts a restart from RUNNING or ERROR; RESTARTING shows one in progress. */
 export const restartKind: WriteKind = {
+  verb: 'restart',
   operation: 'RestartInstances',
   success: Outcome.Restarted,
-  send: (ctx, ids) => ctx.dms.restartInstances(ids),
-  eligible: (s) => restartable.has(s),
-  tookEffect: (s) => s === 'RESTARTING',
+  send: (dms, ids) => dms.restartInstances(ids),
+  // A restart lasts 3-15 minutes: one that took still shows it seconds later.
+  tookEffect: (f) => 'instance' in f && RESTART_IN_PROGRESS.has(f.instance.status),
 };
 
 /**
- * Restarts the instances in batches; see {@link writeInBatches}. With
- * `wait`, each batch is a wave that must be RUNNING again before the next.
+ * Restarts the instances in batches of `batchSize`. With `wait`, each batch
+ * is a wave: the next starts only once every instance of this one is seen
+ * RUNNING again. Any instance of a wave that is not confirmed (failed,
+ * answer lost and unreadable, or landed anywhere but RUNNING) stops the
+ * waves after it. Without `wait`, batches go back to back.
  */
-export function restartInstances(
+export async function restartInstances(
   ctx: ActContext,
   instances: readonly KafkaInstance[],
   batchSize: number,
   wait?: WaitForRunning,
-): Promise<boolean> {
-  return writeInBatches(ctx, restartKind, instances, batchSize, wait && waitForRunning(ctx, wait));
+): Promise<void> {
+  for (let i = 0; i < instances.length; i += batchSize) {
+    const batch = instances.slice(i, i + batchSize);
+    const result = await writeBatch(ctx, restartKind, batch);
+    let stop: string | undefined = result.stopped;
+    if (wait) {
+      const wave = await confirmWave(ctx, wait, result.succeeded);
+      if (result.failed > 0 || wave.bad > 0) stop = STOPPED_AFTER_BAD_WAVE;
+      else if (wave.cutByDeadline) stop ??= DEADLINE;
+    } else {
+      for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
+    }
+    if (stop) {
+      ctx.report.skipAll(instances.slice(i + batchSize), stop);
+      return;
+    }
+  }
 }

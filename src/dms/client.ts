@@ -1,17 +1,20 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import type { Clock } from '../exec/clock';
+import { callBudgetMs, type Deadline } from '../exec/deadline';
+import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
+import type { Logger } from '../report/logger';
 import { dmsEndpoint } from './endpoint';
-import { DmsApiError, DmsFailureKind } from './errors';
+import { DmsApiError, DmsFailureKind, isInstanceNotFound } from './errors';
+import { type ListPage, listConsistent, listOnce } from './list';
 import { BasicCredentials, ClientBuilder, type HcClient } from './sdk';
-import { type DmsRequest, send } from './transport';
+import { type DmsRequest, type DmsResponse, send } from './transport';
 import {
   type ActionResponse,
   actionResponseSchema,
   instanceSchema,
   type KafkaInstance,
   listPageSchema,
-  type Tag,
-  tagsResponseSchema,
 } from './wire';
 
 export interface DmsCredentials {
@@ -31,40 +34,45 @@ export interface DmsClientOptions {
   endpoint?: string | undefined;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Retries for reads (throttling, 5xx, dropped connections). Writes are
+   * never resent here: whether a write may go again is the caller's call.
+   * Without this, every call is tried once.
+   */
+  retry?: { settings: RetrySettings; clock: Clock; log: Logger } | undefined;
+  /** Every call ends before this deadline's reserve; none starts after it. */
+  deadline?: Deadline | undefined;
 }
 
-export interface CallOptions {
-  /** Aborts the request, e.g. when the invocation's deadline nears. */
-  signal?: AbortSignal | undefined;
-}
-
-export interface ListOptions extends CallOptions {
+export interface ListOptions {
   /** CREATEFAILED instances are listed only with this set. */
   includeFailure?: boolean;
-  status?: string;
-  /**
-   * Wraps each page request, e.g. with retries. Retrying page by page keeps
-   * a throttled listing moving instead of starting over from offset 0.
-   */
-  eachPage?: <T>(fetchPage: () => Promise<T>) => Promise<T>;
 }
 
 /** The DMS for Kafka calls this project makes. */
 export interface DmsClient {
+  /**
+   * Every Kafka instance of the project, as a listing that proved itself
+   * consistent; see {@link listOnce}. Throws `ListingInconsistentError` when
+   * the fleet kept changing under three listings.
+   */
   listInstances(opts?: ListOptions): Promise<KafkaInstance[]>;
-  showInstance(id: string, opts?: CallOptions): Promise<KafkaInstance>;
-  restartInstances(ids: readonly string[], opts?: CallOptions): Promise<ActionResponse>;
-  deleteInstances(ids: readonly string[], opts?: CallOptions): Promise<ActionResponse>;
+  /** The instance now, or `undefined` when DMS answers that it does not exist. */
+  showInstance(id: string): Promise<KafkaInstance | undefined>;
+  restartInstances(ids: readonly string[]): Promise<ActionResponse>;
+  deleteInstances(ids: readonly string[]): Promise<ActionResponse>;
   /** `all_failure: "kafka"`: deletes every CREATEFAILED Kafka instance in the project. */
-  deleteAllFailed(opts?: CallOptions): Promise<ActionResponse>;
-  listTags(id: string, opts?: CallOptions): Promise<Tag[]>;
-  setTags(id: string, tags: readonly Tag[], opts?: CallOptions): Promise<void>;
+  deleteAllFailed(): Promise<ActionResponse>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** DMS caps `limit` at 50. */
 export const PAGE_SIZE = 50;
+/** How many listings may fail their consistency check before the run gives up. */
+export const LISTING_TRIES = 3;
+const MAX_PAGES = 10_000;
 const USER_AGENT = 'dms-kafka-maintenance';
+const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
 
 /**
  * A typed DMS for Kafka client on the SDK core, which signs and sends.
@@ -87,122 +95,98 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     throw ConfigError.at('timeoutMs', `must be a positive integer, got ${timeoutMs}`);
   }
   const hc = buildHcClient(opts, dmsEndpoint(opts));
+  const deadline = opts.deadline ?? NO_DEADLINE;
   const pathParams = { project_id: opts.projectId };
 
-  const call = (req: DmsRequest, o?: CallOptions) =>
-    send(
+  const call = (req: DmsRequest): Promise<DmsResponse> => {
+    const budget = callBudgetMs(deadline);
+    if (budget <= 0) {
+      return Promise.reject(
+        new DmsApiError({
+          operation: req.operation,
+          kind: DmsFailureKind.Deadline,
+          message: "not sent: the invocation's time is up",
+        }),
+      );
+    }
+    return send(
       hc,
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
       {
-        timeoutMs,
-        signal: o?.signal,
+        timeoutMs: Math.min(timeoutMs, Math.ceil(budget)),
       },
     );
+  };
+  const retry = opts.retry;
+  const read = (req: DmsRequest): Promise<DmsResponse> =>
+    retry ? withRetry({ ...retry, deadline }, req.operation, () => call(req)) : call(req);
 
-  const batch = async (
-    operation: string,
-    body: Record<string, unknown>,
-    o?: CallOptions,
-  ): Promise<ActionResponse> => {
-    const res = await call(
-      { operation, method: 'POST', url: '/v2/{project_id}/instances/action', body },
-      o,
-    );
-    if (res.status === 204) return { requestId: res.requestId, results: null };
+  const batch = async (operation: string, body: Record<string, unknown>) => {
+    const res = await call({
+      operation,
+      method: 'POST',
+      url: '/v2/{project_id}/instances/action',
+      body,
+    });
+    if (res.status === 204) return { requestId: res.requestId, results: undefined };
     const parsed = parse(operation, actionResponseSchema, res.body, res.requestId);
     return { requestId: res.requestId, results: parsed.results };
   };
 
-  return {
-    async listInstances(o = {}) {
-      return listAll(call, o);
-    },
-    async showInstance(id, o) {
-      const res = await call(
-        {
-          operation: 'ShowInstance',
-          method: 'GET',
-          url: '/v2/{project_id}/instances/{instance_id}',
-          pathParams: { instance_id: id },
-        },
-        o,
-      );
-      return parse('ShowInstance', instanceSchema, res.body, res.requestId);
-    },
-    restartInstances(ids, o) {
-      return batch('RestartInstances', { action: 'restart', instances: nonEmpty(ids) }, o);
-    },
-    deleteInstances(ids, o) {
-      return batch('DeleteInstances', { action: 'delete', instances: nonEmpty(ids) }, o);
-    },
-    deleteAllFailed(o) {
-      // `all_failure` is the v2 wire key; `allFailure` belongs to the old v1 API.
-      return batch('DeleteAllFailedInstances', { action: 'delete', all_failure: 'kafka' }, o);
-    },
-    async listTags(id, o) {
-      const res = await call(
-        {
-          operation: 'ShowKafkaTags',
-          method: 'GET',
-          url: '/v2/{project_id}/kafka/{instance_id}/tags',
-          pathParams: { instance_id: id },
-        },
-        o,
-      );
-      return parse('ShowKafkaTags', tagsResponseSchema, res.body, res.requestId).tags;
-    },
-    async setTags(id, tags, o) {
-      await call(
-        {
-          operation: 'BatchCreateOrDeleteKafkaTag',
-          method: 'POST',
-          url: '/v2/{project_id}/kafka/{instance_id}/tags/action',
-          pathParams: { instance_id: id },
-          body: { action: 'create', tags: tags.map((t) => ({ key: t.key, value: t.value })) },
-        },
-        o,
-      );
-    },
-  };
-}
-
-type Call = (req: DmsRequest, o?: CallOptions) => ReturnType<typeof send>;
-
-/**
- * Pages through ListInstances by offset until `instance_num` instances are
- * in hand. An empty page before that ends the listing (the fleet shrank
- * while we paged). A repeated id means the pages overlapped, and a listing
- * we cannot trust is an error rather than something to act on.
- */
-async function listAll(call: Call, o: ListOptions): Promise<KafkaInstance[]> {
-  const op = 'ListInstances';
-  const seen = new Map<string, KafkaInstance>();
-  const maxPages = 10_000;
-  for (let page = 0; page < maxPages; page++) {
-    const offset = seen.size;
+  const listPage = async (offset: number, includeFailure: boolean): Promise<ListPage> => {
+    const op = 'ListInstances';
     const queryParams: Record<string, string | number> = {
       engine: 'kafka',
       limit: PAGE_SIZE,
       offset,
     };
-    if (o.includeFailure) queryParams.include_failure = 'true';
-    if (o.status) queryParams.status = o.status;
-    const fetchPage = () =>
-      call({ operation: op, method: 'GET', url: '/v2/{project_id}/instances', queryParams }, o);
-    const res = await (o.eachPage ? o.eachPage(fetchPage) : fetchPage());
+    if (includeFailure) queryParams.include_failure = 'true';
+    const res = await read({
+      operation: op,
+      method: 'GET',
+      url: '/v2/{project_id}/instances',
+      queryParams,
+    });
     const body = parse(op, listPageSchema, res.body, res.requestId);
-    for (const [i, raw] of body.instances.entries()) {
-      const inst = parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId);
-      if (seen.has(inst.instance_id)) {
-        throw malformed(op, `instance ${inst.instance_id} is listed twice`, res.requestId);
+    const instances = body.instances.map((raw, i) =>
+      parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId),
+    );
+    return { instances, total: body.instance_num };
+  };
+
+  return {
+    listInstances(o = {}) {
+      const pass = () =>
+        listOnce((offset) => listPage(offset, o.includeFailure === true), PAGE_SIZE, MAX_PAGES);
+      return listConsistent(pass, LISTING_TRIES, async (n) => {
+        if (retry) await retry.clock.sleep(backoffMs(retry.settings, n));
+      });
+    },
+    async showInstance(id) {
+      try {
+        const res = await read({
+          operation: 'ShowInstance',
+          method: 'GET',
+          url: '/v2/{project_id}/instances/{instance_id}',
+          pathParams: { instance_id: id },
+        });
+        return parse('ShowInstance', instanceSchema, res.body, res.requestId);
+      } catch (e) {
+        if (isInstanceNotFound(e)) return undefined;
+        throw e;
       }
-      seen.set(inst.instance_id, inst);
-    }
-    if (body.instances.length === 0 || seen.size >= body.instance_num) {
-      return [...seen.values()];
-    }
-  }
-  throw malformed(op, `the listing did not end after ${maxPages} pages`, undefined);
+    },
+    restartInstances(ids) {
+      return batch('RestartInstances', { action: 'restart', instances: nonEmpty(ids) });
+    },
+    deleteInstances(ids) {
+      return batch('DeleteInstances', { action: 'delete', instances: nonEmpty(ids) });
+    },
+    deleteAllFailed() {
+      // `all_failure` is the v2 wire key; `allFailure` belongs to the old v1 API.
+      return batch('DeleteAllFailedInstances', { action: 'delete', all_failure: 'kafka' });
+    },
+  };
 }
 
 function parse<S extends z.ZodTypeAny>(
@@ -215,15 +199,12 @@ function parse<S extends z.ZodTypeAny>(
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : 'body';
-  throw malformed(
+  throw new DmsApiError({
     operation,
-    `unexpected response: ${where}: ${issue?.message ?? 'invalid'}`,
+    kind: DmsFailureKind.Malformed,
+    message: `unexpected response: ${where}: ${issue?.message ?? 'invalid'}`,
     requestId,
-  );
-}
-
-function malformed(operation: string, message: string, requestId: string | undefined): DmsApiError {
-  return new DmsApiError({ operation, kind: DmsFailureKind.Malformed, message, requestId });
+  });
 }
 
 function nonEmpty(ids: readonly string[]): string[] {

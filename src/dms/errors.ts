@@ -6,7 +6,7 @@ export const DmsFailureKind = {
   Throttled: 'throttled',
   /** DMS.00400026: another operation is in progress on the instance. */
   Busy: 'busy',
-  /** 500, 502, 503, 504. */
+  /** Any 5xx: the gateway or DMS failed, and nobody knows what it did. */
   Server: 'server',
   /** Connection refused, reset or dropped before a full answer. */
   Network: 'network',
@@ -14,8 +14,10 @@ export const DmsFailureKind = {
   Timeout: 'timeout',
   /** A 2xx whose body is not what the API documents. */
   Malformed: 'malformed',
-  /** Any other HTTP error: 400, 401, 403, 404, 501... */
+  /** Any other answer: 3xx, 400, 401, 403, a 404 that is not DMS's "no such instance"... */
   Client: 'client',
+  /** Not sent, or cut short: the invocation's time ran out. */
+  Deadline: 'deadline',
 } as const;
 export type DmsFailureKind = (typeof DmsFailureKind)[keyof typeof DmsFailureKind];
 
@@ -28,7 +30,12 @@ const RETRYABLE: ReadonlySet<DmsFailureKind> = new Set([
 ]);
 
 export const BUSY_ERROR_CODE = 'DMS.00400026';
-const RETRYABLE_STATUS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+/**
+ * DMS's own answer for an instance it does not know. Any other 404 (API
+ * Gateway's `APIG.0101` for a wrong route, a proxy's page) proves nothing
+ * about the instance. Source: https://support.huaweicloud.com/eu/api-kafka/ErrorCode.html
+ */
+export const INSTANCE_NOT_FOUND_CODE = 'DMS.00404022';
 
 export interface DmsApiErrorFields {
   operation: string;
@@ -81,8 +88,13 @@ export class DmsApiError extends ExecutionError {
 export function classifyHttpFailure(status: number, errorCode: string | undefined): DmsFailureKind {
   if (status === 429) return DmsFailureKind.Throttled;
   if (errorCode === BUSY_ERROR_CODE) return DmsFailureKind.Busy;
-  if (RETRYABLE_STATUS.has(status)) return DmsFailureKind.Server;
+  if (status >= 500 && status <= 599) return DmsFailureKind.Server;
   return DmsFailureKind.Client;
+}
+
+/** True only for DMS's own "this instance does not exist". */
+export function isInstanceNotFound(e: unknown): boolean {
+  return isDmsApiError(e) && e.httpStatus === 404 && e.errorCode === INSTANCE_NOT_FOUND_CODE;
 }
 
 /**

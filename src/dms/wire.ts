@@ -6,35 +6,6 @@ import { z } from 'zod';
  * undefined at run time because core hands back plain JSON.
  */
 
-/**
- * Every status DMS documents for Kafka instances. A status outside this
- * list means the API changed under us, and we stop rather than guess.
- * Sources: the SDK's status enum and
- * https://support.huaweicloud.com/intl/en-us/api-kafka/kafka-api-180514012.html
- */
-export const INSTANCE_STATUSES = [
-  'CREATING',
-  'RUNNING',
-  'RESTARTING',
-  'DELETING',
-  'ERROR',
-  'CREATEFAILED',
-  'FREEZING',
-  'FROZEN',
-  'EXTENDING',
-  'SHRINKING',
-  'EXTENDEDFAILED',
-  'CONFIGURING',
-  'ROLLBACK',
-  'ROLLBACKFAILED',
-  'VOLUMETYPECHANGING',
-  'STARTING',
-  'UPGRADING',
-  'ROLLINGBACK',
-  'DELETED',
-] as const;
-export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
-
 export const tagSchema = z.object({ key: z.string(), value: z.string().default('') });
 export type Tag = z.infer<typeof tagSchema>;
 
@@ -42,7 +13,8 @@ export const instanceSchema = z
   .object({
     instance_id: z.string().min(1),
     name: z.string(),
-    status: z.enum(INSTANCE_STATUSES),
+    // Any non-empty text: a status we don't know is skipped, never guessed at.
+    status: z.string().min(1),
     engine: z.string().optional(),
     tags: z
       .array(tagSchema)
@@ -66,12 +38,13 @@ export type ActionResult = z.infer<typeof actionResultSchema>;
 
 export const actionResponseSchema = z.object({ results: z.array(actionResultSchema) });
 
-export const tagsResponseSchema = z.object({ tags: z.array(tagSchema) });
-
-/** A batch action's answer. `results` is null when DMS answered 204. */
+/**
+ * A batch action's answer. `results` is absent when DMS answered without
+ * per-instance results (as it does to `all_failure`).
+ */
 export interface ActionResponse {
   requestId: string | undefined;
-  results: ActionResult[] | null;
+  results: ActionResult[] | undefined;
 }
 
 /** The instance's tags as a map; on a duplicated key the last one wins. */

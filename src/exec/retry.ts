@@ -2,7 +2,7 @@ import { backOff } from 'exponential-backoff';
 import { type DmsApiError, isDmsApiError } from '../dms/errors';
 import type { Logger } from '../report/logger';
 import type { Clock } from './clock';
-import type { Deadline } from './deadline';
+import { type Deadline, waitBudgetMs } from './deadline';
 
 export interface RetrySettings {
   /** Total tries, the first one included. */
@@ -19,6 +19,16 @@ export interface RetryContext {
   clock: Clock;
   deadline: Deadline;
   log: Logger;
+}
+
+/** The longest wait before try `done + 1`: the backoff ceiling after `done` tries. */
+export function backoffCeilingMs(settings: RetrySettings, done: number): number {
+  return Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (done - 1));
+}
+
+/** A full-jitter wait before try `done + 1`, as the retries use. */
+export function backoffMs(settings: RetrySettings, done: number, random = Math.random): number {
+  return Math.round(random() * backoffCeilingMs(settings, done));
 }
 
 /**
@@ -43,8 +53,7 @@ export async function withRetry<T>(
     retry: async (e: unknown, done: number) => {
       if (done >= settings.attempts || !isDmsApiError(e) || !shouldRetry(e)) return false;
       const wait = e.retryAfterMs ?? 0;
-      const worst = wait + Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (done - 1));
-      if (deadline.remainingMs() - worst < deadline.marginMs) return false;
+      if (waitBudgetMs(deadline) < wait + backoffCeilingMs(settings, done)) return false;
       log.warn({
         kind: 'retry',
         operation,

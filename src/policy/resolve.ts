@@ -1,11 +1,6 @@
-import type { WaitForRunning } from '../act/recovery';
-import type {
-  PolicyAction,
-  PolicyFile,
-  PolicySpec,
-  RestartableStatus,
-  TagSelector,
-} from './schema';
+import type { WaitForRunning } from '../act/waves';
+import { InstanceStatus, type RestartableStatus } from '../dms/status';
+import type { PolicyAction, PolicyFile, PolicySpec, TagSelector } from './schema';
 
 /** One policy with the file's defaults applied: what the run acts on. */
 export interface Policy {
@@ -48,7 +43,7 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       dryRun: p.dryRun ?? d.dryRun ?? true,
       select: p.select && {
         tags: p.select.tags ?? {},
-        status: p.select.status ?? ['RUNNING'],
+        status: p.select.status ?? [InstanceStatus.Running],
         names: p.select.names ?? [],
       },
       exclude: (p.exclude ?? d.exclude)?.tags ?? {},

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RESTARTABLE_STATUSES } from '../dms/status';
 
 /**
  * The policy file's schema. Every object is strict, so a misspelt key is an
@@ -8,10 +9,6 @@ import { z } from 'zod';
 
 export const ACTIONS = ['restart', 'cleanup-failed'] as const;
 export type PolicyAction = (typeof ACTIONS)[number];
-
-/** DMS accepts a restart only from these states. */
-export const RESTARTABLE_STATUSES = ['RUNNING', 'ERROR'] as const;
-export type RestartableStatus = (typeof RESTARTABLE_STATUSES)[number];
 
 export const MAX_TAG_VALUES = 100;
 export const MAX_NAME_PATTERNS = 50;
@@ -67,7 +64,9 @@ const select = z
     status: z
       .array(
         z.enum(RESTARTABLE_STATUSES, {
-          errorMap: () => ({ message: 'restart accepts RUNNING and ERROR only' }),
+          errorMap: () => ({
+            message: `DMS restarts only from ${RESTARTABLE_STATUSES.join(', ')}`,
+          }),
         }),
       )
       .min(1)

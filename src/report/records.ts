@@ -50,10 +50,34 @@ export interface RunSummary {
   refused: boolean;
   durationMs: number;
   invocationId: string;
+  /**
+   * False when matched instances were left unhandled: the deadline came
+   * first (`notReached` of them), or the run stopped on an error.
+   */
+  complete: boolean;
+  notReached: number;
   /** For cleanup: `all_failure` or `by-id`, once decided. */
-  mode?: 'all_failure' | 'by-id';
+  mode?: CleanupMode;
+  /** Which rule chose `mode`. */
+  modeReason?: string;
   /** Set when the run stopped on an error before finishing. */
   error?: string;
+}
+
+export type CleanupMode = 'all_failure' | 'by-id';
+
+/**
+ * Written before every write call, so a process killed mid-call still
+ * leaves a line naming what it was doing.
+ */
+export interface ActionRecord {
+  kind: 'action';
+  policy: string;
+  invocationId: string;
+  operation: string;
+  /** The highest number of sends any of these instances has had, this one included. */
+  attempt: number;
+  instances: Array<{ id: string; name: string }>;
 }
 
 const SUCCESS: ReadonlySet<Outcome> = new Set([

@@ -1,6 +1,8 @@
 import type { KafkaInstance } from '../dms/wire';
 import type { Logger } from './logger';
 import {
+  type ActionRecord,
+  type CleanupMode,
   isSuccess,
   Outcome,
   type OutcomeRecord,
@@ -13,14 +15,19 @@ export type OutcomeDetail = Pick<
   'outcome' | 'reason' | 'requestId' | 'errorCode' | 'attempts' | 'recoveredMs'
 >;
 
+/** The skip reason for instances the invocation ran out of time for. */
+export const DEADLINE = 'deadline';
+
 /**
  * Collects one run's outcomes. Each record is logged the moment it is made,
  * so a run cut short still leaves every decision it reached in the log.
+ * An instance gets one record, whatever happens: a second is refused with a
+ * warning, so the counts always add up.
  */
 export class Report {
   readonly records: OutcomeRecord[] = [];
   private listed = 0;
-  private mode: RunSummary['mode'];
+  private mode: { mode: CleanupMode; reason: string } | undefined;
   private recorded = new Set<string>();
 
   constructor(
@@ -37,8 +44,8 @@ export class Report {
     this.listed = n;
   }
 
-  setMode(mode: NonNullable<RunSummary['mode']>): void {
-    this.mode = mode;
+  setMode(mode: CleanupMode, reason: string): void {
+    this.mode = { mode, reason };
   }
 
   has(instanceId: string): boolean {
@@ -46,6 +53,14 @@ export class Report {
   }
 
   add(instance: KafkaInstance, detail: OutcomeDetail): void {
+    if (this.recorded.has(instance.instance_id)) {
+      this.warn({
+        message: 'a second outcome for one instance was dropped',
+        instanceId: instance.instance_id,
+        outcome: detail.outcome,
+      });
+      return;
+    }
     const rec: OutcomeRecord = {
       kind: 'outcome',
       policy: this.base.policy,
@@ -73,23 +88,52 @@ export class Report {
     for (const inst of instances) this.add(inst, { outcome: Outcome.Skipped, reason });
   }
 
+  /** The line before a write call. */
+  action(operation: string, attempt: number, instances: readonly KafkaInstance[]): void {
+    const rec: ActionRecord = {
+      kind: 'action',
+      policy: this.base.policy,
+      invocationId: this.base.invocationId,
+      operation,
+      attempt,
+      instances: instances.map((i) => ({ id: i.instance_id, name: i.name })),
+    };
+    this.log.info(rec);
+  }
+
+  /** Something an operator should know that is not an instance's outcome. */
+  warn(fields: Record<string, unknown>): void {
+    this.log.warn({
+      kind: 'warning',
+      policy: this.base.policy,
+      invocationId: this.base.invocationId,
+      ...fields,
+    });
+  }
+
   summary(durationMs: number, error?: string): RunSummary {
     const count = (pred: (r: OutcomeRecord) => boolean) => this.records.filter(pred).length;
+    const notReached = count((r) => r.outcome === Outcome.Skipped && r.reason === DEADLINE);
     const s: RunSummary = {
       kind: 'summary',
       policy: this.base.policy,
       action: this.base.action,
       dryRun: this.base.dryRun,
       listed: this.listed,
-      matched: new Set(this.records.map((r) => r.instanceId)).size,
+      matched: this.records.length,
       succeeded: count((r) => isSuccess(r.outcome)),
       failed: count((r) => r.outcome === Outcome.Failed),
       skipped: count((r) => r.outcome === Outcome.Skipped),
       refused: this.records.some((r) => r.outcome === Outcome.Refused),
+      complete: notReached === 0 && !error,
+      notReached,
       durationMs,
       invocationId: this.base.invocationId,
     };
-    if (this.mode) s.mode = this.mode;
+    if (this.mode) {
+      s.mode = this.mode.mode;
+      s.modeReason = this.mode.reason;
+    }
     if (error) s.error = error;
     return s;
   }

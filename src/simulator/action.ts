@@ -35,7 +35,9 @@ export function instanceAction(ctx: HandlerContext): Reply {
   const results: Outcome[] = [];
   for (const id of instances) {
     if (ctx.outcome?.omitIds.has(id)) continue;
-    results.push({ instance: id, result: act(ctx, action, id) ? 'success' : 'failed' });
+    const ok = act(ctx, action, id);
+    if (ctx.outcome?.omitAppliedIds.has(id)) continue;
+    results.push({ instance: id, result: ok ? 'success' : 'failed' });
   }
   return json(200, { results: results.map(({ result, instance }) => ({ result, instance })) });
 }

@@ -11,5 +11,5 @@ export interface HandlerContext {
   apply: boolean;
   allFailureResponse: 204 | 200;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
-  outcome?: { failIds: Set<string>; omitIds: Set<string> };
+  outcome?: { failIds: Set<string>; omitIds: Set<string>; omitAppliedIds: Set<string> };
 }

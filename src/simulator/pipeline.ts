@@ -139,7 +139,14 @@ export async function runPipeline(
       handle();
       return drop(res);
     case 'results':
-      ctx.outcome = { failIds: new Set(fault.failIds), omitIds: new Set(fault.omitIds) };
+      ctx.outcome = {
+        failIds: new Set(fault.failIds),
+        omitIds: new Set(fault.omitIds),
+        omitAppliedIds: new Set(fault.omitAppliedIds),
+      };
+      return answer(handle());
+    case 'mutate':
+      fault.apply();
       return answer(handle());
   }
 }

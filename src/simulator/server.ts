@@ -94,6 +94,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return found ? structuredClone(found) : undefined;
     },
     setStatus: (id, status) => store.setStatus(id, status),
+    setTags: (id, tags) =>
+      store.setTags(
+        id,
+        Object.entries(tags).map(([key, value]) => ({ key, value })),
+      ),
+    addInstance: (instance) => store.add(instance),
+    removeInstance: (id) => store.remove(id),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -68,6 +68,24 @@ export class Store {
     });
   }
 
+  add(instance: SimInstance): void {
+    if (this.byId.has(instance.instance_id)) {
+      throw new Error(`duplicate instance id: ${instance.instance_id}`);
+    }
+    this.byId.set(instance.instance_id, structuredClone(instance));
+  }
+
+  remove(id: string): void {
+    this.cancel(id);
+    this.byId.delete(id);
+  }
+
+  setTags(id: string, tags: SimTag[]): void {
+    const instance = this.byId.get(id);
+    if (!instance) throw new Error(`no such instance: ${id}`);
+    instance.tags = tags.map((t) => ({ ...t }));
+  }
+
   failedIds(): string[] {
     return this.all()
       .filter((i) => i.engine === 'kafka' && i.status === 'CREATEFAILED')

@@ -66,7 +66,14 @@ export type FaultKind =
   | { kind: 'lost-response' }
   | { kind: 'malformed-json' }
   | { kind: 'raw'; status: number; body: string; contentType?: string }
-  | { kind: 'results'; failIds?: string[]; omitIds?: string[] };
+  /**
+   * Per-id outcomes of a batch action: `failIds` answer failed without acting,
+   * `omitIds` are left out of the answer without acting, `omitAppliedIds` are
+   * acted on but left out of the answer.
+   */
+  | { kind: 'results'; failIds?: string[]; omitIds?: string[]; omitAppliedIds?: string[] }
+  /** Runs `apply` (a change to the fleet) just before the call is handled normally. */
+  | { kind: 'mutate'; apply: () => void };
 
 export type FaultSpec = {
   route: RouteName | '*';
@@ -110,5 +117,9 @@ export interface Simulator {
   instances(): SimInstance[];
   instance(id: string): SimInstance | undefined;
   setStatus(id: string, status: string): void;
+  /** Replaces the instance's tags. */
+  setTags(id: string, tags: Record<string, string>): void;
+  addInstance(instance: SimInstance): void;
+  removeInstance(id: string): void;
   stop(): Promise<void>;
 }

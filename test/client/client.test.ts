@@ -60,7 +60,7 @@ describe('listing', () => {
     expect(sim.requests[1]?.query.include_failure).toBe('true');
   });
 
-  it('stops at an empty page that comes before instance_num', async () => {
+  it('lists again when a page comes back short of instance_num', async () => {
     sim = await startSimulator({ fleet: [] });
     sim.inject({
       route: 'listInstances',
@@ -69,7 +69,7 @@ describe('listing', () => {
       body: '{"instances":[],"instance_num":80}',
     });
     expect(await client(sim).listInstances()).toEqual([]);
-    expect(sim.requests).toHaveLength(1);
+    expect(sim.requests).toHaveLength(2);
   });
 
   it('refuses an instance without instance_id or status', async () => {
@@ -100,15 +100,24 @@ describe('listing', () => {
       kind: 'raw',
       status: 200,
       body: `{"instances":[${one},${one}],"instance_num":2}`,
+      times: 3,
     });
-    expect((await failure(client(sim).listInstances())).message).toMatch(/dup is listed twice/);
+    const e = await client(sim)
+      .listInstances()
+      .then(
+        () => undefined,
+        (err: Error) => err,
+      );
+    expect(e?.name).toBe('ListingInconsistentError');
+    expect(e?.message).toMatch(/instance dup was listed twice/);
   });
 
-  it('refuses an unknown status value', async () => {
-    sim = await startSimulator({ fleet: [mk('a', 'kafka-a', 'HIBERNATING')] });
-    const e = await failure(client(sim).listInstances());
-    expect(e.kind).toBe('malformed');
-    expect(e.message).toMatch(/status/);
+  it('carries a status DMS never documented as it is, instead of failing', async () => {
+    sim = await startSimulator({
+      fleet: [mk('a', 'kafka-a', 'HIBERNATING'), mk('b', 'kafka-b', 'RESIZING FAILED')],
+    });
+    const got = await client(sim).listInstances();
+    expect(got.map((i) => i.status).sort()).toEqual(['HIBERNATING', 'RESIZING FAILED']);
   });
 });
 
@@ -131,12 +140,12 @@ describe('batch actions', () => {
     });
   });
 
-  it('sends all_failure (not allFailure) and takes a 204 as results: null', async () => {
+  it('sends all_failure (not allFailure) and takes a 204 as no per-instance results', async () => {
     sim = await startSimulator({
       fleet: [mk('f', 'kf', 'CREATEFAILED'), mk('a', 'ka', 'RUNNING')],
     });
     const res = await client(sim).deleteAllFailed();
-    expect(res.results).toBeNull();
+    expect(res.results).toBeUndefined();
     expect(res.requestId).toBeTruthy();
     expect(sim.requests[0]?.body).toEqual({ action: 'delete', all_failure: 'kafka' });
     expect(sim.instance('a')).toBeDefined();
@@ -148,18 +157,90 @@ describe('batch actions', () => {
       { result: 'success', instance: 'f' },
     ]);
   });
+});
 
-  it('reads and writes tags', async () => {
-    sim = await startSimulator({ fleet: [mk('a', 'ka', 'RUNNING', { env: 'dev' })] });
-    const c = client(sim);
-    await c.setTags('a', [{ key: 'owner', value: 'sre' }]);
-    expect(await c.listTags('a')).toEqual(
-      expect.arrayContaining([
-        { key: 'env', value: 'dev' },
-        { key: 'owner', value: 'sre' },
-      ]),
-    );
+describe('a listing that must prove itself', () => {
+  const fleet = () =>
+    generateFleet({ size: 120, seed: 3 }).map((i) => ({ ...i, status: 'RUNNING' }));
+
+  it('lists again when an instance is deleted between pages, and misses nothing', async () => {
+    const f = fleet();
+    sim = await startSimulator({ fleet: f });
+    const firstPageId = [...f].sort((a, b) => Number(b.created_at) - Number(a.created_at))[0]
+      ?.instance_id as string;
+    // Between page 1 and page 2, one instance of page 1 goes: page 2 shifts by one.
+    sim.inject({
+      route: 'listInstances',
+      kind: 'mutate',
+      after: 1,
+      apply: () => sim.removeInstance(firstPageId),
+    });
+    const got = await client(sim).listInstances();
+    const want = f.map((i) => i.instance_id).filter((id) => id !== firstPageId);
+    expect(got.map((i) => i.instance_id).sort()).toEqual(want.sort());
+    const offsets = sim.requests
+      .filter((r) => r.route === 'listInstances')
+      .map((r) => r.query.offset);
+    expect(offsets).toEqual(['0', '50', '0', '50', '100']);
   });
+
+  it('lists again when an instance is created between pages', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    sim.inject({
+      route: 'listInstances',
+      kind: 'mutate',
+      after: 2,
+      apply: () => sim.addInstance(mk('new-one', 'kafka-new', 'RUNNING')),
+    });
+    const got = await client(sim).listInstances();
+    expect(got).toHaveLength(121);
+    expect(got.some((i) => i.instance_id === 'new-one')).toBe(true);
+  });
+
+  it('gives up after three listings that kept changing, naming why', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    let n = 0;
+    sim.inject({
+      route: 'listInstances',
+      kind: 'mutate',
+      times: Number.POSITIVE_INFINITY,
+      apply: () => {
+        n++;
+        if (n % 3 === 2) sim.addInstance(mk(`churn-${n}`, `kafka-churn-${n}`, 'RUNNING'));
+      },
+    });
+    const e = await client(sim)
+      .listInstances()
+      .then(
+        () => undefined,
+        (err: Error) => err,
+      );
+    expect(e?.name).toBe('ListingInconsistentError');
+    expect(e?.message).toMatch(/the fleet kept changing while it was listed: 3 listings/);
+    expect(e?.message).toMatch(/instance_num went from \d+ to \d+ between pages/);
+  });
+});
+
+describe('what a 404 means', () => {
+  it("reads DMS's own 'instance does not exist' as gone", async () => {
+    sim = await startSimulator({ fleet: [mk('a', 'ka', 'RUNNING')] });
+    expect(await client(sim).showInstance('nope')).toBeUndefined();
+    expect((await client(sim).showInstance('a'))?.instance_id).toBe('a');
+  });
+
+  for (const body of [
+    '{"error_code":"APIG.0101","error_msg":"The API does not exist or has not been published in the environment."}',
+    '<html>404 Not Found</html>',
+    '',
+  ]) {
+    it(`treats any other 404 as an error, not as gone: ${body.slice(0, 30) || '(empty body)'}`, async () => {
+      sim = await startSimulator({ fleet: [mk('a', 'ka', 'RUNNING')] });
+      sim.inject({ route: 'showInstance', kind: 'raw', status: 404, body });
+      const e = await failure(client(sim).showInstance('a'));
+      expect(e.httpStatus).toBe(404);
+      expect(e.kind).toBe('client');
+    });
+  }
 });
 
 describe('failure classification', () => {
@@ -184,12 +265,14 @@ describe('failure classification', () => {
       fault: {
         kind: 'raw',
         status: 404,
-        body: '{"error_code":"DMS.00404022","error_msg":"not found"}',
+        body: '{"error_code":"APIG.0101","error_msg":"The API does not exist"}',
       },
       kind: 'client',
       status: 404,
-      code: 'DMS.00404022',
+      code: 'APIG.0101',
     },
+    { fault: { kind: 'raw', status: 524, body: '' }, kind: 'server', status: 524 },
+    { fault: { kind: 'raw', status: 501, body: '' }, kind: 'server', status: 501 },
   ] as const;
 
   for (const c of cases) {

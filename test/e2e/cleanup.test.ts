@@ -91,7 +91,7 @@ describe('failed-instance cleanup', () => {
     expect(writes(sim).some((r) => (r.body as Record<string, unknown>).all_failure)).toBe(false);
     expect(byOutcome(run.outcomes)).toEqual({ deleted: ['dev-f1'], skipped: ['dev-f2'] });
     expect(run.outcomes.find((o) => o.instanceId === 'dev-f2')?.reason).toBe(
-      'status is now RUNNING, not CREATEFAILED',
+      "changed since the listing (status CREATEFAILED -> RUNNING): it no longer matches the policy's selection",
     );
     for (const id of ['dev-run', 'dev-err', 'prod-f', 'dev-f2']) {
       expect(sim.instance(id)).toBeDefined();

@@ -36,9 +36,17 @@ describe('scheduled restart', () => {
     expect(posts[0]?.body).toMatchObject({ action: 'restart' });
     expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002']]);
     expect(sim.requests.every((r) => r.signatureValid)).toBe(true);
+    // Reads: the listing, then one re-check of each instance right before the write.
+    const reads = sim.requests.filter((r) => r.method === 'GET');
     expect(
-      sim.requests.filter((r) => r.method === 'GET').every((r) => r.route === 'listInstances'),
-    ).toBe(true);
+      reads
+        .filter((r) => r.route !== 'listInstances')
+        .map((r) => r.path.split('/').pop())
+        .sort(),
+    ).toEqual(['stg-000', 'stg-001', 'stg-002']);
+    expect(reads.every((r) => r.route === 'listInstances' || r.route === 'showInstance')).toBe(
+      true,
+    );
     expect(sim.instance('prot')?.status).toBe('RUNNING');
     expect(sim.instance('prod')?.status).toBe('RUNNING');
     expect(sim.instance('sat')?.status).toBe('RUNNING');
@@ -154,7 +162,10 @@ describe('scheduled restart', () => {
       failed: ['stg-001'],
     });
     const failed = run.outcomes.find((o) => o.instanceId === 'stg-001');
-    expect(failed).toMatchObject({ attempts: 2, reason: 'DMS answered failed, also on the retry' });
+    expect(failed).toMatchObject({
+      attempts: 2,
+      reason: 'DMS answered failed, also on the resend',
+    });
     expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002', 'stg-003'], ['stg-001']]);
     expect(run.error?.name).toBe('RunFailedError');
     expect(run.error?.message).toBe(

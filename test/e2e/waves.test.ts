@@ -85,7 +85,7 @@ describe('restarts in safe waves', () => {
     expect(skipped).toHaveLength(4);
     expect(skipped.some((o) => wave.includes(o.instanceId))).toBe(false);
     expect(
-      skipped.every((o) => o.reason === 'not started: an earlier wave did not return to RUNNING'),
+      skipped.every((o) => o.reason === 'not started: an earlier wave was not confirmed RUNNING'),
     ).toBe(true);
     expect(run.error?.message).toMatch(/1 of 6 instances failed \(1 succeeded, 4 skipped\)/);
   });
@@ -98,8 +98,8 @@ describe('restarts in safe waves', () => {
     });
     expect(batches(sim)).toHaveLength(1);
     expect(run.outcomes.filter((o) => o.outcome === 'failed').map((o) => o.reason)).toEqual([
-      'restarted, but not RUNNING after 30 s',
-      'restarted, but not RUNNING after 30 s',
+      'restarted, but not RUNNING after 30 s (last seen: status now RESTARTING)',
+      'restarted, but not RUNNING after 30 s (last seen: status now RESTARTING)',
     ]);
     expect(run.result).toBeUndefined();
     expect(run.summaries[0]).toMatchObject({ failed: 2, skipped: 2, succeeded: 0 });

@@ -1,0 +1,335 @@
+import type { DmsClient } from '../dms/client';
+import {
+  type DmsApiError,
+  DmsFailureKind,
+  isDmsApiError,
+  leavesOutcomeUnknown,
+  provesNotApplied,
+} from '../dms/errors';
+import type { ActionResponse, KafkaInstance } from '../dms/wire';
+import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
+import { backoffMs } from '../exec/retry';
+import { Outcome } from '../report/records';
+import type { OutcomeDetail } from '../report/report';
+import { type ActContext, DEADLINE } from './context';
+import { describeChange, describeFresh, type Fresh, readFresh } from './fresh';
+
+/** One kind of batch write: restart, or delete by id. */
+export interface WriteKind {
+  /** `restart` or `delete`, for reasons. */
+  verb: string;
+  operation: string;
+  success: typeof Outcome.Restarted | typeof Outcome.Deleted;
+  send(dms: DmsClient, ids: string[]): Promise<ActionResponse>;
+  /** After a call whose answer was lost: does the instance now show that it took? */
+  tookEffect(fresh: Fresh): boolean;
+}
+
+/** A first call made differently from the resends: `all_failure`. */
+export interface FirstCall {
+  operation: string;
+  send(dms: DmsClient): Promise<ActionResponse>;
+}
+
+/** An instance the write reached and DMS took. */
+export interface Success {
+  instance: KafkaInstance;
+  detail: OutcomeDetail;
+}
+
+export interface BatchResult {
+  /** Not yet recorded: the caller records them, after confirming them if it waits. */
+  succeeded: Success[];
+  /** How many of the batch this call recorded as failed. */
+  failed: number;
+  /** Set when the deadline stopped the batch; the rest are recorded skipped. */
+  stopped?: typeof DEADLINE;
+}
+
+/** Sends to one instance at most this many times after unanswered calls. */
+export const MAX_SENDS_PER_INSTANCE = 3;
+
+/** Why an instance is about to be (re)sent. */
+type Why =
+  | { why: 'first' }
+  | { why: 'not-applied' }
+  | {
+      why: 'unknown';
+      cause: string;
+      error?: DmsApiError | undefined;
+      requestId?: string | undefined;
+    }
+  | { why: 'answered-failed'; requestId: string | undefined };
+
+type Pending = { inst: KafkaInstance } & Why;
+
+/**
+ * The one place that decides, for restart and delete alike, what is sent,
+ * what is sent again, what is read back, and what is recorded.
+ *
+ * Every call is preceded by a fresh read of each instance it would carry,
+ * and the policy is applied again to what DMS shows now: an instance that
+ * changed since the listing (status, tags, name, or gone) is not sent. The
+ * read also decides, after a call whose answer was lost, whether the call
+ * took (a restart lasts minutes, so a restarted instance still shows
+ * RESTARTING seconds later) or may be sent again.
+ *
+ * - Throttled or busy: DMS did nothing; wait (Retry-After, else backoff),
+ *   read again, resend.
+ * - Lost answer, any 5xx, a timeout, a malformed or 204 answer, an id
+ *   missing from the answer: read back; took → success, still eligible →
+ *   resend (at most {@link MAX_SENDS_PER_INSTANCE} sends), else failed.
+ * - Answered `failed`: read back; still eligible → resend once, else failed.
+ * - Any other error (4xx, a redirect): DMS refused; failed, never resent.
+ *
+ * A line (`kind: "action"`) is written before every call. Failed and
+ * skipped outcomes are recorded here as they are known; successes are
+ * handed back to the caller.
+ */
+export async function writeBatch(
+  ctx: ActContext,
+  kind: WriteKind,
+  batch: readonly KafkaInstance[],
+  first?: FirstCall,
+): Promise<BatchResult> {
+  const sends = new Map<string, number>();
+  const resentAfterFailed = new Set<string>();
+  const succeeded: Success[] = [];
+  let failed = 0;
+  let notAppliedRounds = 0;
+  let firstCall = first;
+  const attempts = (inst: KafkaInstance) => sends.get(inst.instance_id) || undefined;
+  const fail = (inst: KafkaInstance, reason: string, more: Partial<OutcomeDetail> = {}) => {
+    failed++;
+    ctx.report.add(inst, { outcome: Outcome.Failed, reason, attempts: attempts(inst), ...more });
+  };
+  const skip = (inst: KafkaInstance, reason: string) =>
+    ctx.report.add(inst, { outcome: Outcome.Skipped, reason, attempts: attempts(inst) });
+
+  // The caller that makes a first `all_failure` call has just re-listed the
+  // fleet and re-decided; a read of each instance would add nothing.
+  let pending: Pending[] = batch.map((inst) => ({ inst, why: 'first' }));
+  let fresh: Map<string, Fresh> | undefined;
+
+  while (pending.length > 0) {
+    if (pastWriteCutoff(ctx.deadline)) {
+      for (const p of pending) skip(p.inst, DEADLINE);
+      return { succeeded, failed, stopped: DEADLINE };
+    }
+    fresh = firstCall
+      ? undefined
+      : await readFresh(
+          ctx,
+          pending.map((p) => p.inst),
+        );
+    const toSend: KafkaInstance[] = [];
+    for (const p of pending) {
+      const f = fresh?.get(p.inst.instance_id) ?? { instance: p.inst };
+      const verdict = decide(ctx, kind, p, f, sends.get(p.inst.instance_id) ?? 0);
+      if (verdict.send) toSend.push(p.inst);
+      else if (verdict.outcome === Outcome.Skipped) skip(p.inst, verdict.reason);
+      else if (verdict.outcome === Outcome.Failed) fail(p.inst, verdict.reason, verdict.more);
+      else
+        succeeded.push({
+          instance: p.inst,
+          detail: { ...verdict.detail, attempts: attempts(p.inst) },
+        });
+    }
+    if (toSend.length === 0) break;
+    if (pastWriteCutoff(ctx.deadline)) {
+      for (const inst of toSend) skip(inst, DEADLINE);
+      return { succeeded, failed, stopped: DEADLINE };
+    }
+
+    const ids = toSend.map((i) => i.instance_id);
+    for (const id of ids) sends.set(id, (sends.get(id) ?? 0) + 1);
+    const call = firstCall;
+    firstCall = undefined;
+    ctx.report.action(
+      call?.operation ?? kind.operation,
+      Math.max(...ids.map((id) => sends.get(id) ?? 1)),
+      toSend,
+    );
+    let res: ActionResponse;
+    try {
+      res = await (call ? call.send(ctx.dms) : kind.send(ctx.dms, ids));
+    } catch (e) {
+      if (!isDmsApiError(e)) throw e;
+      if (e.kind === DmsFailureKind.Deadline) {
+        for (const inst of toSend) skip(inst, DEADLINE);
+        return { succeeded, failed, stopped: DEADLINE };
+      }
+      if (provesNotApplied(e)) {
+        notAppliedRounds++;
+        const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(ctx.settings, notAppliedRounds));
+        if (notAppliedRounds >= ctx.settings.attempts) {
+          for (const inst of toSend) {
+            fail(inst, `${e.message}; not resent after ${notAppliedRounds} tries`, errorFields(e));
+          }
+          break;
+        }
+        if (waitBudgetMs(ctx.deadline) < wait) {
+          for (const inst of toSend) skip(inst, DEADLINE);
+          return { succeeded, failed, stopped: DEADLINE };
+        }
+        ctx.log.warn({
+          kind: 'retry',
+          operation: call?.operation ?? kind.operation,
+          attempt: notAppliedRounds + 1,
+          of: ctx.settings.attempts,
+          reason: e.kind,
+          httpStatus: e.httpStatus,
+          errorCode: e.errorCode,
+          requestId: e.requestId,
+          retryAfterMs: e.retryAfterMs,
+          note: 'not applied; re-checked before it is sent again',
+        });
+        await ctx.clock.sleep(wait);
+        pending = toSend.map((inst) => ({ inst, why: 'not-applied' }));
+        continue;
+      }
+      if (leavesOutcomeUnknown(e)) {
+        pending = toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
+        continue;
+      }
+      for (const inst of toSend) fail(inst, e.message, errorFields(e));
+      break;
+    }
+
+    if (res.results === undefined) {
+      const cause = 'DMS answered without per-instance results';
+      const requestId = res.requestId;
+      pending = toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
+      continue;
+    }
+    const answers = answersFor(ctx, toSend, res);
+    const next: Pending[] = [];
+    for (const inst of toSend) {
+      const a = answers.get(inst.instance_id);
+      if (a === 'success') {
+        succeeded.push({
+          instance: inst,
+          detail: { outcome: kind.success, requestId: res.requestId, attempts: attempts(inst) },
+        });
+      } else if (a === undefined) {
+        next.push({
+          inst,
+          why: 'unknown',
+          cause: 'DMS gave no result for this instance',
+          requestId: res.requestId,
+        });
+      } else if (resentAfterFailed.has(inst.instance_id)) {
+        fail(inst, 'DMS answered failed, also on the resend', { requestId: res.requestId });
+      } else {
+        resentAfterFailed.add(inst.instance_id);
+        next.push({ inst, why: 'answered-failed', requestId: res.requestId });
+      }
+    }
+    pending = next;
+  }
+  return { succeeded, failed };
+}
+
+type Decision =
+  | { send: true }
+  | { send: false; outcome: typeof Outcome.Skipped; reason: string }
+  | {
+      send: false;
+      outcome: typeof Outcome.Failed;
+      reason: string;
+      more?: Partial<OutcomeDetail>;
+    }
+  | { send: false; outcome: 'success'; detail: OutcomeDetail };
+
+/** What to do with one pending instance, given what DMS shows now. */
+function decide(ctx: ActContext, kind: WriteKind, p: Pending, f: Fresh, sent: number): Decision {
+  if (p.why === 'unknown' && kind.tookEffect(f)) {
+    const shown = 'instance' in f ? `status ${f.instance.status}` : 'the instance being gone';
+    return {
+      send: false,
+      outcome: 'success',
+      detail: {
+        outcome: kind.success,
+        reason: `confirmed by ${shown} after: ${p.cause}`,
+        requestId: p.requestId ?? p.error?.requestId,
+      },
+    };
+  }
+  const before = p.why === 'first' || p.why === 'not-applied';
+  const verdict = 'instance' in f ? ctx.judge(f.instance) : undefined;
+  if (verdict?.verdict === 'act') {
+    if (p.why === 'unknown' && sent >= MAX_SENDS_PER_INSTANCE) {
+      return failed(p, `${p.cause}; not sent again after ${sent} sends`);
+    }
+    return { send: true };
+  }
+  if (!before) return failed(p, describeFresh(f));
+  if ('unreadable' in f) {
+    return {
+      send: false,
+      outcome: Outcome.Failed,
+      reason: `not sent: the instance could not be re-checked before the ${kind.verb}: ${f.unreadable}`,
+    };
+  }
+  if (!('instance' in f))
+    return { send: false, outcome: Outcome.Skipped, reason: describeFresh(f) };
+  const why =
+    verdict?.verdict === 'skip' ? verdict.reason : "it no longer matches the policy's selection";
+  return {
+    send: false,
+    outcome: Outcome.Skipped,
+    reason: `changed since the listing (${describeChange(p.inst, f.instance)}): ${why}`,
+  };
+}
+
+function failed(p: Pending, now: string): Decision {
+  if (p.why === 'answered-failed') {
+    return {
+      send: false,
+      outcome: Outcome.Failed,
+      reason: `DMS answered failed; ${now}`,
+      more: { requestId: p.requestId },
+    };
+  }
+  const cause = p.why === 'unknown' ? p.cause : 'not sent';
+  const e = p.why === 'unknown' ? p.error : undefined;
+  return {
+    send: false,
+    outcome: Outcome.Failed,
+    reason: `${cause}; ${now}`,
+    more: e ? errorFields(e) : {},
+  };
+}
+
+function errorFields(e: DmsApiError): Partial<OutcomeDetail> {
+  return { errorCode: e.errorCode, requestId: e.requestId };
+}
+
+/**
+ * The answer's per-instance results for the ids we sent. An id answered
+ * twice, or one we did not send, is one warning, never an extra record.
+ */
+function answersFor(
+  ctx: ActContext,
+  sent: readonly KafkaInstance[],
+  res: ActionResponse,
+): Map<string, 'success' | 'failed'> {
+  const ours = new Set(sent.map((i) => i.instance_id));
+  const answers = new Map<string, 'success' | 'failed'>();
+  const duplicated: string[] = [];
+  const unknown: string[] = [];
+  for (const r of res.results ?? []) {
+    if (!ours.has(r.instance)) unknown.push(r.instance);
+    else if (answers.has(r.instance)) duplicated.push(r.instance);
+    else answers.set(r.instance, r.result);
+  }
+  if (duplicated.length > 0 || unknown.length > 0) {
+    ctx.report.warn({
+      message: 'the answer named instances twice or that were not sent; those results were ignored',
+      requestId: res.requestId,
+      duplicated,
+      notSent: unknown,
+    });
+  }
+  return answers;
+}

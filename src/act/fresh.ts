@@ -1,0 +1,58 @@
+import pLimit from 'p-limit';
+import { isDmsApiError } from '../dms/errors';
+import type { KafkaInstance } from '../dms/wire';
+import { type ActContext, READ_CONCURRENCY } from './context';
+
+/** An instance as DMS shows it now. */
+export type Fresh =
+  | { instance: KafkaInstance }
+  /** DMS answered that it does not exist. */
+  | { gone: true }
+  | { unreadable: string };
+
+/**
+ * Reads each instance again, a few at a time. The client retries what can
+ * be retried; what still fails is `unreadable`, never a guess.
+ */
+export async function readFresh(
+  ctx: ActContext,
+  instances: readonly KafkaInstance[],
+): Promise<Map<string, Fresh>> {
+  const limit = pLimit(READ_CONCURRENCY);
+  const entries = await Promise.all(
+    instances.map((inst) =>
+      limit(async (): Promise<[string, Fresh]> => {
+        try {
+          const now = await ctx.dms.showInstance(inst.instance_id);
+          return [inst.instance_id, now ? { instance: now } : { gone: true }];
+        } catch (e) {
+          if (!isDmsApiError(e)) throw e;
+          return [inst.instance_id, { unreadable: e.message }];
+        }
+      }),
+    ),
+  );
+  return new Map(entries);
+}
+
+/** A few words on what a fresh read showed, for a reason. */
+export function describeFresh(f: Fresh): string {
+  if ('gone' in f) return 'the instance no longer exists';
+  if ('unreadable' in f) return `its status could not be read: ${f.unreadable}`;
+  return `status now ${f.instance.status}`;
+}
+
+/** What changed between the listing and a fresh read, for a skip reason. */
+export function describeChange(listed: KafkaInstance, now: KafkaInstance): string {
+  const parts: string[] = [];
+  if (listed.status !== now.status) parts.push(`status ${listed.status} -> ${now.status}`);
+  if (listed.name !== now.name) parts.push(`name ${listed.name} -> ${now.name}`);
+  const before = new Map(listed.tags.map((t) => [t.key, t.value]));
+  const after = new Map(now.tags.map((t) => [t.key, t.value]));
+  for (const [k, v] of after) {
+    if (!before.has(k)) parts.push(`tag ${k}=${v} added`);
+    else if (before.get(k) !== v) parts.push(`tag ${k} ${before.get(k)} -> ${v}`);
+  }
+  for (const k of before.keys()) if (!after.has(k)) parts.push(`tag ${k} removed`);
+  return parts.length > 0 ? parts.join(', ') : 'no visible change';
+}
