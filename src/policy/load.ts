@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAlias, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { ZodIssue } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { formatPath, toConfigIssues } from '../issues';
 import { type Policy, resolvePolicies } from './resolve';
 import { policyFileSchema } from './schema';
 
@@ -71,31 +71,8 @@ export function parsePolicies(text: string, source = 'policy file'): Map<string,
   if (unsafe) throw ConfigError.at(unsafe, 'this key name is not allowed', source);
 
   const parsed = policyFileSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(toIssues(parsed.error.issues), source);
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error.issues), source);
   return resolvePolicies(parsed.data);
-}
-
-function toIssues(issues: readonly ZodIssue[]): ConfigIssue[] {
-  return issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: formatPath([...i.path, k]), message: 'unknown key' }))
-      : [{ path: formatPath(i.path), message: i.message }],
-  );
-}
-
-/** `['policies', 'nightly', 'select', 'status', 0]` → `policies.nightly.select.status[0]` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, p) =>
-      typeof p === 'number'
-        ? `${acc}[${p}]`
-        : /^[A-Za-z0-9_-]+$/.test(p)
-          ? acc
-            ? `${acc}.${p}`
-            : p
-          : `${acc}[${JSON.stringify(p)}]`,
-    '',
-  );
 }
 
 function findForbiddenKey(value: unknown, path: string): string | undefined {
