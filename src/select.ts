@@ -23,7 +23,7 @@ export const FAILED_STATUS = 'CREATEFAILED';
  * Chooses the instances a policy applies to. Pure: same input, same answer.
  *
  * - `select.tags`: every key must match. A string matches exactly (case
- *   sensitive), a list matches any of its values, `true` matches any value.
+ *   sensitive), a list matches any of its values, `{ present: true }` any value.
  * - `select.names`: glob patterns (`*`, `?`); any one may match.
  * - `exclude.tags`: any one key matching excludes the instance.
  * - restart: a matched instance whose status is not in `select.status` is skipped.
@@ -70,8 +70,8 @@ export function selectInstances(instances: readonly KafkaInstance[], policy: Pol
 
 function valueMatches(actual: string | undefined, want: TagSelector[string]): boolean {
   if (actual === undefined || want === undefined) return false;
-  if (want === true) return true;
-  return typeof want === 'string' ? actual === want : want.includes(actual);
+  if (typeof want === 'string') return actual === want;
+  return Array.isArray(want) ? want.includes(actual) : want.present;
 }
 
 function matchesAll(tags: ReadonlyMap<string, string>, selector: TagSelector): boolean {

@@ -55,8 +55,8 @@ describe('selection', () => {
     expect(sel.eligible.map((i) => i.instance_id)).toEqual(['c']);
   });
 
-  it('treats a list of values as any-of, and true as key-present', () => {
-    const p = restart('{ tags: { window: [sun-0200, any], owner: true } }');
+  it('treats a list of values as any-of, and { present: true } as key-present', () => {
+    const p = restart('{ tags: { window: [sun-0200, any], owner: { present: true } } }');
     const sel = selectInstances(
       [
         inst('a', 'x', 'RUNNING', { window: 'any', owner: '' }),
@@ -72,7 +72,7 @@ describe('selection', () => {
   it('skips instances carrying an exclusion tag and says which tag', () => {
     const p = restart(
       '{ tags: { env: staging } }',
-      '    exclude: { tags: { protect: "true", hold: true } }\n',
+      '    exclude: { tags: { protect: "true", hold: { present: true } } }\n',
     );
     const sel = selectInstances(
       [
