@@ -1,4 +1,6 @@
-import { ConfigError } from './errors';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './errors';
+import { formatPath, toConfigIssues } from './issues';
 
 /** What an event asks for: which policy, and optionally a safer dry run. */
 export interface RunRequest {
@@ -8,68 +10,155 @@ export interface RunRequest {
 }
 
 const MAX_USER_EVENT = 2048;
+/** A hostile event can carry thousands of keys; the first ones make the point. */
+const MAX_ISSUES = 20;
 
 /**
- * Reads the policy name from any event form we accept:
- * - a FunctionGraph TIMER event, whose `user_event` is a policy name or
- *   JSON `{"policy": "...", "dryRun": true}`;
- * - an EventBridge schedule's constant input `{"policy": "..."}`, which
- *   arrives as the event itself, or an event with `detail.policy`;
- * - a direct invocation `{"policy": "..."}`.
+ * The request itself, wherever it arrives. Strict like the policy file: a
+ * misspelt `dryRun` that was dropped would turn a dry run into a live one.
+ */
+const requestSchema = z
+  .object({
+    policy: z
+      .string({ invalid_type_error: 'must be a non-empty string' })
+      .trim()
+      .min(1, 'must be a non-empty string')
+      .optional(),
+    dryRun: z
+      .literal(true, {
+        errorMap: () => ({
+          message: 'an event can only turn dry-run on (true); turn it off in the policy file',
+        }),
+      })
+      .optional(),
+  })
+  .strict();
+
+type Path = readonly string[];
+
+/**
+ * Reads the request from any event form we accept, and refuses anything
+ * it cannot read in full, before any API call:
+ * - a FunctionGraph TIMER event (`trigger_type: "TIMER"`), whose
+ *   `user_event` is a policy name or JSON `{"policy": "...", "dryRun": true}`;
+ * - an EventBridge event (it has `detail-type` or `source`) whose `detail`
+ *   holds `policy` and `dryRun`;
+ * - anything else is the request itself: a direct invocation, or an
+ *   EventBridge schedule's constant input, `{"policy": "...", "dryRun": true}`.
+ *
+ * The request object allows `policy` and `dryRun` only. The two envelopes
+ * may carry any other key, since platforms add fields, but not a request
+ * key: it would be read nowhere.
  *
  * @example parseEvent({ trigger_type: 'TIMER', user_event: 'nightly' }) // { policy: 'nightly' }
+ * @throws {ConfigError} naming each bad path, e.g. `event.dryrun: unknown key; did you mean dryRun?`
  */
 export function parseEvent(event: unknown): RunRequest {
   if (event === undefined || event === null || event === '') return none();
-  if (typeof event === 'string') return fromText(event, 'event');
-  if (typeof event !== 'object' || Array.isArray(event)) {
-    throw ConfigError.at('event', 'must be an object or a policy name');
-  }
-  const e = event as Record<string, unknown>;
-  if (e.trigger_type === 'TIMER') {
-    const ue = e.user_event;
-    if (ue === undefined || ue === null || ue === '') return none();
-    if (typeof ue !== 'string') throw ConfigError.at('event.user_event', 'must be a string');
-    return fromText(ue, 'event.user_event');
-  }
-  if (e.policy !== undefined || e.dryRun !== undefined) return fromObject(e, 'event');
-  const detail = e.detail;
-  if (detail && typeof detail === 'object' && !Array.isArray(detail)) {
-    const d = detail as Record<string, unknown>;
-    if (d.policy !== undefined || d.dryRun !== undefined) return fromObject(d, 'event.detail');
-  }
-  return none();
+  if (typeof event === 'string') return fromText(event, ['event']);
+  if (!isObject(event)) throw ConfigError.at('event', 'must be an object or a policy name');
+  if (event.trigger_type === 'TIMER') return fromTimer(event);
+  if ('detail-type' in event || 'source' in event) return fromEventBridge(event);
+  return fromObject(event, ['event']);
 }
 
-function fromText(text: string, path: string): RunRequest {
+function fromTimer(e: Record<string, unknown>): RunRequest {
+  refuseRequestKeys(e, 'a FunctionGraph TIMER event carries the request in user_event');
+  const ue = e.user_event;
+  if (ue === undefined || ue === null || ue === '') return none();
+  if (typeof ue !== 'string') throw ConfigError.at('event.user_event', 'must be a string');
+  return fromText(ue, ['event', 'user_event']);
+}
+
+function fromEventBridge(e: Record<string, unknown>): RunRequest {
+  refuseRequestKeys(e, 'an EventBridge event carries the request in detail');
+  const d = e.detail;
+  if (d === undefined || d === null) return none();
+  if (!isObject(d)) {
+    throw ConfigError.at('event.detail', 'must be an object: {"policy": "...", "dryRun": true}');
+  }
+  return fromObject(d, ['event', 'detail']);
+}
+
+function fromText(text: string, path: Path): RunRequest {
   const t = text.trim();
-  if (t.length > MAX_USER_EVENT)
-    throw ConfigError.at(path, `longer than ${MAX_USER_EVENT} characters`);
+  if (t.length > MAX_USER_EVENT) {
+    throw ConfigError.at(formatPath(path), `longer than ${MAX_USER_EVENT} characters`);
+  }
   if (!t.startsWith('{')) return t ? { policy: t, dryRun: undefined } : none();
   let parsed: unknown;
   try {
     parsed = JSON.parse(t);
   } catch {
-    throw ConfigError.at(path, 'starts with { but is not valid JSON');
+    throw ConfigError.at(formatPath(path), 'starts with { but is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw ConfigError.at(path, 'must be a JSON object');
-  }
-  return fromObject(parsed as Record<string, unknown>, path);
+  if (!isObject(parsed)) throw ConfigError.at(formatPath(path), 'must be a JSON object');
+  return fromObject(parsed, path);
 }
 
-function fromObject(o: Record<string, unknown>, path: string): RunRequest {
-  const { policy, dryRun } = o;
-  if (policy !== undefined && (typeof policy !== 'string' || policy.trim() === '')) {
-    throw ConfigError.at(`${path}.policy`, 'must be a non-empty string');
+function fromObject(o: Record<string, unknown>, path: Path): RunRequest {
+  const parsed = requestSchema.safeParse(o);
+  if (!parsed.success) {
+    throw new ConfigError(capped(toConfigIssues(parsed.error.issues, path, suggest)));
   }
-  if (dryRun !== undefined && dryRun !== true) {
-    throw ConfigError.at(
-      `${path}.dryRun`,
-      'an event can only turn dry-run on (true); turn it off in the policy file',
-    );
+  return { policy: parsed.data.policy, dryRun: parsed.data.dryRun };
+}
+
+/** A request key in an envelope would be ignored, so it is refused instead. */
+function refuseRequestKeys(envelope: Record<string, unknown>, where: string): void {
+  const issues = Object.keys(envelope).flatMap((k) => {
+    const meant = nearMiss(k);
+    return meant
+      ? [{ path: formatPath(['event', k]), message: `not read here: ${where}; put ${meant} there` }]
+      : [];
+  });
+  if (issues.length > 0) throw new ConfigError(capped(issues));
+}
+
+function suggest(key: string): string | undefined {
+  const meant = nearMiss(key);
+  if (meant) return `did you mean ${meant}?`;
+  if (key === 'detail') return 'an EventBridge event is recognised by its detail-type and source';
+  if (key === 'trigger_type' || key === 'user_event') {
+    return 'a FunctionGraph timer event has trigger_type "TIMER"';
   }
-  return { policy: policy?.trim(), dryRun };
+  return undefined;
+}
+
+/**
+ * The request key a key was probably meant to be: `dryrun`, `dry_run`,
+ * `DryRun`, `dryRun ` and `dyrRun` all mean `dryRun`.
+ */
+function nearMiss(key: string): 'policy' | 'dryRun' | undefined {
+  const k = key.toLowerCase().replace(/[\s_.-]/g, '');
+  if (k.startsWith('dry') || editDistance(k, 'dryrun') <= 2) return 'dryRun';
+  if (k.startsWith('polic') || editDistance(k, 'policy') <= 2) return 'policy';
+  return undefined;
+}
+
+/** Levenshtein distance, or Infinity for strings too long to be a typo. */
+function editDistance(a: string, b: string): number {
+  if (a.length > 32) return Number.POSITIVE_INFINITY;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? Number.POSITIVE_INFINITY;
+}
+
+function capped(issues: ConfigIssue[]): ConfigIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const rest = issues.length - MAX_ISSUES;
+  return [...issues.slice(0, MAX_ISSUES), { path: 'event', message: `and ${rest} more problems` }];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function none(): RunRequest {

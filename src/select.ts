@@ -30,7 +30,7 @@ export interface Selection {
  * read fresh right before a write.
  *
  * - `select.tags`: every key must match. A string matches exactly (case
- *   sensitive), a list matches any of its values, `true` matches any value.
+ *   sensitive), a list matches any of its values, `{ present: true }` any value.
  * - `select.names`: glob patterns (`*`, `?`); any one may match.
  * - `exclude.tags`: any one key matching excludes the instance.
  * - restart: a matched instance whose status is not in `select.status` is
@@ -88,19 +88,39 @@ export function selectInstances(instances: readonly KafkaInstance[], policy: Pol
 
 function valueMatches(actual: string | undefined, want: TagSelector[string]): boolean {
   if (actual === undefined || want === undefined) return false;
-  if (want === true) return true;
-  return typeof want === 'string' ? actual === want : want.includes(actual);
+  if (typeof want === 'string') return actual === want;
+  return Array.isArray(want) ? want.includes(actual) : want.present;
 }
 
 function matchesAll(tags: ReadonlyMap<string, string>, selector: TagSelector): boolean {
   return Object.entries(selector).every(([k, want]) => valueMatches(tags.get(k), want));
 }
 
-/** The first `key=value` of the selector that matches, for the skip reason. */
+/**
+ * The exclusion rule: the first instance tag the selector matches, as
+ * `key=value` for the skip reason. Unlike `select.tags`, keys and values
+ * are compared ignoring case and surrounding whitespace: a protect tag
+ * written `Maintenance-Protect: " True"` still means protect, and a miss
+ * here restarts or deletes an instance someone meant to keep.
+ */
 function firstMatch(tags: ReadonlyMap<string, string>, selector: TagSelector): string | undefined {
   for (const [k, want] of Object.entries(selector)) {
-    const actual = tags.get(k);
-    if (valueMatches(actual, want)) return `${k}=${actual}`;
+    const key = fold(k);
+    for (const [actualKey, actual] of tags) {
+      if (fold(actualKey) === key && looselyMatches(actual, want)) {
+        return `${actualKey}=${actual}`;
+      }
+    }
   }
   return undefined;
+}
+
+function looselyMatches(actual: string, want: TagSelector[string]): boolean {
+  const a = fold(actual);
+  if (typeof want === 'string') return a === fold(want);
+  return Array.isArray(want) ? want.some((w) => fold(w) === a) : want.present;
+}
+
+function fold(s: string): string {
+  return s.trim().toLowerCase();
 }

@@ -1,29 +1,73 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { isAlias, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { ZodIssue } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { formatPath, toConfigIssues } from '../issues';
 import { type Policy, resolvePolicies } from './resolve';
 import { policyFileSchema } from './schema';
 
-/** A policy file larger than this is refused unread. */
+/** A policy file larger than this is refused; at most one byte more is ever read. */
 export const MAX_POLICY_BYTES = 256 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads, parses and validates a policy file (YAML or JSON). */
 export async function loadPolicyFile(path: string): Promise<Map<string, Policy>> {
-  let text: string;
+  return parsePolicies(await readPolicyText(path), path);
+}
+
+/**
+ * Reads the file, refusing anything but a regular file of at most
+ * {@link MAX_POLICY_BYTES}. A FIFO or a device would block or never end,
+ * and a huge file would cost its size in memory, so the file is opened
+ * without blocking, checked with fstat, and read only up to the limit.
+ */
+async function readPolicyText(path: string): Promise<string> {
+  let handle: FileHandle;
   try {
-    const buf = await readFile(path);
-    if (buf.length > MAX_POLICY_BYTES) {
-      throw ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, path);
-    }
-    text = buf.toString('utf8');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw ConfigError.at('(file)', `cannot read the policy file (${code})`, path);
+    throw cannotRead(e, path);
   }
-  return parsePolicies(text, path);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw ConfigError.at('(file)', `not a regular file (${fileKind(stat)})`, path);
+    }
+    if (stat.size > MAX_POLICY_BYTES) throw tooLarge(path);
+    const buf = Buffer.alloc(MAX_POLICY_BYTES + 1);
+    let length = 0;
+    while (length < buf.length) {
+      const { bytesRead } = await handle.read(buf, length, buf.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    // The file may have grown since fstat.
+    if (length > MAX_POLICY_BYTES) throw tooLarge(path);
+    return buf.toString('utf8', 0, length);
+  } catch (e) {
+    throw e instanceof ConfigError ? e : cannotRead(e, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(path: string): ConfigError {
+  return ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, path);
+}
+
+function cannotRead(e: unknown, path: string): ConfigError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  return ConfigError.at('(file)', `cannot read the policy file (${code})`, path);
+}
+
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'an unknown kind of file';
 }
 
 /**
@@ -71,31 +115,8 @@ export function parsePolicies(text: string, source = 'policy file'): Map<string,
   if (unsafe) throw ConfigError.at(unsafe, 'this key name is not allowed', source);
 
   const parsed = policyFileSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(toIssues(parsed.error.issues), source);
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error.issues), source);
   return resolvePolicies(parsed.data);
-}
-
-function toIssues(issues: readonly ZodIssue[]): ConfigIssue[] {
-  return issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: formatPath([...i.path, k]), message: 'unknown key' }))
-      : [{ path: formatPath(i.path), message: i.message }],
-  );
-}
-
-/** `['policies', 'nightly', 'select', 'status', 0]` → `policies.nightly.select.status[0]` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, p) =>
-      typeof p === 'number'
-        ? `${acc}[${p}]`
-        : /^[A-Za-z0-9_-]+$/.test(p)
-          ? acc
-            ? `${acc}.${p}`
-            : p
-          : `${acc}[${JSON.stringify(p)}]`,
-    '',
-  );
 }
 
 function findForbiddenKey(value: unknown, path: string): string | undefined {

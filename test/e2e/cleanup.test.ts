@@ -59,6 +59,17 @@ describe('failed-instance cleanup', () => {
     expect(run.result?.mode).toBe('by-id');
   });
 
+  it('deletes by id, never with all_failure, when a protect tag differs in case', async () => {
+    sim = await startSimulator({
+      fleet: [failed('f1'), failed('f2', { 'MAINTENANCE-PROTECT': 'TRUE' })],
+    });
+    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+    expect(batches(sim)).toEqual([['f1']]);
+    expect(byOutcome(run.outcomes)).toEqual({ deleted: ['f1'], skipped: ['f2'] });
+    expect(sim.instance('f2')?.status).toBe('CREATEFAILED');
+    expect(run.result?.mode).toBe('by-id');
+  });
+
   it('makes no call at all when there is nothing to clean', async () => {
     sim = await startSimulator({ fleet: [mk('ok', 'kafka-ok', 'RUNNING')] });
     const run = await runHandler(sim, { policy: CLEANUP_POLICY });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import { CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
-import { runHandler, simEnv, writePolicyFile } from '../support/harness';
+import { runHandler, simEnv, writePolicyFile, writes } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -102,6 +102,35 @@ describe('invocation forms', () => {
     expect(run.lines).toContainEqual(
       expect.objectContaining({ kind: 'error', errorType: 'ConfigError' }),
     );
+  });
+
+  it('refuses a misspelt dryRun in a direct event with no call at all, instead of restarting live', async () => {
+    sim = await startSimulator({ fleet: staging(2) });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      event: JSON.parse('{"policy":"restart","dryrun":true}'),
+    });
+    expect(run.error?.name).toBe('ConfigError');
+    expect(run.error?.message).toMatch(/\n {2}event\.dryrun: unknown key; did you mean dryRun\?/);
+    expect(sim.requests).toHaveLength(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(run.summaries).toHaveLength(0);
+  });
+
+  it('refuses a misspelt dryRun in a timer user_event with no call at all', async () => {
+    sim = await startSimulator({ fleet: staging(2) });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      event: {
+        version: 'v2.0',
+        trigger_type: 'TIMER',
+        trigger_name: 't',
+        user_event: '{"policy":"restart","dry_run":true}',
+      },
+      context: fgContext(sim),
+    });
+    expect(run.error?.message).toMatch(/event\.user_event\.dry_run: unknown key/);
+    expect(sim.requests).toHaveLength(0);
   });
 
   it('refuses DRY_RUN=yes instead of guessing, with no call', async () => {

@@ -66,6 +66,30 @@ describe('scheduled restart', () => {
     });
   });
 
+  it('never restarts an instance whose protect tag differs in case or spacing', async () => {
+    sim = await startSimulator({
+      fleet: [
+        ...staging(1),
+        mk('p1', 'kafka-stg-p1', 'RUNNING', {
+          env: 'staging',
+          'restart-window': 'any',
+          'Maintenance-Protect': 'true',
+        }),
+        mk('p2', 'kafka-stg-p2', 'RUNNING', {
+          env: 'staging',
+          'restart-window': 'any',
+          'maintenance-protect': ' True',
+        }),
+      ],
+    });
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    expect(run.error).toBeUndefined();
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: ['stg-000'], skipped: ['p1', 'p2'] });
+    expect(batches(sim)).toEqual([['stg-000']]);
+    expect(sim.instance('p1')?.status).toBe('RUNNING');
+    expect(sim.instance('p2')?.status).toBe('RUNNING');
+  });
+
   it('writes one outcome per matched instance and a summary that adds up', async () => {
     sim = await startSimulator({ fleet: fleet() });
     const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });

@@ -139,6 +139,32 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: 'number inside a tag value list',
     file: sel('{ tags: { env: [a, 2] } }'),
+    path: 'policies.r.select.tags.env[1]',
+  },
+  {
+    // Read as "any value", it would match auto-restart=false too.
+    name: 'unquoted true as a select tag value',
+    file: sel('{ tags: { auto-restart: true } }'),
+    path: 'policies.r.select.tags.auto-restart',
+  },
+  {
+    name: 'unquoted true inside a tag value list',
+    file: sel('{ tags: { env: [staging, true] } }'),
+    path: 'policies.r.select.tags.env[1]',
+  },
+  {
+    name: 'unquoted true as an exclude tag value',
+    file: restart('    exclude: { tags: { maintenance-protect: true } }\n'),
+    path: 'policies.r.exclude.tags.maintenance-protect',
+  },
+  {
+    name: 'unquoted true as an exclude tag value in defaults',
+    file: `version: 1\ndefaults: { exclude: { tags: { maintenance-protect: true } } }\npolicies:\n  r: { action: cleanup-failed }\n`,
+    path: 'defaults.exclude.tags.maintenance-protect',
+  },
+  {
+    name: 'present: false as a tag value',
+    file: sel('{ tags: { env: { present: false } } }'),
     path: 'policies.r.select.tags.env',
   },
   {

@@ -55,8 +55,8 @@ describe('selection', () => {
     expect(sel.eligible.map((i) => i.instance_id)).toEqual(['c']);
   });
 
-  it('treats a list of values as any-of, and true as key-present', () => {
-    const p = restart('{ tags: { window: [sun-0200, any], owner: true } }');
+  it('treats a list of values as any-of, and { present: true } as key-present', () => {
+    const p = restart('{ tags: { window: [sun-0200, any], owner: { present: true } } }');
     const sel = selectInstances(
       [
         inst('a', 'x', 'RUNNING', { window: 'any', owner: '' }),
@@ -72,7 +72,7 @@ describe('selection', () => {
   it('skips instances carrying an exclusion tag and says which tag', () => {
     const p = restart(
       '{ tags: { env: staging } }',
-      '    exclude: { tags: { protect: "true", hold: true } }\n',
+      '    exclude: { tags: { protect: "true", hold: { present: true } } }\n',
     );
     const sel = selectInstances(
       [
@@ -89,6 +89,66 @@ describe('selection', () => {
     expect(sel.candidates).toContainEqual(
       expect.objectContaining({ verdict: 'skip', reason: 'excluded by tag hold=until-friday' }),
     );
+  });
+
+  it('excludes ignoring case and surrounding whitespace in tag keys and values', () => {
+    const p = restart(
+      '{ tags: { env: staging } }',
+      '    exclude: { tags: { maintenance-protect: "true" } }\n',
+    );
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { env: 'staging', 'maintenance-protect': 'True' }),
+        inst('b', 'x', 'RUNNING', { env: 'staging', 'maintenance-protect': ' true' }),
+        inst('c', 'x', 'RUNNING', { env: 'staging', 'Maintenance-Protect': 'true' }),
+        inst('d', 'x', 'RUNNING', { env: 'staging', ' MAINTENANCE-PROTECT ': 'TRUE\t' }),
+        inst('e', 'x', 'RUNNING', { env: 'staging', 'maintenance-protect': 'false' }),
+        inst('f', 'x', 'RUNNING', { env: 'staging', 'maintenance-protect': 'truly' }),
+        inst('g', 'x', 'RUNNING', { env: 'staging', 'maintenance-protection': 'true' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['e', 'f', 'g']);
+    expect(
+      sel.candidates.flatMap((c) =>
+        c.verdict === 'skip' ? [[c.instance.instance_id, c.reason]] : [],
+      ),
+    ).toEqual([
+      ['a', 'excluded by tag maintenance-protect=True'],
+      ['b', 'excluded by tag maintenance-protect= true'],
+      ['c', 'excluded by tag Maintenance-Protect=true'],
+      ['d', 'excluded by tag  MAINTENANCE-PROTECT =TRUE\t'],
+    ]);
+  });
+
+  it('excludes loosely with a list of values and with { present: true } too', () => {
+    const p = restart(
+      '{ tags: { env: staging } }',
+      '    exclude: { tags: { tier: [gold, " Platinum "], Hold: { present: true } } }\n',
+    );
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { env: 'staging', Tier: 'GOLD' }),
+        inst('b', 'x', 'RUNNING', { env: 'staging', tier: 'platinum' }),
+        inst('c', 'x', 'RUNNING', { env: 'staging', hold: '' }),
+        inst('d', 'x', 'RUNNING', { env: 'staging', tier: 'silver' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['d']);
+  });
+
+  it('keeps select.tags exact while exclude.tags is loose', () => {
+    const p = restart('{ tags: { env: staging, Team: data } }');
+    const sel = selectInstances(
+      [
+        inst('a', 'x', 'RUNNING', { env: 'staging', team: 'data' }),
+        inst('b', 'x', 'RUNNING', { env: 'staging', Team: ' data' }),
+        inst('c', 'x', 'RUNNING', { env: 'staging', Team: 'data' }),
+      ],
+      p,
+    );
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['c']);
   });
 
   it('matches any of the name globs', () => {
