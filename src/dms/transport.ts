@@ -75,7 +75,10 @@ export async function send(
       contentType: 'application/json',
       ...(req.body ? { data: req.body } : {}),
       // Passed through to axios per request; absent from core's types.
-      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse },
+      // maxRedirects 0 keeps axios on plain http/https: follow-redirects would
+      // resend the signed request to wherever Location points, and it logs
+      // every request's headers through `debug`.
+      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse, maxRedirects: 0 },
     } as Parameters<HcClient['sendRequest']>[0]);
   } catch (e) {
     throw toDmsError(req.operation, e, seen, timeout.aborted);
@@ -95,6 +98,16 @@ export async function send(
 function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean): DmsApiError {
   const ex = (e ?? {}) as { httpStatusCode?: number; errorCode?: string; errorMsg?: string };
   const status = typeof ex.httpStatusCode === 'number' ? ex.httpStatusCode : seen.status;
+  if (status !== undefined && status >= 300 && status < 400) {
+    // Never resent, and Location is not echoed: it may carry userinfo or a query.
+    return new DmsApiError({
+      operation,
+      kind: DmsFailureKind.Client,
+      httpStatus: status,
+      message: 'redirect refused: redirects are never followed',
+      requestId: seen.requestId,
+    });
+  }
   if (status === undefined || status < 400) {
     // No complete HTTP answer: refused, reset, dropped mid-body, or timed out.
     return new DmsApiError({
