@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { dmsEndpoint } from './endpoint';
 import { DmsApiError, DmsFailureKind } from './errors';
+import { createScrubber } from './scrub';
 import { BasicCredentials, ClientBuilder, type HcClient } from './sdk';
 import { type DmsRequest, send } from './transport';
 import {
@@ -88,6 +89,8 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   }
   const hc = buildHcClient(opts, dmsEndpoint(opts));
   const pathParams = { project_id: opts.projectId };
+  const { ak, sk, securityToken } = opts.credentials;
+  const scrub = createScrubber([ak, sk, securityToken]);
 
   const call = (req: DmsRequest, o?: CallOptions) =>
     send(
@@ -96,6 +99,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
       {
         timeoutMs,
         signal: o?.signal,
+        scrub,
       },
     );
 

@@ -40,13 +40,19 @@ const DEBUG_VALUES = ['DEBUG', '*', 'follow-redirects', 'axios'];
 
 describe('credential hygiene', () => {
   for (const debug of DEBUG_VALUES) {
-    it(`prints no key, token or signature on failed or redirected calls with DEBUG=${debug}`, async () => {
+    it(`prints no key, token or signature on failed, redirected or echoed calls with DEBUG=${debug}`, async () => {
       const sim = await startSimulator({ fleet: staging(1) });
       sims.push(sim);
       const failing = await twin(sim, { route: '*', kind: 'status', status: 500 });
       const elsewhere = await twin(sim, { route: '*', kind: 'busy' });
       const location = `${elsewhere.endpoint.replace('://', '://probe-user:probe-pass@')}/v2/${sim.projectId}/instances?token=probe-query`;
       const redirecting = await twin(sim, { route: '*', kind: 'redirect', status: 307, location });
+      const echoing = await twin(sim, {
+        route: '*',
+        kind: 'echo-headers',
+        status: 400,
+        shape: 'dms',
+      });
 
       const out = await capture('test/support/leak-probe.cjs', {
         DEBUG: debug,
@@ -58,16 +64,19 @@ describe('credential hygiene', () => {
         PROBE_ENDPOINT: sim.endpoint,
         PROBE_FAILING_ENDPOINT: failing.endpoint,
         PROBE_REDIRECT_ENDPOINT: redirecting.endpoint,
+        PROBE_ECHO_ENDPOINT: echoing.endpoint,
       });
 
       // The calls did fail, and did reach the servers, with the token on them.
-      expect(out).toContain('"failures":4');
+      expect(out).toContain('"failures":5');
       expect(out).toMatch(/HTTP 401/);
       expect(out).toMatch(/HTTP 500/);
       expect(out).toMatch(/ECONNREFUSED/);
       expect(out).toMatch(/HTTP 307, redirect refused/);
+      expect(out).toMatch(/HTTP 400, DMS\.00400000, Bad request\. Received headers/);
       expect(failing.requests.length).toBeGreaterThanOrEqual(3);
       expect(failing.requests.every((r) => r.signatureValid)).toBe(true);
+      expect(echoing.requests.every((r) => r.signatureValid)).toBe(true);
 
       // The redirect was neither followed nor retried.
       expect(redirecting.requests).toHaveLength(1);

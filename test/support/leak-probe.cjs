@@ -26,6 +26,8 @@ const attempts = [
   withKey('http://127.0.0.1:1'),
   // A 307 to another server.
   withKey(process.env.PROBE_REDIRECT_ENDPOINT),
+  // An error whose message repeats the request headers.
+  withKey(process.env.PROBE_ECHO_ENDPOINT),
 ];
 
 (async () => {
