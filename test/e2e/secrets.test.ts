@@ -84,3 +84,30 @@ describe('error bodies that echo the request headers', () => {
     });
   }
 });
+
+describe('redirects', () => {
+  it('fails a redirected restart without following it or sending it again', async () => {
+    sim = await startSimulator({ fleet: staging(2), securityToken: TOKEN });
+    const elsewhere = await startSimulator({
+      fleet: staging(2),
+      ak: sim.ak,
+      sk: sim.sk,
+      projectId: sim.projectId,
+    });
+    try {
+      const location = `${elsewhere.endpoint}/v2/${sim.projectId}/instances/action`;
+      sim.inject({ route: 'instanceAction', kind: 'redirect', status: 307, location });
+      const r = await run();
+      expectNoSecret(r);
+      expect(writes(sim)).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(r.outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed']);
+      expect(r.outcomes[0]?.reason).toMatch(
+        /^RestartInstances failed: HTTP 307, redirect refused: redirects are never followed/,
+      );
+      expect(r.raw).not.toContain(location);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+});
