@@ -2,6 +2,9 @@
 // dist/index.js, so FunctionGraph loads a single file at cold start
 // (handler string `index.handler`). The example policy file and the
 // deployment file go beside it: dist/ is the function's code root.
+//
+// `debug` is replaced by a no-op: through it, follow-redirects prints every
+// request's headers, credentials included, when DEBUG is set.
 import { copyFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -17,6 +20,7 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+  alias: { debug: './scripts/stubs/debug.cjs' },
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB`);

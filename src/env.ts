@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DmsCredentials } from './dms/client';
 import { DEFAULT_TIMEOUT_MS } from './dms/client';
+import { dmsEndpoint } from './dms/endpoint';
 import { ConfigError, type ConfigIssue } from './errors';
 import { DEFAULT_RETRY, type RetrySettings } from './exec/retry';
 
@@ -21,6 +22,8 @@ export interface Env {
   /** No write starts with less time than this left. */
   deadlineMarginMs: number;
 }
+
+const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' };
 
 /**
  * Reads and checks the environment. Unset and empty are the same; anything
@@ -59,6 +62,19 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     return n;
   };
 
+  // Checked each on its own, so a bad region is reported even beside an endpoint.
+  const place = (name: 'DMS_ENDPOINT' | 'DMS_REGION'): string | undefined => {
+    const v = get(name);
+    if (v === undefined) return undefined;
+    try {
+      dmsEndpoint(name === 'DMS_ENDPOINT' ? { endpoint: v } : { region: v }, ENDPOINT_PATHS);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      issues.push(...e.issues);
+    }
+    return v;
+  };
+
   const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
   const file = get('POLICY_FILE');
   const ak = get('HUAWEICLOUD_SDK_AK');
@@ -78,8 +94,8 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     credentials:
       ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined,
     projectId: get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID'),
-    region: get('DMS_REGION'),
-    endpoint: get('DMS_ENDPOINT'),
+    region: place('DMS_REGION'),
+    endpoint: place('DMS_ENDPOINT'),
     forceDryRun: bool('DRY_RUN') ?? false,
     requestTimeoutMs: int('DMS_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 100, 120_000),
     retry: {

@@ -47,6 +47,9 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
   if (!env.projectId) {
     throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
   }
+  if (!env.region && !env.endpoint) {
+    throw ConfigError.at('env.DMS_REGION', 'set it, or DMS_ENDPOINT');
+  }
   const deadline = deadlineFrom(inv.remainingMs, {
     marginMs: env.deadlineMarginMs,
     fallbackMs: env.localTimeoutMs,

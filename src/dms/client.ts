@@ -7,6 +7,7 @@ import type { Logger } from '../report/logger';
 import { dmsEndpoint } from './endpoint';
 import { DmsApiError, DmsFailureKind, isInstanceNotFound } from './errors';
 import { type ListPage, listConsistent, listOnce } from './list';
+import { createScrubber } from './scrub';
 import { BasicCredentials, ClientBuilder, type HcClient } from './sdk';
 import { type DmsRequest, type DmsResponse, send } from './transport';
 import {
@@ -97,6 +98,8 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   const hc = buildHcClient(opts, dmsEndpoint(opts));
   const deadline = opts.deadline ?? NO_DEADLINE;
   const pathParams = { project_id: opts.projectId };
+  const { ak, sk, securityToken } = opts.credentials;
+  const scrub = createScrubber([ak, sk, securityToken]);
 
   const call = (req: DmsRequest): Promise<DmsResponse> => {
     const budget = callBudgetMs(deadline);
@@ -114,6 +117,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
       {
         timeoutMs: Math.min(timeoutMs, Math.ceil(budget)),
+        scrub,
       },
     );
   };

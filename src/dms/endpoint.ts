@@ -2,32 +2,57 @@ import { ConfigError } from '../errors';
 
 const REGION = /^[a-z]{2}-[a-z]+-\d{1,3}$/;
 
+/** Where the endpoint and the region came from, as error paths name them. */
+export interface EndpointPaths {
+  endpoint: string;
+  region: string;
+}
+
+const OPTION_PATHS: EndpointPaths = { endpoint: 'endpoint', region: 'region' };
+
 /**
  * The DMS endpoint for a region id, or an explicit URL (VPC endpoint, proxy,
  * the simulator). eu-west-101 lives under the `.eu` domain.
  *
+ * Errors never repeat the value: a malformed URL may hold keys as userinfo
+ * (`https://AK:SK@host`) or in its query, and a misplaced key may sit in the
+ * region. They name the input through `paths`.
+ *
  * @example dmsEndpoint({ region: 'cn-north-4' }) // 'https://dms.cn-north-4.myhuaweicloud.com'
+ * @example dmsEndpoint({ endpoint: process.env.DMS_ENDPOINT }, { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' })
  */
-export function dmsEndpoint(opts: { region?: string; endpoint?: string }): string {
+export function dmsEndpoint(
+  opts: { region?: string | undefined; endpoint?: string | undefined },
+  paths: EndpointPaths = OPTION_PATHS,
+): string {
   if (opts.endpoint) {
     let url: URL;
     try {
       url = new URL(opts.endpoint);
     } catch {
-      throw ConfigError.at('endpoint', `not a URL: ${JSON.stringify(opts.endpoint)}`);
+      throw ConfigError.at(
+        paths.endpoint,
+        'not a valid URL; expected an origin such as https://host or https://host:port',
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw ConfigError.at('endpoint', `must be http or https, got ${url.protocol}`);
+      throw ConfigError.at(paths.endpoint, 'must be http or https');
     }
-    if (url.pathname !== '/' || url.search || url.username || url.password) {
-      throw ConfigError.at('endpoint', 'must be a bare origin such as https://host:port');
+    if (url.username || url.password) {
+      throw ConfigError.at(paths.endpoint, 'must not carry a user or password (user:pw@host)');
+    }
+    if (url.pathname !== '/' || url.search || url.hash) {
+      throw ConfigError.at(
+        paths.endpoint,
+        'must be a bare origin such as https://host:port, without path, query or fragment',
+      );
     }
     return url.origin;
   }
   const region = opts.region;
-  if (!region) throw ConfigError.at('region', 'a region id or an endpoint URL is required');
+  if (!region) throw ConfigError.at(paths.region, 'a region id or an endpoint URL is required');
   if (!REGION.test(region)) {
-    throw ConfigError.at('region', `not a region id: ${JSON.stringify(region)}`);
+    throw ConfigError.at(paths.region, 'not a region id such as cn-north-4 or eu-west-101');
   }
   const domain = region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
   return `https://dms.${region}.${domain}`;

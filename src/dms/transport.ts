@@ -1,4 +1,5 @@
 import { classifyHttpFailure, DmsApiError, DmsFailureKind } from './errors';
+import type { Scrub } from './scrub';
 import type { HcClient } from './sdk';
 
 /** One call to DMS, in the shape core's `sendRequest` takes. */
@@ -26,6 +27,13 @@ interface Seen {
   malformed: boolean;
 }
 
+export interface SendOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Applied to every piece of text from the network that an error or a response carries. */
+  scrub: Scrub;
+}
+
 /**
  * Sends one signed request through core and hands back status, request id
  * and parsed body, or throws a {@link DmsApiError}.
@@ -38,7 +46,7 @@ interface Seen {
 export async function send(
   client: HcClient,
   req: DmsRequest,
-  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+  opts: SendOptions,
 ): Promise<DmsResponse> {
   const seen: Seen = {
     status: undefined,
@@ -51,7 +59,8 @@ export async function send(
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const transformResponse = (raw: unknown, headers: unknown, status?: number): object => {
     seen.status = status;
-    seen.requestId = header(headers, 'x-request-id');
+    const requestId = header(headers, 'x-request-id');
+    seen.requestId = requestId === undefined ? undefined : opts.scrub(requestId);
     seen.retryAfterMs = retryAfter(header(headers, 'retry-after'));
     if (typeof raw !== 'string' || raw.trim() === '') return {};
     try {
@@ -61,7 +70,7 @@ export async function send(
       return {};
     }
     const body = seen.body;
-    // Core reads error_code and error_msg from this object on failures.
+    // Core builds its result and exceptions from this; we read only `seen`.
     return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
   };
 
@@ -75,10 +84,13 @@ export async function send(
       contentType: 'application/json',
       ...(req.body ? { data: req.body } : {}),
       // Passed through to axios per request; absent from core's types.
-      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse },
+      // maxRedirects 0 keeps axios on plain http/https: follow-redirects would
+      // resend the signed request to wherever Location points, and it logs
+      // every request's headers through `debug`.
+      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse, maxRedirects: 0 },
     } as Parameters<HcClient['sendRequest']>[0]);
   } catch (e) {
-    throw toDmsError(req.operation, e, seen, timeout.aborted);
+    throw toDmsError(req.operation, e, seen, timeout.aborted, opts.scrub);
   }
   if (seen.malformed) {
     throw new DmsApiError({
@@ -92,9 +104,25 @@ export async function send(
   return { status: seen.status ?? 0, requestId: seen.requestId, body: seen.body };
 }
 
-function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean): DmsApiError {
-  const ex = (e ?? {}) as { httpStatusCode?: number; errorCode?: string; errorMsg?: string };
+function toDmsError(
+  operation: string,
+  e: unknown,
+  seen: Seen,
+  timedOut: boolean,
+  scrub: Scrub,
+): DmsApiError {
+  const ex = (e ?? {}) as { httpStatusCode?: number; errorMsg?: string };
   const status = typeof ex.httpStatusCode === 'number' ? ex.httpStatusCode : seen.status;
+  if (status !== undefined && status >= 300 && status < 400) {
+    // Never resent, and Location is not echoed: it may carry userinfo or a query.
+    return new DmsApiError({
+      operation,
+      kind: DmsFailureKind.Client,
+      httpStatus: status,
+      message: 'redirect refused: redirects are never followed',
+      requestId: seen.requestId,
+    });
+  }
   if (status === undefined || status < 400) {
     // No complete HTTP answer: refused, reset, dropped mid-body, or timed out.
     return new DmsApiError({
@@ -103,24 +131,56 @@ function toDmsError(operation: string, e: unknown, seen: Seen, timedOut: boolean
       message: timedOut
         ? 'no answer before the request timeout'
         : status === undefined
-          ? safeText(ex.errorMsg, e)
+          ? scrub(safeText(ex.errorMsg, e))
           : `the connection closed before the full answer (HTTP ${status})`,
       requestId: seen.requestId,
     });
   }
-  const errorCode = typeof ex.errorCode === 'string' ? ex.errorCode : undefined;
+  const body = errorBody(seen.body);
+  const errorCode = body.code === undefined ? undefined : scrub(body.code);
   return new DmsApiError({
     operation,
     kind: classifyHttpFailure(status, errorCode),
     httpStatus: status,
     errorCode,
-    message: errorCode && ex.errorMsg ? ex.errorMsg : 'no DMS error body',
+    message:
+      body.message !== undefined
+        ? scrub(body.message)
+        : errorCode
+          ? 'no error message'
+          : 'no DMS error body',
     requestId: seen.requestId,
     retryAfterMs: seen.retryAfterMs,
   });
 }
 
-/** Transport messages from axios name hosts and codes, never headers. */
+/**
+ * Code and message of an error body in either shape: DMS's
+ * `{error_code, error_msg}` or API Gateway's newer `{error: {code, message}}`.
+ * Read from the raw body, not from core's exception, whose message falls
+ * back to axios's own text.
+ */
+function errorBody(body: unknown): { code?: string; message?: string } {
+  const outer = asRecord(body);
+  const inner = asRecord(outer?.error);
+  return {
+    code: asText(inner?.code) ?? asText(outer?.error_code),
+    message: asText(inner?.message) ?? asText(outer?.error_msg),
+  };
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+function asText(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return typeof v === 'string' && v.trim() ? v : undefined;
+}
+
+/** Transport messages from axios name hosts and codes; scrubbed all the same. */
 function safeText(msg: unknown, e: unknown): string {
   if (typeof msg === 'string' && msg) return msg;
   if (e instanceof Error && e.message) return e.message;

@@ -1,8 +1,24 @@
 /** Error answers in the shapes DMS and its API Gateway use. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { json, type Reply } from './reply';
 
 function error(status: number, code: string, msg: string): Reply {
   return json(status, { error_code: code, error_msg: msg });
+}
+
+/**
+ * A server that repeats the request's headers in its error message, as a
+ * debugging proxy or a misconfigured backend does.
+ */
+export function echoHeaders(
+  status: number,
+  shape: 'dms' | 'apig',
+  headers: IncomingHttpHeaders,
+): Reply {
+  const msg = `Bad request. Received headers: ${JSON.stringify(headers)}`;
+  return shape === 'dms'
+    ? error(status, 'DMS.00400000', msg)
+    : json(status, { error: { code: 'APIG.0201', message: msg } });
 }
 
 /** DMS service errors (the backend behind the gateway). */

@@ -57,5 +57,5 @@ export class Faults {
 
 /** Short label recorded with a faulted request, e.g. `status:503`. */
 export function faultLabel(spec: FaultSpec): string {
-  return spec.kind === 'status' || spec.kind === 'raw' ? `${spec.kind}:${spec.status}` : spec.kind;
+  return 'status' in spec ? `${spec.kind}:${spec.status}` : spec.kind;
 }

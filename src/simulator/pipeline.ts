@@ -1,8 +1,8 @@
 /** One request's way through the simulator: record, authenticate, throttle, route, fault, handle. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseQuery } from './canonical';
 import type { HandlerContext } from './context';
-import { apig, dms } from './errors';
+import { apig, dms, echoHeaders } from './errors';
 import { type Faults, faultLabel } from './faults';
 import { HANDLERS, TRUNCATED_JSON } from './handlers';
 import type { RateLimit } from './ratelimit';
@@ -41,7 +41,11 @@ function statusFault(status: 500 | 502 | 503 | 504): Reply {
 }
 
 /** Answers that replace the normal handling altogether. */
-function replacement(spec: FaultSpec, route: RouteName): Reply | undefined {
+function replacement(
+  spec: FaultSpec,
+  route: RouteName,
+  headers: IncomingHttpHeaders,
+): Reply | undefined {
   switch (spec.kind) {
     case 'throttle':
       return apig.throttled(spec.retryAfterSeconds);
@@ -53,6 +57,10 @@ function replacement(spec: FaultSpec, route: RouteName): Reply | undefined {
       return { status: 200, body: TRUNCATED_JSON[route], contentType: JSON_TYPE };
     case 'raw':
       return { status: spec.status, body: spec.body, contentType: spec.contentType ?? JSON_TYPE };
+    case 'redirect':
+      return { status: spec.status, headers: { Location: spec.location } };
+    case 'echo-headers':
+      return echoHeaders(spec.status, spec.shape, headers);
     default:
       return undefined;
   }
@@ -120,7 +128,7 @@ export async function runPipeline(
     }
   };
   if (!fault) return answer(handle());
-  const replaced = replacement(fault, route);
+  const replaced = replacement(fault, route, req.headers);
   if (replaced) return answer(replaced);
   switch (fault.kind) {
     case 'delay':

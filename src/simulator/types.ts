@@ -66,6 +66,14 @@ export type FaultKind =
   | { kind: 'lost-response' }
   | { kind: 'malformed-json' }
   | { kind: 'raw'; status: number; body: string; contentType?: string }
+  /** A 3xx with this `Location`; the request is not applied. */
+  | { kind: 'redirect'; status: 301 | 302 | 307 | 308; location: string }
+  /**
+   * An error whose message repeats the request headers it received,
+   * Authorization and X-Security-Token included: `error_msg` in the DMS shape,
+   * `error.message` in API Gateway's newer `{error: {code, message}}` shape.
+   */
+  | { kind: 'echo-headers'; status: number; shape: 'dms' | 'apig' }
   /**
    * Per-id outcomes of a batch action: `failIds` answer failed without acting,
    * `omitIds` are left out of the answer without acting, `omitAppliedIds` are

@@ -108,6 +108,37 @@ describe('answer faults', () => {
       'text/plain',
     ]);
   });
+
+  it('redirect: a 3xx with the given Location, request not applied', async () => {
+    const location = 'http://127.0.0.1:9/elsewhere';
+    sim.inject({ route: 'instanceAction', kind: 'redirect', status: 307, location });
+    const res = await restart([A]);
+    expect(res.status).toBe(307);
+    expect(res.headers.location).toBe(location);
+    expect(sim.instance(A)?.status).toBe('RUNNING');
+    expect(sim.requests[0]).toMatchObject({ status: 307, fault: 'redirect:307' });
+  });
+
+  it('echo-headers: the error message repeats the Authorization and token it received', async () => {
+    await sim.stop();
+    sim = await startSimulator({ securityToken: 'echo-token-42' });
+    sim.inject({ route: 'listInstances', kind: 'echo-headers', status: 400, shape: 'dms' });
+    sim.inject({ route: 'listInstances', kind: 'echo-headers', status: 403, shape: 'apig' });
+    const dmsShape = await list();
+    expect(dmsShape.status).toBe(400);
+    const { error_code, error_msg } = dmsShape.json() as { error_code: string; error_msg: string };
+    expect(error_code).toMatch(/^DMS\./);
+    const apigShape = await list();
+    expect(apigShape.status).toBe(403);
+    const { error } = apigShape.json() as { error: { code: string; message: string } };
+    expect(error.code).toMatch(/^APIG\./);
+    for (const msg of [error_msg, error.message]) {
+      expect(msg).toContain(`SDK-HMAC-SHA256 Access=${sim.ak}`);
+      expect(msg).toMatch(/Signature=[0-9a-f]{64}/);
+      expect(msg).toContain('echo-token-42');
+    }
+    expect(sim.requests.map((r) => r.fault)).toEqual(['echo-headers:400', 'echo-headers:403']);
+  });
 });
 
 describe('connection faults', () => {

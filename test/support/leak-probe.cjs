@@ -12,17 +12,22 @@ const base = {
   DMS_REQUEST_TIMEOUT_MS: '500',
   DEADLINE_MARGIN_MS: '0',
 };
+const withKey = (endpoint) => ({
+  ...base,
+  DMS_ENDPOINT: endpoint,
+  HUAWEICLOUD_SDK_SK: process.env.PROBE_SK,
+});
 const attempts = [
   // A wrong secret key: 401 from the signature check.
   { ...base, DMS_ENDPOINT: process.env.PROBE_ENDPOINT, HUAWEICLOUD_SDK_SK: 'wrong-secret' },
   // The right key, but every call answers 500.
-  {
-    ...base,
-    DMS_ENDPOINT: process.env.PROBE_FAILING_ENDPOINT,
-    HUAWEICLOUD_SDK_SK: process.env.PROBE_SK,
-  },
+  withKey(process.env.PROBE_FAILING_ENDPOINT),
   // Nobody listening.
-  { ...base, DMS_ENDPOINT: 'http://127.0.0.1:1', HUAWEICLOUD_SDK_SK: process.env.PROBE_SK },
+  withKey('http://127.0.0.1:1'),
+  // A 307 to another server.
+  withKey(process.env.PROBE_REDIRECT_ENDPOINT),
+  // An error whose message repeats the request headers.
+  withKey(process.env.PROBE_ECHO_ENDPOINT),
 ];
 
 (async () => {

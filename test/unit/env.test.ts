@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readEnv } from '../../src/env';
+import { ConfigError } from '../../src/errors';
+
+/** The ConfigError readEnv throws for `source`. */
+function refusal(source: Record<string, string>): ConfigError {
+  try {
+    readEnv(source, '/');
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected readEnv to refuse');
+}
 
 describe('environment', () => {
   it('takes only true or false for DRY_RUN', () => {
@@ -39,5 +51,54 @@ describe('environment', () => {
     expect(() => readEnv({ DMS_RETRY_ATTEMPTS: '0', DMS_REQUEST_TIMEOUT_MS: '5s' }, '/')).toThrow(
       /env\.DMS_REQUEST_TIMEOUT_MS[\s\S]*env\.DMS_RETRY_ATTEMPTS/,
     );
+  });
+
+  it('takes a bare origin for DMS_ENDPOINT and a region id for DMS_REGION', () => {
+    const env = readEnv(
+      { DMS_ENDPOINT: 'https://dms.internal.example:8443', DMS_REGION: 'eu-west-101' },
+      '/',
+    );
+    expect([env.endpoint, env.region]).toEqual([
+      'https://dms.internal.example:8443',
+      'eu-west-101',
+    ]);
+  });
+
+  for (const endpoint of [
+    'https://HPUAKSECRET000001:skSECRET0002@dms.example.com:99999',
+    'https://HPUAKSECRET000001:skSECRET0002@dms.example.com',
+    'https://user:pwSECRET0003@dms.example.com',
+    'https://HPUAKSECRET000001@dms.example.com',
+    'http:/HPUAKSECRET000001:skSECRET0002@dms.example.com',
+    'HPUAKSECRET000001:skSECRET0002@dms.example.com',
+    'https://dms.example.com/?ak=HPUAKSECRET000001&sk=skSECRET0002',
+    'https://dms.example.com/#skSECRET0002',
+    'https://dms.example.com/HPUAKSECRET000001',
+  ]) {
+    it(`refuses DMS_ENDPOINT ${endpoint.replace(/SECRET\d+/g, '…')} without repeating it`, () => {
+      const e = refusal({ DMS_ENDPOINT: endpoint });
+      expect(e.issues.map((i) => i.path)).toEqual(['env.DMS_ENDPOINT']);
+      expect(e.message).not.toMatch(/SECRET|dms\.example/);
+    });
+  }
+
+  it('says what is wrong with an endpoint that carries a user or password', () => {
+    expect(refusal({ DMS_ENDPOINT: 'https://user:pw@dms.example.com' }).message).toBe(
+      'invalid configuration in the environment:\n' +
+        '  env.DMS_ENDPOINT: must not carry a user or password (user:pw@host)',
+    );
+  });
+
+  it('refuses a malformed DMS_REGION without repeating it, even beside an endpoint', () => {
+    for (const region of ['cn north 4', 'CN-NORTH-4', 'HPUAKSECRET000001', 'cn-north-4x']) {
+      const e = refusal({ DMS_REGION: region, DMS_ENDPOINT: 'https://dms.example.com' });
+      expect(e.issues).toEqual([
+        {
+          path: 'env.DMS_REGION',
+          message: 'not a region id such as cn-north-4 or eu-west-101',
+        },
+      ]);
+      expect(e.message).not.toContain(region);
+    }
   });
 });
