@@ -1,7 +1,8 @@
 /** The project's instances and their status transitions over time. */
 import type { SimInstance, SimTag } from './types';
 
-export const RESTARTABLE = new Set(['RUNNING', 'ERROR']);
+// DMS restarts from Running or Faulty; regions word the latter ERROR or FAULTY.
+export const RESTARTABLE = new Set(['RUNNING', 'ERROR', 'FAULTY']);
 
 export interface Delays {
   restartMs: number;
