@@ -81,7 +81,10 @@ describe('what DMS really returns', () => {
     expect(warnings(r)).toEqual([
       expect.objectContaining({ level: 'warn', status: 'HIBERNATING' }),
     ]);
-    expect((warnings(r)[0]?.instances as string[]).sort()).toEqual(['odd', 'odd2']);
+    expect([...((warnings(r)[0]?.instances as string[] | undefined) ?? [])].sort()).toEqual([
+      'odd',
+      'odd2',
+    ]);
     expect(batches(sim)).toEqual([['stg-000', 'stg-001']]);
   });
 

@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { chooseMode, deleteKind } from '../../src/act/cleanup';
+import type { ActContext } from '../../src/act/context';
+import { writeBatch } from '../../src/act/engine';
+import { restartKind } from '../../src/act/restart';
+import type { DmsClient } from '../../src/dms/client';
+import { DmsApiError, DmsFailureKind } from '../../src/dms/errors';
+import type { ActionResponse, KafkaInstance } from '../../src/dms/wire';
+import { parsePolicies } from '../../src/policy/load';
+import type { Policy } from '../../src/policy/resolve';
+import { createLogger } from '../../src/report/logger';
+import type { OutcomeRecord } from '../../src/report/records';
+import { Report } from '../../src/report/report';
+import { createJudge, selectInstances } from '../../src/select';
+
+/**
+ * A DMS client made of plain data: instances in a map, and a queue of what
+ * each write answers. It records every call, so a test can say exactly what
+ * was sent and read.
+ */
+class FakeDms implements DmsClient {
+  readonly byId = new Map<string, KafkaInstance>();
+  readonly calls: string[] = [];
+  /** Each write takes the next answer; a function may change the fleet first. */
+  readonly answers: Array<(ids: string[]) => ActionResponse | Error> = [];
+
+  constructor(instances: KafkaInstance[]) {
+    for (const i of instances) this.byId.set(i.instance_id, structuredClone(i));
+  }
+
+  async listInstances() {
+    this.calls.push('list');
+    return [...this.byId.values()].map((i) => structuredClone(i));
+  }
+  async showInstance(id: string) {
+    this.calls.push(`show ${id}`);
+    const i = this.byId.get(id);
+    return i && structuredClone(i);
+  }
+  restartInstances(ids: readonly string[]) {
+    return this.write(`restart ${ids.join(',')}`, ids, 'RESTARTING');
+  }
+  deleteInstances(ids: readonly string[]) {
+    return this.write(`delete ${ids.join(',')}`, ids, 'DELETING');
+  }
+  deleteAllFailed() {
+    const ids = [...this.byId.values()]
+      .filter((i) => i.status === 'CREATEFAILED')
+      .map((i) => i.instance_id);
+    return this.write('delete all_failure', ids, 'DELETING');
+  }
+
+  private async write(label: string, ids: readonly string[], to: string) {
+    this.calls.push(label);
+    const next = this.answers.shift();
+    const answer = next
+      ? next([...ids])
+      : {
+          requestId: 'r',
+          results: ids.map((id) => ({ instance: id, result: 'success' as const })),
+        };
+    if (answer instanceof Error) throw answer;
+    for (const r of answer.results ?? []) {
+      const inst = this.byId.get(r.instance);
+      if (inst && r.result === 'success') inst.status = to;
+    }
+    return answer;
+  }
+}
+
+const inst = (id: string, status = 'RUNNING', tags: Record<string, string> = { env: 'staging' }) =>
+  ({
+    instance_id: id,
+    name: `kafka-${id}`,
+    status,
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  }) as KafkaInstance;
+
+const policyOf = (yaml: string): Policy => {
+  const p = parsePolicies(yaml).values().next().value;
+  if (!p) throw new Error('no policy');
+  return p;
+};
+
+const RESTART = policyOf(`version: 1
+policies:
+  r:
+    action: restart
+    dryRun: false
+    select: { tags: { env: "staging" } }
+    exclude: { tags: { protect: "true" } }
+`);
+const CLEANUP = policyOf(`version: 1
+policies:
+  c:
+    action: cleanup-failed
+    dryRun: false
+    exclude: { tags: { protect: "true" } }
+`);
+
+function setup(instances: KafkaInstance[], policy = RESTART) {
+  const dms = new FakeDms(instances);
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger({
+    write: (s: string) => {
+      for (const l of s.split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+    },
+  });
+  const report = new Report(log, {
+    policy: policy.name,
+    action: policy.action === 'restart' ? 'restart' : 'delete',
+    dryRun: false,
+    invocationId: 't',
+  });
+  const slept: number[] = [];
+  const ctx: ActContext = {
+    dms,
+    report,
+    log,
+    judge: createJudge(policy),
+    settings: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    clock: { now: () => 0, sleep: async (ms) => void slept.push(ms) },
+    deadline: { remainingMs: () => 600_000, marginMs: 0, reserveMs: 0 },
+  };
+  const outcomes = () => report.records.map((r: OutcomeRecord) => [r.instanceId, r.outcome]);
+  return { dms, ctx, lines, slept, outcomes };
+}
+
+const apiError = (kind: DmsFailureKind, status?: number, retryAfterMs?: number) =>
+  new DmsApiError({
+    operation: 'RestartInstances',
+    kind,
+    message: `failed ${kind}`,
+    httpStatus: status,
+    retryAfterMs,
+  });
+
+describe('the write engine', () => {
+  it('reads each instance right before the call and sends only what still qualifies', async () => {
+    const t = setup([inst('a'), inst('b'), inst('c')]);
+    t.dms.byId.set('b', inst('b', 'RUNNING', { env: 'staging', protect: 'true' }));
+    t.dms.byId.delete('c');
+    const r = await writeBatch(t.ctx, restartKind, [inst('a'), inst('b'), inst('c')]);
+    expect(t.dms.calls).toEqual(['show a', 'show b', 'show c', 'restart a']);
+    expect(r.succeeded.map((s) => s.instance.instance_id)).toEqual(['a']);
+    expect(t.outcomes()).toEqual([
+      ['b', 'skipped'],
+      ['c', 'skipped'],
+    ]);
+  });
+
+  it('waits out a throttle, reads again, and resends; attempts count every send', async () => {
+    const t = setup([inst('a')]);
+    t.dms.answers.push(() => apiError(DmsFailureKind.Throttled, 429, 2000));
+    const r = await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.slept).toEqual([2000]);
+    expect(t.dms.calls).toEqual(['show a', 'restart a', 'show a', 'restart a']);
+    expect(r.succeeded[0]?.detail.attempts).toBe(2);
+  });
+
+  it('after a lost answer, records what took and resends only what did not', async () => {
+    const t = setup([inst('a'), inst('b')]);
+    t.dms.answers.push(() => {
+      // DMS restarted a, then the answer was lost.
+      const a = t.dms.byId.get('a');
+      if (a) a.status = 'RESTARTING';
+      return apiError(DmsFailureKind.Network);
+    });
+    const r = await writeBatch(t.ctx, restartKind, [inst('a'), inst('b')]);
+    expect(t.dms.calls).toEqual([
+      'show a',
+      'show b',
+      'restart a,b',
+      'show a',
+      'show b',
+      'restart b',
+    ]);
+    expect(r.succeeded.map((s) => [s.instance.instance_id, s.detail.attempts])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('stops resending after a bounded number of unanswered calls', async () => {
+    const t = setup([inst('a')]);
+    for (let i = 0; i < 5; i++) t.dms.answers.push(() => apiError(DmsFailureKind.Server, 503));
+    const r = await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.dms.calls.filter((c) => c.startsWith('restart'))).toHaveLength(3);
+    expect(r.failed).toBe(1);
+    expect(t.outcomes()).toEqual([['a', 'failed']]);
+  });
+
+  it('never resends what DMS refused outright', async () => {
+    const t = setup([inst('a')]);
+    t.dms.answers.push(() => apiError(DmsFailureKind.Client, 400));
+    const r = await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.dms.calls).toEqual(['show a', 'restart a']);
+    expect(r.failed).toBe(1);
+  });
+
+  it('resends an id DMS answered failed once, and fails it the second time', async () => {
+    const t = setup([inst('a')]);
+    const no = (ids: string[]) => ({
+      requestId: 'x',
+      results: ids.map((instance) => ({ instance, result: 'failed' as const })),
+    });
+    t.dms.answers.push(no, no);
+    await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.dms.calls).toEqual(['show a', 'restart a', 'show a', 'restart a']);
+    expect(t.ctx.report.records[0]).toMatchObject({
+      outcome: 'failed',
+      reason: 'DMS answered failed, also on the resend',
+      attempts: 2,
+    });
+  });
+
+  it('skips the rest as deadline when the write cutoff has passed', async () => {
+    const t = setup([inst('a'), inst('b')]);
+    t.ctx.deadline = { remainingMs: () => 10, marginMs: 100, reserveMs: 0 };
+    const r = await writeBatch(t.ctx, restartKind, [inst('a'), inst('b')]);
+    expect(r.stopped).toBe('deadline');
+    expect(t.dms.calls).toEqual([]);
+    expect(t.outcomes()).toEqual([
+      ['a', 'skipped'],
+      ['b', 'skipped'],
+    ]);
+  });
+
+  it('makes one all_failure call, reads back after its 204, and never sends it twice', async () => {
+    const t = setup([inst('f1', 'CREATEFAILED', {}), inst('f2', 'CREATEFAILED', {})], CLEANUP);
+    t.dms.answers.push(() => {
+      // 204: f1 was deleted, f2 was not.
+      const f1 = t.dms.byId.get('f1');
+      if (f1) f1.status = 'DELETING';
+      return { requestId: 'x', results: undefined };
+    });
+    const r = await writeBatch(
+      t.ctx,
+      deleteKind,
+      [inst('f1', 'CREATEFAILED', {}), inst('f2', 'CREATEFAILED', {})],
+      { operation: 'DeleteAllFailedInstances', send: (dms) => dms.deleteAllFailed() },
+    );
+    expect(t.dms.calls).toEqual(['delete all_failure', 'show f1', 'show f2', 'delete f2']);
+    expect(r.succeeded.map((s) => s.instance.instance_id)).toEqual(['f1', 'f2']);
+  });
+
+  it('writes an action line before every call', async () => {
+    const t = setup([inst('a')]);
+    t.dms.answers.push(() => apiError(DmsFailureKind.Busy, 400));
+    await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.lines.filter((l) => l.kind === 'action').map((l) => l.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('choosing how a cleanup deletes', () => {
+  const mode = (instances: KafkaInstance[], policy = CLEANUP) =>
+    chooseMode(policy, instances, selectInstances(instances, policy));
+
+  it('uses all_failure only when every failed instance is selected and nothing could surprise it', () => {
+    expect(mode([inst('f', 'CREATEFAILED', {}), inst('r')]).mode).toBe('all_failure');
+  });
+
+  it.each([
+    ['a failed instance is excluded', [inst('f', 'CREATEFAILED', { protect: 'TRUE' })], /excluded/],
+    ['one is still CREATING', [inst('f', 'CREATEFAILED', {}), inst('c', 'CREATING')], /CREATING/],
+    [
+      'a status is undocumented',
+      [inst('f', 'CREATEFAILED', {}), inst('u', 'NEWSTATE')],
+      /does not document/,
+    ],
+  ])('goes by id when %s', (_, instances, reason) => {
+    const m = mode(instances);
+    expect(m.mode).toBe('by-id');
+    expect(m.reason).toMatch(reason);
+  });
+
+  it('goes by id for a policy that selects a subset', () => {
+    const scoped = policyOf(`version: 1
+policies:
+  c:
+    action: cleanup-failed
+    select: { tags: { env: "dev" } }
+`);
+    expect(mode([inst('f', 'CREATEFAILED', { env: 'dev' })], scoped)).toMatchObject({
+      mode: 'by-id',
+      reason: expect.stringMatching(/selects by tag or name/),
+    });
+  });
+});
