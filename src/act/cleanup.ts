@@ -40,17 +40,17 @@ export function chooseMode(
   }
   const excluded = selection.candidates.filter((c) => c.verdict === 'skip').length;
   if (excluded > 0) {
-    return byId(`${excluded} failed instances are excluded; all_failure would delete them too`);
+    return byId(`${some(excluded, 'failed instance')} excluded; all_failure would delete them too`);
   }
   const creating = listed.filter((i) => i.status === STILL_CREATING).length;
   if (creating > 0) {
     return byId(
-      `${creating} instances were ${STILL_CREATING}; one that fails before the call would be deleted by all_failure without a record`,
+      `${some(creating, 'instance')} ${STILL_CREATING} in the listing; one that fails before the call would be deleted by all_failure without a record`,
     );
   }
   const unknown = listed.filter((i) => !isKnownStatus(i.status)).length;
   if (unknown > 0) {
-    return byId(`${unknown} instances are in a status DMS does not document`);
+    return byId(`${some(unknown, 'instance')} in a status DMS does not document`);
   }
   return {
     mode: 'all_failure',
@@ -106,6 +106,11 @@ export async function cleanupFailed(
       return;
     }
   }
+}
+
+/** `1 instance is`, `2 instances are`. */
+function some(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun} is` : `${n} ${noun}s are`;
 }
 
 function sameIds(a: readonly KafkaInstance[], b: readonly KafkaInstance[]): boolean {

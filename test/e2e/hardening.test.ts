@@ -194,7 +194,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
     expect(sim.instance('c1')?.status).toBe('CREATEFAILED');
     expect(r.result).toMatchObject({
       mode: 'by-id',
-      modeReason: expect.stringMatching(/1 instances were CREATING/),
+      modeReason: expect.stringMatching(/1 instance is CREATING in the listing/),
     });
   });
 
@@ -215,7 +215,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
     expect(r.result).toMatchObject({
       mode: 'by-id',
       modeReason: expect.stringMatching(
-        /^changed since the listing: 1 failed instances are excluded/,
+        /^changed since the listing: 1 failed instance is excluded/,
       ),
     });
     expect(reasonOf(r, 'f2')).toBe(
