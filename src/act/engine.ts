@@ -76,9 +76,10 @@ type Pending = { inst: KafkaInstance } & Why;
  *
  * - Throttled or busy: DMS did nothing; wait (Retry-After, else backoff),
  *   read again, resend.
- * - Lost answer, any 5xx, a timeout, a malformed or 204 answer, an id
- *   missing from the answer: read back; took → success, still eligible →
- *   resend (at most {@link MAX_SENDS_PER_INSTANCE} sends), else failed.
+ * - Lost answer, a server error, a timeout, a malformed answer, an answer
+ *   without per-instance results, an id missing from the answer: read back;
+ *   took → success, still eligible → resend (at most
+ *   {@link MAX_SENDS_PER_INSTANCE} sends), else failed.
  * - Answered `failed`: read back; still eligible → resend once, else failed.
  * - Any other error (4xx, a redirect): DMS refused; failed, never resent.
  *

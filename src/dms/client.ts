@@ -100,6 +100,13 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   const pathParams = { project_id: opts.projectId };
   const { ak, sk, securityToken } = opts.credentials;
   const scrub = createScrubber([ak, sk, securityToken]);
+  // The name and status go into records and reasons as they are: scrub them like any
+  // other text from the network.
+  const cleaned = (i: KafkaInstance): KafkaInstance => ({
+    ...i,
+    name: scrub(i.name),
+    status: scrub(i.status),
+  });
 
   const call = (req: DmsRequest): Promise<DmsResponse> => {
     const budget = callBudgetMs(deadline);
@@ -153,7 +160,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     });
     const body = parse(op, listPageSchema, res.body, res.requestId);
     const instances = body.instances.map((raw, i) =>
-      parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId),
+      cleaned(parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId)),
     );
     return { instances, total: body.instance_num };
   };
@@ -174,7 +181,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
           url: '/v2/{project_id}/instances/{instance_id}',
           pathParams: { instance_id: id },
         });
-        return parse('ShowInstance', instanceSchema, res.body, res.requestId);
+        return cleaned(parse('ShowInstance', instanceSchema, res.body, res.requestId));
       } catch (e) {
         if (isInstanceNotFound(e)) return undefined;
         throw e;

@@ -111,6 +111,16 @@ describe('what DMS really returns', () => {
     expect(r.error?.message).toMatch(/1 of 1 instances failed/);
   });
 
+  it('scrubs an instance name or status that carries a key before recording it', async () => {
+    sim = await startSimulator({ fleet: [] });
+    sim.addInstance(mk('leaky', `kafka-${sim.ak}`, `SDK-HMAC-SHA256 Access=${sim.ak}`, optedIn));
+    const r = await run({});
+    expect(r.raw).not.toContain(sim.ak);
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({ instanceName: 'kafka-[redacted]', outcome: 'skipped' }),
+    ]);
+  });
+
   it('reads back after a 524 on a restart instead of calling it failed', async () => {
     sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000 });
     sim.inject({ route: 'instanceAction', kind: 'raw', status: 524, body: '' });

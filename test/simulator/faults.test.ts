@@ -215,6 +215,40 @@ describe('results fault', () => {
   });
 });
 
+describe('fleet changes', () => {
+  it('mutate: changes the fleet just before the call is answered', async () => {
+    sim.inject({ route: 'listInstances', kind: 'mutate', apply: () => sim.removeInstance(A) });
+    const ids = (list: unknown) =>
+      (list as { instances: Array<{ instance_id: string }> }).instances.map((i) => i.instance_id);
+    const first = (await list()).json();
+    expect(ids(first)).not.toContain(A);
+    expect(sim.requests[0]?.fault).toBe('mutate');
+  });
+
+  it('adds instances, removes them, and replaces tags', async () => {
+    const before = sim.instances().length;
+    sim.addInstance({
+      ...(sim.instance(A) as NonNullable<ReturnType<Simulator['instance']>>),
+      instance_id: 'extra',
+    });
+    expect(sim.instances()).toHaveLength(before + 1);
+    expect(() =>
+      sim.addInstance(sim.instance(A) as NonNullable<ReturnType<Simulator['instance']>>),
+    ).toThrow(/duplicate/);
+    sim.setTags('extra', { env: 'dev' });
+    expect(sim.instance('extra')?.tags).toEqual([{ key: 'env', value: 'dev' }]);
+    sim.removeInstance('extra');
+    expect(sim.instance('extra')).toBeUndefined();
+  });
+
+  it('results omitAppliedIds: acted on, but left out of the answer', async () => {
+    sim.inject({ route: 'instanceAction', kind: 'results', omitAppliedIds: [B] });
+    const res = await restart([A, B]);
+    expect(res.json()).toEqual({ results: [{ result: 'success', instance: A }] });
+    expect(sim.instance(B)?.status).toBe('RESTARTING');
+  });
+});
+
 describe('fault matching', () => {
   it('lets `after` calls through, fires `times` times, then is gone', async () => {
     sim.inject({ route: 'listInstances', kind: 'status', status: 503, after: 2, times: 2 });
