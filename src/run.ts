@@ -1,17 +1,16 @@
-import { chooseMode, cleanupFailed } from './act/cleanup';
 import type { ActContext } from './act/context';
-import { restartInstances } from './act/restart';
 import type { DmsClient } from './dms/client';
-import { isKnownStatus } from './dms/status';
 import type { KafkaInstance } from './dms/wire';
 import type { Clock } from './exec/clock';
 import type { Deadline } from './exec/deadline';
 import type { RetrySettings } from './exec/retry';
+import { executePlan } from './execute';
+import { makePlan, type Plan } from './plan';
 import type { Policy } from './policy/resolve';
 import type { Logger } from './report/logger';
 import { Outcome, type RunSummary } from './report/records';
 import { Report } from './report/report';
-import { createJudge, selectInstances } from './select';
+import { createJudge } from './select';
 
 export interface RunDeps {
   /** A client whose reads retry and whose calls honour `deadline`. */
@@ -32,12 +31,14 @@ export interface RunInput {
 export interface RunResult {
   summary: RunSummary;
   report: Report;
+  /** Absent when the run stopped before it could plan (the listing failed). */
+  plan: Plan | undefined;
 }
 
 /**
- * Runs one policy, top to bottom: list, select, check the limit, then act
- * or describe what would be done, and report. The summary is written
- * whatever happens, also when the run throws.
+ * Runs one policy, top to bottom: list, plan (select, check the limit,
+ * choose how), then carry the plan out or describe it, and report. The
+ * summary is written whatever happens, also when the run throws.
  */
 export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   const { policy, dryRun } = input;
@@ -50,9 +51,9 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     invocationId: input.invocationId,
   });
   const ctx: ActContext = { ...deps, settings: deps.retry, report, judge: createJudge(policy) };
-  let eligible: KafkaInstance[] = [];
+  let plan: Plan | undefined;
   const finish = (error?: string): RunSummary => {
-    for (const inst of eligible) {
+    for (const inst of plan?.selection.eligible ?? []) {
       if (!report.has(inst.instance_id)) {
         report.add(inst, {
           outcome: Outcome.Failed,
@@ -68,49 +69,33 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
   try {
     // Failed instances are listed only on request; cleanup needs them.
     const listed = await deps.dms.listInstances({ includeFailure: cleanup });
+    plan = makePlan(policy, listed);
     report.setListed(listed.length);
-    warnUnknownStatuses(report, listed);
-    const selection = selectInstances(listed, policy);
-    for (const c of selection.candidates) {
+    for (const [status, ids] of plan.unknownStatuses) {
+      report.warn({
+        message: 'instances in a status DMS does not document are never acted on',
+        status,
+        instances: ids,
+      });
+    }
+    for (const c of plan.selection.candidates) {
       if (c.verdict === 'skip')
         report.add(c.instance, { outcome: Outcome.Skipped, reason: c.reason });
     }
-    eligible = selection.eligible;
-
-    if (eligible.length > policy.maxInstances) {
-      const reason = `${eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`;
-      for (const inst of eligible) report.add(inst, { outcome: Outcome.Refused, reason });
+    const eligible: readonly KafkaInstance[] = plan.selection.eligible;
+    if (plan.refusal) {
+      for (const inst of eligible)
+        report.add(inst, { outcome: Outcome.Refused, reason: plan.refusal });
     } else if (dryRun) {
-      if (cleanup) {
-        const choice = chooseMode(policy, listed, selection);
-        report.setMode(choice.mode, choice.reason);
-      }
+      if (plan.mode) report.setMode(plan.mode.mode, plan.mode.reason);
       const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
       for (const inst of eligible) report.add(inst, { outcome });
-    } else if (cleanup) {
-      await cleanupFailed(ctx, policy, listed, selection);
     } else {
-      await restartInstances(ctx, eligible, policy.batchSize, policy.waitForRunning);
+      await executePlan(ctx, plan);
     }
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));
     throw e;
   }
-  return { summary: finish(), report };
-}
-
-/** One warning per status DMS never documented: the instances are listed, never acted on. */
-function warnUnknownStatuses(report: Report, listed: readonly KafkaInstance[]): void {
-  const unknown = new Map<string, string[]>();
-  for (const i of listed) {
-    if (!isKnownStatus(i.status))
-      unknown.set(i.status, [...(unknown.get(i.status) ?? []), i.instance_id]);
-  }
-  for (const [status, ids] of unknown) {
-    report.warn({
-      message: 'instances in a status DMS does not document are never acted on',
-      status,
-      instances: ids,
-    });
-  }
+  return { summary: finish(), report, plan };
 }

@@ -1,5 +1,6 @@
 import { DELETE_IN_PROGRESS, isKnownStatus, STILL_CREATING } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
+import type { Plan } from '../plan';
 import type { Policy } from '../policy/resolve';
 import { type CleanupMode, Outcome } from '../report/records';
 import { type Selection, selectInstances } from '../select';
@@ -60,20 +61,16 @@ export function chooseMode(
 }
 
 /**
- * Deletes the selected CREATEFAILED instances. For `all_failure`, the fleet
- * is listed again right before the call and the choice made again: only if
- * it still holds, and the failed set is the same, does the one call go.
- * A lost answer is never resent with `all_failure`: the engine reads each
- * instance back and deletes any survivor by id.
+ * Deletes the plan's CREATEFAILED instances. For `all_failure`, the fleet is
+ * listed again right before the call and the choice made again: only if it
+ * still holds, and the failed set is the same, does the one call go. A lost
+ * answer is never resent with `all_failure`: the engine reads each instance
+ * back and deletes any survivor by id.
  */
-export async function cleanupFailed(
-  ctx: ActContext,
-  policy: Policy,
-  listed: readonly KafkaInstance[],
-  selection: Selection,
-): Promise<void> {
-  const targets = selection.eligible;
-  let choice = chooseMode(policy, listed, selection);
+export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> {
+  const { policy } = plan;
+  const targets = plan.selection.eligible;
+  let choice = plan.mode ?? chooseMode(policy, plan.listed, plan.selection);
   if (choice.mode === 'all_failure' && targets.length > 0) {
     const now = await ctx.dms.listInstances({ includeFailure: true });
     const again = selectInstances(now, policy);

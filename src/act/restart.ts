@@ -16,20 +16,18 @@ export const restartKind: WriteKind = {
 };
 
 /**
- * Restarts the instances in batches of `batchSize`. With `wait`, each batch
- * is a wave: the next starts only once every instance of this one is seen
- * RUNNING again. Any instance of a wave that is not confirmed (failed,
- * answer lost and unreadable, or landed anywhere but RUNNING) stops the
- * waves after it. Without `wait`, batches go back to back.
+ * Restarts the planned batches in order. With `wait`, each batch is a wave:
+ * the next starts only once every instance of this one is seen RUNNING
+ * again. Any instance of a wave that is not confirmed (failed, answer lost
+ * and unreadable, or landed anywhere but RUNNING) stops the waves after it.
+ * Without `wait`, batches go back to back.
  */
 export async function restartInstances(
   ctx: ActContext,
-  instances: readonly KafkaInstance[],
-  batchSize: number,
+  batches: readonly (readonly KafkaInstance[])[],
   wait?: WaitForRunning,
 ): Promise<void> {
-  for (let i = 0; i < instances.length; i += batchSize) {
-    const batch = instances.slice(i, i + batchSize);
+  for (const [i, batch] of batches.entries()) {
     const result = await writeBatch(ctx, restartKind, batch);
     let stop: string | undefined = result.stopped;
     if (wait) {
@@ -40,7 +38,7 @@ export async function restartInstances(
       for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
     }
     if (stop) {
-      ctx.report.skipAll(instances.slice(i + batchSize), stop);
+      ctx.report.skipAll(batches.slice(i + 1).flat(), stop);
       return;
     }
   }
