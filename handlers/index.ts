@@ -2,7 +2,7 @@ import type { DestinationStream } from 'pino';
 import { readEnv } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import { type Clock, systemClock } from '../src/exec/clock';
-import { invoke } from '../src/invoke';
+import { type InvokeOptions, invoke } from '../src/invoke';
 import { createLogger, type Logger } from '../src/report/logger';
 import type { RunSummary } from '../src/report/records';
 import { toInvocation } from './shim';
@@ -13,6 +13,8 @@ export interface HandlerOptions {
   clock?: Clock;
   /** The environment to read; `process.env` by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** For the command line's `plan`: a run that never writes, and its plan. */
+  invoke?: InvokeOptions;
 }
 
 export type Handler = (event: unknown, context?: unknown) => Promise<RunSummary>;
@@ -30,7 +32,7 @@ export function createHandler(opts: HandlerOptions = {}): Handler {
     try {
       const env = readEnv(opts.env ?? process.env, process.cwd());
       const inv = toInvocation(event, context, clock, env.localTimeoutMs);
-      return await invoke(inv, { env, log, clock });
+      return await invoke(inv, { env, log, clock }, opts.invoke);
     } catch (e) {
       if (e instanceof MaintenanceError && e.name !== 'RunFailedError') {
         log.error({ kind: 'error', errorType: e.name, message: e.message });

@@ -5,7 +5,7 @@
 //
 // `debug` is replaced by a no-op: through it, follow-redirects prints every
 // request's headers, credentials included, when DEBUG is set.
-import { copyFile } from 'node:fs/promises';
+import { chmod, copyFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const result = await build({
@@ -23,5 +23,23 @@ const result = await build({
   alias: { debug: './scripts/stubs/debug.cjs' },
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-console.log(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB`);
+// Build messages go to stderr: `npm start` keeps stdout for JSON lines.
+process.stderr.write(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB\n`);
 for (const f of ['policies.yaml', 'serverless.yml']) await copyFile(f, `dist/${f}`);
+
+// The command line, dist/cli.js: a tool for people and CI jobs, not deployed.
+await build({
+  entryPoints: ['cli/index.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  keepNames: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  alias: { debug: './scripts/stubs/debug.cjs' },
+  banner: { js: '#!/usr/bin/env node' },
+});
+await chmod('dist/cli.js', 0o755);

@@ -1,9 +1,11 @@
 import { createDmsClient, type DmsCredentials } from './dms/client';
+import { readOnly } from './dms/read-only';
 import type { Env } from './env';
 import { ConfigError, RunFailedError } from './errors';
 import { parseEvent } from './event';
 import type { Clock } from './exec/clock';
 import { deadlineFrom } from './exec/deadline';
+import type { Plan } from './plan';
 import { loadPolicyFile } from './policy/load';
 import type { Policy } from './policy/resolve';
 import type { Logger } from './report/logger';
@@ -27,12 +29,26 @@ export interface InvokeDeps {
   clock: Clock;
 }
 
+export interface InvokeOptions {
+  /**
+   * Plan only: a dry run on a client whose writes are refused before they
+   * are sent, whatever the policy, the event or DRY_RUN say.
+   */
+  planOnly?: boolean;
+  /** Handed the plan once the run has carried it out or described it. */
+  onPlan?: (plan: Plan) => void;
+}
+
 /**
  * Runs the policy an invocation asks for. Everything that can be wrong with
  * the inputs is found before the first API call. Resolves with the summary;
  * rejects when the inputs are bad, any instance failed, or the run was refused.
  */
-export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSummary> {
+export async function invoke(
+  inv: Invocation,
+  deps: InvokeDeps,
+  opts: InvokeOptions = {},
+): Promise<RunSummary> {
   const { env } = deps;
   const request = parseEvent(inv.event);
   const policies = await loadPolicyFile(env.policyFile);
@@ -60,7 +76,7 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
         message: `the platform's remaining time is not a number (${describe(got)}); using RUN_TIMEOUT_MS ${env.localTimeoutMs} ms from now`,
       }),
   });
-  const dms = createDmsClient({
+  const client = createDmsClient({
     credentials,
     projectId: env.projectId,
     region: env.region,
@@ -69,11 +85,14 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
     retry: { settings: env.retry, clock: deps.clock, log: deps.log },
     deadline,
   });
-  const dryRun = env.forceDryRun || request.dryRun === true || policy.dryRun;
-  const { summary, report } = await runPolicy(
+  const dms = opts.planOnly ? readOnly(client) : client;
+  const dryRun =
+    opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
+  const { summary, report, plan } = await runPolicy(
     { dms, log: deps.log, clock: deps.clock, retry: env.retry, deadline },
     { policy, dryRun, invocationId: inv.requestId },
   );
+  if (plan) opts.onPlan?.(plan);
   if (summary.refused) {
     throw new RunFailedError(
       `policy ${policy.name}: refused, ${report.records.filter((r) => r.outcome === 'refused').length} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,

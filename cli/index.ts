@@ -1,0 +1,85 @@
+/**
+ * The command line: `dms-kafka-maintenance validate | plan | run | simulator`.
+ * A thin door like the handlers: it parses arguments and calls the same core.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { describeError, type Io, runCommand, UsageError } from './run';
+import { simulatorCommand } from './simulator';
+import { validateCommand } from './validate';
+
+const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+function whole(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${name} must be a whole number`);
+    }
+    return n;
+  };
+}
+
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+const program = new Command('dms-kafka-maintenance')
+  .description('Scheduled restarts and failed-instance cleanup for DMS for Kafka')
+  .option('--verbose', 'print stacks with errors')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('validate')
+  .description('check a policy file; no network call')
+  .argument('[file]', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
+  .action(async (file: string | undefined) => {
+    process.exitCode = await validateCommand(file, io);
+  });
+
+for (const [name, plan, about] of [
+  ['plan', true, 'list and select as a run would, and show what it would do; never writes'],
+  ['run', false, 'run one invocation of the handler, as a timer would'],
+] as const) {
+  program
+    .command(name)
+    .description(about)
+    .option('-p, --policy <name>', 'the policy to run (repeatable)', collect)
+    .option('--all', 'every policy in the file')
+    .option('-f, --file <file>', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
+    .option('--json', 'JSON lines on stdout (the table then goes to stderr)')
+    .option('--simulator', 'run against a built-in simulator with the demo fleet')
+    .action(
+      async (o: {
+        policy?: string[];
+        all?: boolean;
+        file?: string;
+        json?: boolean;
+        simulator?: boolean;
+      }) => {
+        process.exitCode = await runCommand(
+          { ...o, plan, verbose: program.opts().verbose === true },
+          io,
+        );
+      },
+    );
+}
+
+program
+  .command('simulator')
+  .description('a DMS for Kafka simulator on loopback, until Ctrl-C')
+  .option('--size <n>', 'a generated fleet of this size instead of the demo fleet', whole('--size'))
+  .option('--seed <n>', 'the generated fleet seed', whole('--seed'))
+  .option('--port <n>', 'the port (default: any free one)', whole('--port'))
+  .action(async (o: { size?: number; seed?: number; port?: number }) => {
+    await simulatorCommand(o, io);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  const code = (e as { exitCode?: number; code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('commander.')) {
+    // Help and version exit 0; usage mistakes exit 2, after commander's own message.
+    process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+    return;
+  }
+  io.stderr.write(`${describeError(e, program.opts().verbose === true)}\n`);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+});

@@ -1,0 +1,26 @@
+/**
+ * Turns the handler's JSON lines into short progress lines for a person:
+ * each write call as it starts, each outcome as it is known, with a count of
+ * what is done. Progress goes to stderr, never into the JSON on stdout.
+ */
+export function progressWriter(
+  out: NodeJS.WritableStream,
+): (line: Record<string, unknown>) => void {
+  let done = 0;
+  return (l) => {
+    if (l.kind === 'action') {
+      const names = (l.instances as Array<{ id: string; name: string }>).map((i) => i.name || i.id);
+      out.write(`${l.operation} (attempt ${l.attempt}): ${names.join(', ')}\n`);
+    } else if (l.kind === 'wave') {
+      out.write(`wave ${String(l.event ?? l.state ?? '')} ${JSON.stringify(l)}\n`);
+    } else if (l.kind === 'outcome') {
+      done++;
+      const why = l.reason ? ` (${l.reason})` : '';
+      out.write(`  ${done}. ${String(l.instanceName || l.instanceId)}: ${l.outcome}${why}\n`);
+    } else if (l.kind === 'retry') {
+      out.write(`  retrying ${l.operation}: ${l.reason}\n`);
+    } else if (l.kind === 'warning') {
+      out.write(`  warning: ${l.message}\n`);
+    }
+  };
+}

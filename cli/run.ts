@@ -1,0 +1,152 @@
+import { resolve } from 'node:path';
+import { createHandler } from '../handlers/index';
+import { MaintenanceError } from '../src/errors';
+import type { Plan } from '../src/plan';
+import { loadPolicyFile } from '../src/policy/load';
+import type { OutcomeRecord, RunSummary } from '../src/report/records';
+import { demoFleet, type Simulator, startSimulator } from '../src/simulator';
+import { lineSink } from './lines';
+import { printPlan } from './plan-view';
+import { progressWriter } from './progress';
+import { printTable } from './table';
+
+export interface RunOptions {
+  /** Policy names; with `all`, every policy in the file. */
+  policy?: string[];
+  all?: boolean;
+  file?: string;
+  /** JSON lines on stdout instead of a table. */
+  json?: boolean;
+  /** Plan only: nothing is written, whatever the policy or DRY_RUN say. */
+  plan?: boolean;
+  /** Run against a simulator with the demo fleet, started for this command. */
+  simulator?: boolean;
+  verbose?: boolean;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `run` and `plan`: one invocation of the handler per policy, exactly as a
+ * timer would make it, with the same environment. Records go to stdout (a
+ * table, or JSON lines with `--json`); progress and errors go to stderr.
+ * Returns the exit code: 0 when every run succeeded.
+ */
+export async function runCommand(o: RunOptions, io: Io): Promise<number> {
+  const env: Record<string, string | undefined> = { ...io.env };
+  if (o.file) env.POLICY_FILE = resolve(o.file);
+  env.POLICY_FILE ??= resolve('policies.yaml');
+  let sim: Simulator | undefined;
+  try {
+    const names = await policyNames(o, env.POLICY_FILE);
+    if (o.simulator) {
+      sim = await startSimulator({ fleet: demoFleet() });
+      Object.assign(env, {
+        DMS_ENDPOINT: sim.endpoint,
+        HUAWEICLOUD_SDK_AK: sim.ak,
+        HUAWEICLOUD_SDK_SK: sim.sk,
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined,
+        HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
+      });
+    }
+    io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
+    const lines: Array<Record<string, unknown>> = [];
+    const progress = progressWriter(io.stderr);
+    const plans: Plan[] = [];
+    const handler = createHandler({
+      destination: lineSink(
+        (l) => {
+          lines.push(l);
+          progress(l);
+        },
+        o.json ? io.stdout : undefined,
+      ),
+      env,
+      invoke: o.plan ? { planOnly: true, onPlan: (p) => plans.push(p) } : undefined,
+    });
+    let failures = 0;
+    for (const name of names) {
+      try {
+        await handler({ policy: name }, undefined);
+      } catch (e) {
+        failures++;
+        io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
+      }
+    }
+    if (o.plan) printPlans(plans, o.json === true, io);
+    const table = o.json ? io.stderr : io.stdout;
+    printTable(lines as unknown as Array<OutcomeRecord | RunSummary>, table);
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await sim?.stop();
+  }
+}
+
+async function policyNames(o: RunOptions, file: string): Promise<string[]> {
+  if (o.policy && o.policy.length > 0) return o.policy;
+  if (!o.all) throw new UsageError('name a policy with --policy NAME, or run them all with --all');
+  return [...(await loadPolicyFile(file)).keys()];
+}
+
+function printPlans(plans: readonly Plan[], json: boolean, io: Io): void {
+  for (const plan of plans) {
+    if (json) io.stdout.write(`${JSON.stringify(planLine(plan))}\n`);
+    else printPlan(plan, io.stdout);
+  }
+}
+
+/** The plan as one JSON line, beside the handler's records. */
+export function planLine(plan: Plan): Record<string, unknown> {
+  return {
+    kind: 'plan',
+    policy: plan.policy.name,
+    action: plan.policy.action,
+    refused: plan.refusal !== undefined,
+    maxInstances: plan.policy.maxInstances,
+    headroom: plan.headroom,
+    ...(plan.mode ? { mode: plan.mode.mode, modeReason: plan.mode.reason } : {}),
+    waitForRunning: plan.policy.waitForRunning !== undefined,
+    batches: plan.batches.map((b) => b.map((i) => ({ id: i.instance_id, name: i.name }))),
+  };
+}
+
+function whereWeRun(
+  env: Record<string, string | undefined>,
+  sim: Simulator | undefined,
+  plan: boolean,
+): string {
+  const what = plan ? 'Planning (nothing will be changed)' : 'Running';
+  if (sim) {
+    return `${what} against the built-in DMS simulator at ${sim.endpoint} (${sim.instances().length} demo instances).`;
+  }
+  const target = env.DMS_ENDPOINT
+    ? `endpoint ${safeOrigin(env.DMS_ENDPOINT)}`
+    : `region ${env.DMS_REGION ?? '(unset)'}`;
+  const dry = !plan && env.DRY_RUN === 'true' ? ' with DRY_RUN=true' : '';
+  return `${what} against Huawei Cloud DMS, ${target}, project ${env.HUAWEICLOUD_SDK_PROJECT_ID ?? env.RUNTIME_PROJECT_ID ?? '(unset)'}${dry}.`;
+}
+
+/** The endpoint's origin, never its user or password. */
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** A mistake in how the command was called. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** One or a few lines; the stack only with --verbose. */
+export function describeError(e: unknown, verbose: boolean): string {
+  if (!(e instanceof Error)) return `error: ${String(e)}`;
+  if (verbose && !(e instanceof MaintenanceError)) return e.stack ?? e.message;
+  return `error: ${e.message}`;
+}

@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import { mk, RESTART_POLICY, staging } from '../support/fleet';
+import { runHandler, simEnv, writePolicyFile, writes } from '../support/harness';
+
+const exec = promisify(execFile);
+const sims: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((s) => s.stop()));
+});
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built command line as a person would, with only the given environment. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['dist/cli.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: x.code ?? -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
+  }
+}
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const fleet = () => [
+  ...staging(3),
+  mk('prot', 'kafka-stg-protected', 'RUNNING', {
+    env: 'staging',
+    'restart-window': 'any',
+    'maintenance-protect': 'true',
+  }),
+  mk('busy', 'kafka-stg-busy', 'RESTARTING', { env: 'staging', 'restart-window': 'any' }),
+];
+
+describe('validate', () => {
+  it('accepts a good file with exit 0 and one line', async () => {
+    const r = await cli(['validate', writePolicyFile(RESTART_POLICY)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid, 1 policies: restart \(restart\)/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('lists every problem with its path, briefly, and exits 1', async () => {
+    const bad = RESTART_POLICY.replace('batchSize: 10', 'batchSize: 99\n    dryrun: true');
+    const r = await cli(['validate', writePolicyFile(bad)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/policies\.restart\.batchSize: /);
+    expect(r.stderr).toMatch(/policies\.restart\.dryrun: unknown key/);
+    expect(r.stderr.split('\n').length).toBeLessThan(6);
+    expect(r.stdout).toBe('');
+  });
+
+  it('uses POLICY_FILE when no file is named, and needs no network', async () => {
+    const r = await cli(['validate'], {
+      POLICY_FILE: writePolicyFile(RESTART_POLICY),
+      DMS_ENDPOINT: 'http://127.0.0.1:1',
+    });
+    expect(r.code).toBe(0);
+  });
+
+  it('says a missing file is missing, in one line, with no stack', async () => {
+    const r = await cli(['validate', '/nonexistent/policies.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read the policy file \(ENOENT\)/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});
+
+describe('plan', () => {
+  it('never writes, even for a live policy with DRY_RUN=false, and names every instance it would act on', async () => {
+    const sim = await startSimulator({ fleet: fleet() });
+    sims.push(sim);
+    const file = writePolicyFile(RESTART_POLICY);
+    const r = await cli(['plan', '--policy', 'restart', '--file', file, '--json'], {
+      ...simEnv(sim),
+      DRY_RUN: 'false',
+    });
+    expect(r.code).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    const lines = jsonLines(r.stdout);
+    const would = lines.filter((l) => l.outcome === 'would-restart').map((l) => l.instanceId);
+    expect(would.sort()).toEqual(['stg-000', 'stg-001', 'stg-002']);
+    expect(lines.find((l) => l.kind === 'plan')).toMatchObject({
+      policy: 'restart',
+      maxInstances: 50,
+      headroom: 47,
+      refused: false,
+      batches: [
+        [{ id: 'stg-002' }, { id: 'stg-001' }, { id: 'stg-000' }].map((i) =>
+          expect.objectContaining(i),
+        ),
+      ],
+    });
+    expect(lines.find((l) => l.kind === 'summary')).toMatchObject({ dryRun: true });
+    // stdout is JSON lines only; the words for people go to stderr.
+    expect(r.stderr).toMatch(/Planning \(nothing will be changed\)/);
+  });
+
+  it('shows the cleanup mode and the rule that chose it', async () => {
+    const sim = await startSimulator({
+      fleet: [
+        mk('f1', 'kafka-f1', 'CREATEFAILED'),
+        mk('f2', 'kafka-f2', 'CREATEFAILED', { 'maintenance-protect': 'true' }),
+      ],
+    });
+    sims.push(sim);
+    const file = writePolicyFile(`version: 1
+defaults:
+  exclude: { tags: { maintenance-protect: "true" } }
+policies:
+  cleanup:
+    action: cleanup-failed
+    dryRun: false
+`);
+    const r = await cli(['plan', '-p', 'cleanup', '-f', file], simEnv(sim));
+    expect(r.code).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(r.stdout).toMatch(
+      /mode: by-id \(1 failed instance is excluded; all_failure would delete them too\)/,
+    );
+    expect(r.stdout).toMatch(/call 1: delete kafka-f1\n/);
+  });
+});
+
+describe('run', () => {
+  it('writes the same records as one invocation of the handler', async () => {
+    const a = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000 });
+    const b = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000 });
+    sims.push(a, b);
+    const file = writePolicyFile(RESTART_POLICY);
+    const r = await cli(['run', '--policy', 'restart', '--file', file, '--json'], simEnv(a));
+    expect(r.code).toBe(0);
+    const viaHandler = await runHandler(b, { policyFile: file, event: { policy: 'restart' } });
+    const shape = (o: Record<string, unknown>) => [o.instanceId, o.outcome, o.reason ?? ''];
+    const fromCli = jsonLines(r.stdout).filter((l) => l.kind === 'outcome');
+    expect(fromCli.map(shape)).toEqual(
+      viaHandler.outcomes.map((o) => shape(o as unknown as Record<string, unknown>)),
+    );
+    expect(writes(a).map((q) => q.body)).toEqual(writes(b).map((q) => q.body));
+    // Progress, for a person, on stderr.
+    expect(r.stderr).toMatch(
+      /RestartInstances \(attempt 1\): kafka-stg-2, kafka-stg-1, kafka-stg-0/,
+    );
+  });
+
+  it('exits 1 with a short error when the run fails', async () => {
+    const sim = await startSimulator({ fleet: staging(1) });
+    sims.push(sim);
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'raw',
+      status: 403,
+      body: '{"error_code":"DMS.00403000","error_msg":"forbidden"}',
+    });
+    const r = await cli(
+      ['run', '-p', 'restart', '-f', writePolicyFile(RESTART_POLICY)],
+      simEnv(sim),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: policy restart: 1 of 1 instances failed/);
+    expect(r.stderr.length).toBeLessThan(2000);
+    for (const secret of [sim.ak, sim.sk]) {
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+  });
+
+  it('refuses to guess which policies to run', async () => {
+    const r = await cli(['run', '-f', writePolicyFile(RESTART_POLICY)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--policy NAME, or run them all with --all/);
+  });
+});
