@@ -114,8 +114,11 @@ function instanceGroups(records: readonly OutcomeRecord[], scrub: Scrub): string
 }
 
 function instanceLine(r: OutcomeRecord, scrub: Scrub): string {
-  const extra = [r.errorCode, r.requestId && `request id ${r.requestId}`].filter(Boolean);
   const reason = r.reason && r.reason !== DEADLINE ? `: ${r.reason}` : '';
+  // A DMS error's reason often names its code and request id already.
+  const extra = [r.errorCode, r.requestId && `request id ${r.requestId}`].filter(
+    (x): x is string => Boolean(x) && !reason.includes(x as string),
+  );
   const tail = extra.length > 0 ? ` [${extra.join(', ')}]` : '';
   return scrub(`${r.instanceName} (id ${r.instanceId}, status ${r.status})${reason}${tail}`);
 }
@@ -158,7 +161,7 @@ function whereTheRecordsAre(f: FailedInvocation, scrub: Scrub): string {
   const lines = f.summary
     ? 'one JSON line per instance (kind "outcome") and the summary (kind "summary")'
     : 'the error line (kind "error")';
-  return `Full records: ${lines} in ${where}, request id ${id}.`;
+  return `Full records: ${lines} in ${where}, invocation id ${id}.`;
 }
 
 function join(lines: readonly string[]): string {

@@ -85,8 +85,19 @@ describe('notification text', () => {
     expect(n.message).not.toContain('kafka-a1');
     expect(n.message).toContain('Invocation: fg-5b7c (functiongraph)');
     expect(n.message).toMatch(
-      /Full records: .*kind "outcome".* in the function's log group in LTS.*request id fg-5b7c\.$/,
+      /Full records: .*kind "outcome".* in the function's log group in LTS.*invocation id fg-5b7c\.$/,
     );
+  });
+
+  it('does not repeat a code or request id the reason already names', () => {
+    const reason = 'RestartInstances failed: HTTP 403, APIG.0201, denied, request id r-1';
+    const n = buildNotification(
+      failed({
+        records: [{ ...rec('e5', 'failed', reason), errorCode: 'APIG.0201', requestId: 'r-1' }],
+      }),
+      scrub,
+    );
+    expect(n.message).toContain(`- kafka-e5 (id e5, status RUNNING): ${reason}\n`);
   });
 
   it('lists refused and unreached instances, and says why the run stopped', () => {
