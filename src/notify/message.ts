@@ -25,11 +25,13 @@ export interface FailedInvocation {
   records: readonly OutcomeRecord[];
 }
 
+/** What is published: SMN's `subject` and `message`. */
 export interface Notification {
   subject: string;
   message: string;
 }
 
+/** Byte limits, SMN's by default; smaller in tests. */
 export interface MessageLimits {
   subjectBytes?: number;
   messageBytes?: number;

@@ -12,6 +12,7 @@ import { publishToTopic } from './smn';
 /** Longest piece of server or error text kept in a notification, per line. */
 const MAX_LINE = 1000;
 
+/** What {@link notifyOnFailure} needs from the invocation. */
 export interface NotifyContext {
   env: Env;
   invocation: Invocation;

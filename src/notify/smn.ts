@@ -7,6 +7,7 @@ import { callBudgetMs } from '../exec/deadline';
 import { type RetryContext, withRetry } from '../exec/retry';
 import type { Notification } from './message';
 
+/** Who publishes, to which topic and endpoint, and how patiently. */
 export interface PublishOptions {
   credentials: DmsCredentials;
   projectId: string;
@@ -20,11 +21,13 @@ export interface PublishOptions {
   scrub: Scrub;
 }
 
+/** SMN's receipt for an accepted message. */
 export interface Published {
   messageId: string;
   requestId: string | undefined;
 }
 
+/** The operation name in errors and `retry` lines. */
 export const PUBLISH_OPERATION = 'PublishMessage';
 
 const publishResponse = z.object({ message_id: z.string().min(1) }).passthrough();

@@ -4,6 +4,7 @@ import { parseObjectBody } from './body';
 import type { HandlerContext } from './context';
 import { json, type Reply } from './reply';
 
+/** SMN's limits, in bytes of UTF-8. */
 export const MAX_SUBJECT_BYTES = 512;
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TOPIC_URN = /^urn:smn:[a-z]{2}-[a-z]+-\d{1,3}:[A-Za-z0-9]+:[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
