@@ -1,8 +1,10 @@
 import type { DestinationStream } from 'pino';
-import { readEnv } from '../src/env';
+import { type Env, readEnv } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import { type Clock, systemClock } from '../src/exec/clock';
-import { type InvokeOptions, invoke } from '../src/invoke';
+import { type Invocation, type InvokeOptions, invoke } from '../src/invoke';
+import { notifyOnFailure } from '../src/notify/notify';
+import { observeRun } from '../src/notify/observe';
 import { createLogger, type Logger } from '../src/report/logger';
 import type { RunSummary } from '../src/report/records';
 import { toInvocation } from './shim';
@@ -29,16 +31,22 @@ export function createHandler(opts: HandlerOptions = {}): Handler {
   return async (event, context) => {
     logger ??= createLogger(opts.destination);
     const log = logger;
+    // The records the run logs are also kept, for a failure notification.
+    const run = observeRun(log);
+    let env: Env | undefined;
+    let inv: Invocation | undefined;
     try {
-      const env = readEnv(opts.env ?? process.env, process.cwd());
-      const inv = toInvocation(event, context, clock, env.localTimeoutMs);
-      return await invoke(inv, { env, log, clock }, opts.invoke);
+      env = readEnv(opts.env ?? process.env, process.cwd());
+      inv = toInvocation(event, context, clock, env.localTimeoutMs);
+      return await invoke(inv, { env, log: run.log, clock }, opts.invoke);
     } catch (e) {
       if (e instanceof MaintenanceError && e.name !== 'RunFailedError') {
         log.error({ kind: 'error', errorType: e.name, message: e.message });
       } else if (!(e instanceof MaintenanceError)) {
         log.error({ kind: 'error', errorType: 'UnexpectedError', message: String(e) });
       }
+      // Without a readable environment there is no topic to tell.
+      if (env && inv) await notifyOnFailure({ env, invocation: inv, log, clock }, e, run);
       throw e;
     }
   };

@@ -4,6 +4,7 @@ import { DEFAULT_TIMEOUT_MS } from './dms/client';
 import { dmsEndpoint } from './dms/endpoint';
 import { ConfigError, type ConfigIssue } from './errors';
 import { DEFAULT_RETRY, type RetrySettings } from './exec/retry';
+import { type NotifySettings, readNotifySettings } from './notify/topic';
 
 /** Every setting the function takes from its environment, read in one place. */
 export interface Env {
@@ -21,6 +22,8 @@ export interface Env {
   localTimeoutMs: number;
   /** No write starts with less time than this left. */
   deadlineMarginMs: number;
+  /** From SMN_TOPIC_URN and SMN_ENDPOINT: where a failed run is announced, if anywhere. */
+  notify: NotifySettings | undefined;
 }
 
 const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' };
@@ -85,6 +88,9 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
       message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
     });
   }
+  const projectId = get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID');
+  const notify = readNotifySettings(get('SMN_TOPIC_URN'), get('SMN_ENDPOINT'), projectId);
+  issues.push(...notify.issues);
   const env: Env = {
     policyFile: file
       ? isAbsolute(file)
@@ -93,7 +99,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
       : join(codeRoot, 'policies.yaml'),
     credentials:
       ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined,
-    projectId: get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID'),
+    projectId,
     region: place('DMS_REGION'),
     endpoint: place('DMS_ENDPOINT'),
     forceDryRun: bool('DRY_RUN') ?? false,
@@ -105,6 +111,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     },
     localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
     deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
+    notify: notify.settings,
   };
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;

@@ -223,7 +223,14 @@ function nonEmpty(ids: readonly string[]): string[] {
   return [...ids];
 }
 
-function buildHcClient(opts: DmsClientOptions, endpoint: string): HcClient {
+/**
+ * A core client that signs with `opts.credentials` for `opts.projectId` and
+ * sends to `endpoint`. Shared by DMS and SMN calls, so both are signed alike.
+ */
+export function buildHcClient(
+  opts: Pick<DmsClientOptions, 'credentials' | 'projectId'>,
+  endpoint: string,
+): HcClient {
   const cred = new BasicCredentials()
     .withAk(opts.credentials.ak)
     .withSk(opts.credentials.sk)

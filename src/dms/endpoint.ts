@@ -1,6 +1,10 @@
 import { ConfigError } from '../errors';
 
-const REGION = /^[a-z]{2}-[a-z]+-\d{1,3}$/;
+/** A Huawei Cloud region id such as `cn-north-4` or `eu-west-101`. */
+export const REGION = /^[a-z]{2}-[a-z]+-\d{1,3}$/;
+
+/** The services this project calls, by their endpoint prefix. */
+export type CloudService = 'dms' | 'smn';
 
 /** Where the endpoint and the region came from, as error paths name them. */
 export interface EndpointPaths {
@@ -22,6 +26,20 @@ const OPTION_PATHS: EndpointPaths = { endpoint: 'endpoint', region: 'region' };
  * @example dmsEndpoint({ endpoint: process.env.DMS_ENDPOINT }, { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' })
  */
 export function dmsEndpoint(
+  opts: { region?: string | undefined; endpoint?: string | undefined },
+  paths: EndpointPaths = OPTION_PATHS,
+): string {
+  return serviceEndpoint('dms', opts, paths);
+}
+
+/**
+ * The endpoint of `service` in a region (`https://{service}.{region}.myhuaweicloud.com`,
+ * `.eu` for eu-west-101), or an explicit origin, checked as {@link dmsEndpoint} does.
+ *
+ * @example serviceEndpoint('smn', { region: 'eu-west-101' }) // 'https://smn.eu-west-101.myhuaweicloud.eu'
+ */
+export function serviceEndpoint(
+  service: CloudService,
   opts: { region?: string | undefined; endpoint?: string | undefined },
   paths: EndpointPaths = OPTION_PATHS,
 ): string {
@@ -55,5 +73,5 @@ export function dmsEndpoint(
     throw ConfigError.at(paths.region, 'not a region id such as cn-north-4 or eu-west-101');
   }
   const domain = region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
-  return `https://dms.${region}.${domain}`;
+  return `https://${service}.${region}.${domain}`;
 }

@@ -1,5 +1,6 @@
 /** What a route handler gets to work with. */
 import type { Store } from './store';
+import type { PublishedMessage } from './types';
 
 export interface HandlerContext {
   store: Store;
@@ -7,6 +8,11 @@ export interface HandlerContext {
   query: Record<string, string>;
   rawBody: Buffer;
   instanceId?: string;
+  /** The topic of an SMN publish, from its path. */
+  topicUrn?: string;
+  /** Where accepted SMN messages go. */
+  published: PublishedMessage[];
+  now: () => number;
   /** False when a fault says the request must not change anything. */
   apply: boolean;
   allFailureResponse: 204 | 200;

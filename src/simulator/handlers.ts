@@ -3,6 +3,7 @@ import { instanceAction } from './action';
 import type { HandlerContext } from './context';
 import { listInstances, showInstance } from './list';
 import type { Reply } from './reply';
+import { publish } from './smn';
 import { projectTags, showTags, tagAction } from './tags';
 import type { RouteName } from './types';
 
@@ -13,6 +14,7 @@ export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
   showTags,
   tagAction,
   projectTags,
+  publish,
 };
 
 /** A start of each route's answer that stops before the JSON is complete. */
@@ -23,4 +25,5 @@ export const TRUNCATED_JSON: Record<RouteName, string> = {
   showTags: '{"tags": [',
   tagAction: '{',
   projectTags: '{"tags": [{"key": ',
+  publish: '{"request_id": ',
 };

@@ -15,6 +15,7 @@ export {
 export type {
   FaultKind,
   FaultSpec,
+  PublishedMessage,
   RecordedRequest,
   RouteName,
   SimInstance,

@@ -11,13 +11,14 @@ import { drop, send, sendHalf } from './respond';
 import { matchRoute } from './routes';
 import { verifyRequest } from './signature';
 import type { Store } from './store';
-import type { FaultSpec, RecordedRequest, RouteName } from './types';
+import type { FaultSpec, PublishedMessage, RecordedRequest, RouteName } from './types';
 
 export interface PipelineState {
   store: Store;
   faults: Faults;
   rateLimit: RateLimit;
   requests: RecordedRequest[];
+  published: PublishedMessage[];
   nextSeq: () => number;
   now: () => number;
   credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
@@ -117,6 +118,9 @@ export async function runPipeline(
     query: record.query,
     rawBody,
     instanceId: match.instanceId,
+    topicUrn: match.topicUrn,
+    published: state.published,
+    now: state.now,
     apply: true,
     allFailureResponse: state.allFailureResponse,
   };

@@ -6,7 +6,7 @@ import { Faults } from './faults';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
 import { Store } from './store';
-import type { RecordedRequest, Simulator, SimulatorOptions } from './types';
+import type { PublishedMessage, RecordedRequest, Simulator, SimulatorOptions } from './types';
 
 export const DEMO_PROJECT_ID = '0b5e7d3a9c8f4e21a6d2c4b8f1e3a5c7';
 export const DEMO_AK = 'SIMULATORAK0000000001';
@@ -38,6 +38,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     deleteMs: opts.deleteDelayMs ?? 1000,
   });
   const requests: RecordedRequest[] = [];
+  const published: PublishedMessage[] = [];
   const sockets = new Set<Socket>();
   const sleeps = new Map<NodeJS.Timeout, (done: boolean) => void>();
   let seq = 0;
@@ -48,6 +49,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: new Faults(),
     rateLimit: new RateLimit(),
     requests,
+    published,
     nextSeq: () => ++seq,
     now: opts.now ?? Date.now,
     credentials,
@@ -83,6 +85,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     endpoint: `http://${host}:${address.port}`,
     ...credentials,
     requests,
+    published,
     clearRequests: () => {
       requests.length = 0;
     },

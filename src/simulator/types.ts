@@ -35,7 +35,19 @@ export type RouteName =
   | 'instanceAction'
   | 'showTags'
   | 'tagAction'
-  | 'projectTags';
+  | 'projectTags'
+  /** SMN's PublishMessage, served beside DMS so one simulator covers both. */
+  | 'publish';
+
+/** A message SMN accepted for a topic. */
+export interface PublishedMessage {
+  topicUrn: string;
+  subject?: string;
+  message: string;
+  messageId: string;
+  /** When it arrived, by the simulator's clock. */
+  at: number;
+}
 
 export interface RecordedRequest {
   seq: number;
@@ -118,6 +130,8 @@ export interface Simulator {
   securityToken?: string;
   /** Every request in arrival order; a live array. */
   requests: RecordedRequest[];
+  /** Every message published to an SMN topic, in arrival order; a live array. */
+  published: PublishedMessage[];
   clearRequests(): void;
   inject(fault: FaultSpec): void;
   /** At most this many requests are admitted in any one-second window; null lifts the limit. */

@@ -74,11 +74,11 @@ describe('startSimulator options', () => {
   });
 });
 
-describe('the simulator script', () => {
-  it('prints its endpoint and keys, serves requests, and stops on SIGTERM', async () => {
+describe('the simulator command', () => {
+  it('prints export lines, serves requests, and stops on SIGTERM', async () => {
     const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['scripts/simulator.ts', '--size', '30', '--seed', '5'],
+      process.execPath,
+      ['dist/cli.js', 'simulator', '--size', '30', '--seed', '5'],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,16 +88,18 @@ describe('the simulator script', () => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
     });
-    while (!out.includes('Ctrl-C')) {
-      if (child.exitCode !== null) throw new Error(`script exited early: ${out}`);
+    while (!out.includes('HUAWEICLOUD_SDK_SK=')) {
+      if (child.exitCode !== null) throw new Error(`the simulator exited early: ${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const env =
-      /DMS_ENDPOINT=(\S+) HUAWEICLOUD_SDK_PROJECT_ID=(\S+) HUAWEICLOUD_SDK_AK=(\S+) HUAWEICLOUD_SDK_SK=(\S+)/.exec(
-        out,
-      );
-    expect(env).not.toBeNull();
-    const [, endpoint = '', projectId = '', ak = '', sk = ''] = env ?? [];
+    const value = (name: string) => new RegExp(`^export ${name}=(\\S+)$`, 'm').exec(out)?.[1] ?? '';
+    const [endpoint, projectId, ak, sk] = [
+      'DMS_ENDPOINT',
+      'HUAWEICLOUD_SDK_PROJECT_ID',
+      'HUAWEICLOUD_SDK_AK',
+      'HUAWEICLOUD_SDK_SK',
+    ].map(value);
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const fake = { endpoint, projectId, ak, sk } as Simulator;
     const res = await signedRequest(fake, {
       path: '/v2/{project_id}/instances',

@@ -1,0 +1,99 @@
+import { createScrubber } from '../dms/scrub';
+import type { Env } from '../env';
+import { RunFailedError } from '../errors';
+import type { Clock } from '../exec/clock';
+import { deadlineFrom } from '../exec/deadline';
+import type { Invocation } from '../invoke';
+import type { Logger } from '../report/logger';
+import { buildNotification } from './message';
+import type { ObservedRun } from './observe';
+import { publishToTopic } from './smn';
+
+/** Longest piece of server or error text kept in a notification, per line. */
+const MAX_LINE = 1000;
+
+/** What {@link notifyOnFailure} needs from the invocation. */
+export interface NotifyContext {
+  env: Env;
+  invocation: Invocation;
+  /** The real logger: the `notify` line is not part of the run's records. */
+  log: Logger;
+  clock: Clock;
+}
+
+/**
+ * Tells the SMN topic in `SMN_TOPIC_URN`, when there is one, that this
+ * invocation failed: a config error, a refusal, failed instances, a run cut
+ * short by the deadline, or an error that stopped it. One message, built from
+ * the records `run` saw. Never throws: a message that cannot be sent is a
+ * `kind: "notify"` line at error level, and the invocation's own outcome
+ * stays what it was.
+ */
+export async function notifyOnFailure(
+  ctx: NotifyContext,
+  error: unknown,
+  run: ObservedRun,
+): Promise<void> {
+  const settings = ctx.env.notify;
+  if (!settings) return;
+  const { topicUrn } = settings;
+  const credentials = ctx.invocation.credentials ?? ctx.env.credentials;
+  const scrub = createScrubber(
+    [credentials?.ak, credentials?.sk, credentials?.securityToken],
+    MAX_LINE,
+  );
+  try {
+    const projectId = ctx.env.projectId;
+    if (!credentials || !projectId) {
+      ctx.log.error({
+        kind: 'notify',
+        topicUrn,
+        sent: false,
+        message: `not sent: no ${credentials ? 'project id' : 'credentials'} to sign the request with`,
+      });
+      return;
+    }
+    const notification = buildNotification(
+      {
+        error: error instanceof Error ? error.message : String(error),
+        invocationId: ctx.invocation.requestId,
+        platform: ctx.invocation.platform,
+        summary: run.summary() ?? (error instanceof RunFailedError ? error.summary : undefined),
+        records: run.records,
+      },
+      scrub,
+    );
+    const deadline = deadlineFrom(ctx.invocation.remainingMs, {
+      // The run is over: the whole remaining time, less the reserve, is the message's.
+      marginMs: 0,
+      fallbackMs: ctx.env.localTimeoutMs,
+      clock: ctx.clock,
+    });
+    const sent = await publishToTopic(
+      {
+        credentials,
+        projectId,
+        topicUrn,
+        endpoint: settings.endpoint,
+        timeoutMs: ctx.env.requestTimeoutMs,
+        retry: { settings: ctx.env.retry, clock: ctx.clock, deadline, log: ctx.log },
+        scrub,
+      },
+      notification,
+    );
+    ctx.log.info({
+      kind: 'notify',
+      topicUrn,
+      sent: true,
+      messageId: sent.messageId,
+      requestId: sent.requestId,
+    });
+  } catch (e) {
+    ctx.log.error({
+      kind: 'notify',
+      topicUrn,
+      sent: false,
+      message: `not sent: ${scrub(e instanceof Error ? e.message : String(e))}`,
+    });
+  }
+}
