@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE, writePackage } from '../../scripts/pack';
 import { zip } from '../../scripts/zip';
 import { unzip } from '../support/unzip';
 
+const roots: string[] = [];
+afterAll(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
 /** A scratch folder with a stand-in bundle at dist/index.js. */
 async function scratch(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'pack-'));
+  roots.push(root);
   await mkdir(join(root, 'dist'));
   await writeFile(join(root, PACKAGE.bundle), 'exports.handler = async () => ({});\n');
   await copyFile('policies.yaml', join(root, 'policies.yaml'));
