@@ -1,11 +1,12 @@
 // Bundles the handler and everything it imports into one CommonJS file,
 // dist/index.js, so FunctionGraph loads a single file at cold start
-// (handler string `index.handler`). The example policy file and the
-// deployment file go beside it: dist/ is the function's code root.
+// (handler string `index.handler`). `npm run package` (scripts/package.ts)
+// then puts it beside a policy file in dist/function/ and dist/function.zip,
+// the code root that deploy/terraform and serverless.yml deploy.
 //
 // `debug` is replaced by a no-op: through it, follow-redirects prints every
 // request's headers, credentials included, when DEBUG is set.
-import { chmod, copyFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const result = await build({
@@ -25,7 +26,6 @@ const result = await build({
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 // Build messages go to stderr: `npm start` keeps stdout for JSON lines.
 process.stderr.write(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB\n`);
-for (const f of ['policies.yaml', 'serverless.yml']) await copyFile(f, `dist/${f}`);
 
 // The command line, dist/cli.js: a tool for people and CI jobs, not deployed.
 await build({

@@ -92,10 +92,12 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
   const notify = readNotifySettings(get('SMN_TOPIC_URN'), get('SMN_ENDPOINT'), projectId);
   issues.push(...notify.issues);
   const env: Env = {
+    // A relative POLICY_FILE is inside the code root, like the default: on
+    // FunctionGraph the working directory is not the code root.
     policyFile: file
       ? isAbsolute(file)
         ? file
-        : resolve(cwd, file)
+        : resolve(codeRoot, file)
       : join(codeRoot, 'policies.yaml'),
     credentials:
       ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined,

@@ -43,8 +43,9 @@ describe('bad config suite', () => {
       maxInstances: 20,
     });
     expect(policies.get('nightly-failed-cleanup')).toMatchObject({
-      dryRun: false,
+      dryRun: true,
       maxInstances: 10,
+      select: { tags: { env: { present: true } } },
     });
   });
 });

@@ -31,6 +31,17 @@ describe('environment', () => {
     expect(readEnv({ POLICY_FILE: 'conf/p.yml' }, '/work').policyFile).toBe('/work/conf/p.yml');
   });
 
+  it('resolves a relative POLICY_FILE against the code root, not the working directory', () => {
+    const root = { RUNTIME_CODE_ROOT: '/opt/function/code' };
+    expect(readEnv({ ...root, POLICY_FILE: 'policies.yaml' }, '/').policyFile).toBe(
+      '/opt/function/code/policies.yaml',
+    );
+    expect(readEnv({ ...root, POLICY_FILE: 'conf/../p.yml' }, '/tmp').policyFile).toBe(
+      '/opt/function/code/p.yml',
+    );
+    expect(readEnv({ ...root, POLICY_FILE: '/etc/p.yml' }, '/tmp').policyFile).toBe('/etc/p.yml');
+  });
+
   it('prefers HUAWEICLOUD_SDK_PROJECT_ID over RUNTIME_PROJECT_ID', () => {
     expect(readEnv({ RUNTIME_PROJECT_ID: 'r' }, '/').projectId).toBe('r');
     expect(

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadPolicyFile } from '../src/policy/load';
+import { zip } from './zip';
+
+/**
+ * What `npm run package` writes, under dist/. Terraform (deploy/terraform)
+ * uploads ZIP; serverless.yml's code.codeUri points at CODE_DIR; both hold
+ * exactly FILES, the function's code root at run time.
+ */
+export const PACKAGE = {
+  bundle: 'dist/index.js',
+  codeDir: 'dist/function',
+  zip: 'dist/function.zip',
+  manifest: 'dist/function.json',
+  files: ['index.js', 'policies.yaml'],
+} as const;
+
+/** dist/function.json: what went into the zip, so a deploy can check it. */
+export interface PackageManifest {
+  files: string[];
+  /** The policy file the zip's policies.yaml was copied from, as given. */
+  policyFile: string;
+  /** Hex SHA-256 of that file (Terraform's filesha256 gives the same). */
+  policiesSha256: string;
+  zipSha256: string;
+  zipBytes: number;
+}
+
+/**
+ * Checks the policy file with the function's own loader, then writes the
+ * code directory, the zip and the manifest. A file the function would
+ * refuse is never packaged.
+ */
+export async function writePackage(opts: {
+  policyFile: string;
+  /** Folder that PACKAGE's dist/ paths are relative to; default the working directory. */
+  root?: string;
+}): Promise<PackageManifest> {
+  const at = (p: string) => join(opts.root ?? '.', p);
+  await loadPolicyFile(opts.policyFile);
+  const policies = await readFile(opts.policyFile);
+  const bundle = await readFile(at(PACKAGE.bundle));
+  const contents: Record<(typeof PACKAGE.files)[number], Buffer> = {
+    'index.js': bundle,
+    'policies.yaml': policies,
+  };
+  const entries = PACKAGE.files.map((name) => ({ name, data: contents[name] }));
+
+  await rm(at(PACKAGE.codeDir), { recursive: true, force: true });
+  await mkdir(at(PACKAGE.codeDir), { recursive: true });
+  for (const { name, data } of entries) await writeFile(join(at(PACKAGE.codeDir), name), data);
+  const archive = zip(entries);
+  await writeFile(at(PACKAGE.zip), archive);
+  const manifest: PackageManifest = {
+    files: [...PACKAGE.files],
+    policyFile: opts.policyFile,
+    policiesSha256: sha256(policies),
+    zipSha256: sha256(archive),
+    zipBytes: archive.length,
+  };
+  await writeFile(at(PACKAGE.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

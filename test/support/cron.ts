@@ -1,0 +1,40 @@
+import { CronExpressionParser } from 'cron-parser';
+
+/**
+ * A FunctionGraph TIMER cron schedule: six fields, seconds first,
+ * optionally after `CRON_TZ=<zone> `. Returns the problem, or undefined
+ * when well formed.
+ */
+export function cronProblem(schedule: string): string | undefined {
+  const m = /^(?:CRON_TZ=(\S+)\s+)?(.+)$/.exec(schedule.trim());
+  const [, tz, expr = ''] = m ?? [];
+  if (tz) {
+    const problem = timeZoneProblem(tz);
+    if (problem) return problem;
+  }
+  const fields = expr.split(/\s+/);
+  if (fields.length !== 6) return `expected 6 fields (seconds first), got ${fields.length}`;
+  try {
+    CronExpressionParser.parse(expr, tz ? { tz } : {});
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/** Whether `tz` is an IANA zone name this Node.js knows. */
+export function timeZoneProblem(tz: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return undefined;
+  } catch {
+    return `unknown time zone ${tz}`;
+  }
+}
+
+/** FunctionGraph timer names: a letter first, then letters, digits, _ and -, 64 at most. */
+export function timerNameProblem(name: string): string | undefined {
+  return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)
+    ? undefined
+    : `${name}: a timer name starts with a letter and holds letters, digits, _ and -, 64 at most`;
+}
