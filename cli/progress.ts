@@ -17,6 +17,8 @@ export function progressWriter(
       done++;
       const why = l.reason ? ` (${l.reason})` : '';
       out.write(`  ${done}. ${String(l.instanceName || l.instanceId)}: ${l.outcome}${why}\n`);
+    } else if (l.kind === 'summary') {
+      done = 0;
     } else if (l.kind === 'retry') {
       out.write(`  retrying ${l.operation}: ${l.reason}\n`);
     } else if (l.kind === 'warning') {
