@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
@@ -18,11 +21,12 @@ interface Ran {
 }
 
 /** Runs the built command line as a person would, with only the given environment. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+async function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Ran> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['dist/cli.js', ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [resolve('dist/cli.js'), ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       timeout: 30_000,
+      ...(cwd ? { cwd } : {}),
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -49,7 +53,8 @@ const fleet = () => [
 
 describe('validate', () => {
   it('accepts a good file with exit 0 and one line', async () => {
-    const r = await cli(['validate', writePolicyFile(RESTART_POLICY)]);
+    // Run where there are no deploy files to check the policy against.
+    const r = await cli(['validate', writePolicyFile(RESTART_POLICY)], {}, tmpdir());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/valid, 1 policies: restart \(restart\)/);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
@@ -66,11 +71,31 @@ describe('validate', () => {
   });
 
   it('uses POLICY_FILE when no file is named, and needs no network', async () => {
-    const r = await cli(['validate'], {
-      POLICY_FILE: writePolicyFile(RESTART_POLICY),
-      DMS_ENDPOINT: 'http://127.0.0.1:1',
-    });
+    const r = await cli(
+      ['validate'],
+      { POLICY_FILE: writePolicyFile(RESTART_POLICY), DMS_ENDPOINT: 'http://127.0.0.1:1' },
+      tmpdir(),
+    );
     expect(r.code).toBe(0);
+  });
+
+  it('checks the deploy files against the policy file: timers name real policies, crons are seconds-first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dms-validate-'));
+    cpSync('deploy/terraform', join(dir, 'deploy/terraform'), { recursive: true });
+    cpSync('policies.yaml', join(dir, 'policies.yaml'));
+    const good = await cli(['validate'], {}, dir);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/checked against deploy\/terraform/);
+    const sls = readFileSync('serverless.yml', 'utf8')
+      .replace('userEvent: weekly-staging-restart', 'userEvent: weekly-restart')
+      .replace(/schedule: (CRON_TZ=\S+ )0 30 1 \* \* \?/, 'schedule: $130 1 * * *');
+    writeFileSync(join(dir, 'serverless.yml'), sls);
+    const bad = await cli(['validate'], {}, dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /serverless\.yml functions\.\w+\.events\[\d\]: names policy "weekly-restart"/,
+    );
+    expect(bad.stderr).toMatch(/schedule: expected 6 fields \(seconds first\), got 5/);
   });
 
   it('says a missing file is missing, in one line, with no stack', async () => {

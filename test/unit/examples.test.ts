@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cronProblem } from '../../cli/deploy/cron';
 import { loadPolicyFile } from '../../src/policy/load';
-import { cronProblem } from '../support/cron';
 
 const EXAMPLES = readdirSync('examples')
   .filter((f) => f.endsWith('.yaml'))

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { cronProblem, timerNameProblem } from '../../cli/deploy/cron';
 import { PACKAGE } from '../../scripts/pack';
 import { loadPolicyFile } from '../../src/policy/load';
-import { cronProblem, timerNameProblem } from '../support/cron';
 
 interface TimerEvent {
   triggerTypeCode: string;

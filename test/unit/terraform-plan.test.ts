@@ -4,9 +4,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronProblem } from '../../cli/deploy/cron';
 import { PACKAGE, writePackage } from '../../scripts/pack';
 import { loadPolicyFile } from '../../src/policy/load';
-import { cronProblem } from '../support/cron';
 import { readTerraformJson, withStubResources } from '../support/terraform';
 
 /**

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cronProblem, timerNameProblem, timeZoneProblem } from '../../cli/deploy/cron';
 import { PACKAGE } from '../../scripts/pack';
 import { loadPolicyFile } from '../../src/policy/load';
-import { cronProblem, timerNameProblem, timeZoneProblem } from '../support/cron';
 import { readTerraformJson, type TfBody } from '../support/terraform';
 
 const DIR = 'deploy/terraform';
