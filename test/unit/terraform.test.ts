@@ -61,7 +61,9 @@ describe('deploy/terraform', () => {
   });
 
   it('sets no relative POLICY_FILE: the function reads policies.yaml from its code root', () => {
-    expect(fn.user_data).toBe('${jsonencode({ DMS_REGION = each.key })}');
+    expect(fn.user_data).toBe(
+      '${jsonencode(merge({ DMS_REGION = each.key }, var.smn_topic_urn == null ? {} : { SMN_TOPIC_URN = var.smn_topic_urn }))}',
+    );
     expect(fn.encrypted_user_data).toBeUndefined();
   });
 
