@@ -8,7 +8,7 @@ import { dmsEndpoint } from './endpoint';
 import { DmsApiError, DmsFailureKind, isInstanceNotFound } from './errors';
 import { type ListPage, listConsistent, listOnce } from './list';
 import { createScrubber } from './scrub';
-import { BasicCredentials, ClientBuilder, type HcClient } from './sdk';
+import type { HcClient } from './sdk';
 import { type DmsRequest, type DmsResponse, send } from './transport';
 import {
   type ActionResponse,
@@ -95,25 +95,31 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw ConfigError.at('timeoutMs', `must be a positive integer, got ${timeoutMs}`);
   }
-  const hc = buildHcClient(opts, dmsEndpoint(opts));
+  const endpoint = dmsEndpoint(opts);
+  // The SDK core (and axios under it) loads on the first call, not with the
+  // bundle: a cold start that fails on its inputs never pays for it.
+  let hc: Promise<HcClient> | undefined;
+  const client = () => {
+    hc ??= import('./sdk.js').then((sdk) => buildHcClient(sdk, opts, endpoint));
+    return hc;
+  };
   const deadline = opts.deadline ?? NO_DEADLINE;
   const pathParams = { project_id: opts.projectId };
   const { ak, sk, securityToken } = opts.credentials;
   const scrub = createScrubber([ak, sk, securityToken]);
 
-  const call = (req: DmsRequest): Promise<DmsResponse> => {
+  const call = async (req: DmsRequest): Promise<DmsResponse> => {
+    const sdk = await client();
     const budget = callBudgetMs(deadline);
     if (budget <= 0) {
-      return Promise.reject(
-        new DmsApiError({
-          operation: req.operation,
-          kind: DmsFailureKind.Deadline,
-          message: "not sent: the invocation's time is up",
-        }),
-      );
+      throw new DmsApiError({
+        operation: req.operation,
+        kind: DmsFailureKind.Deadline,
+        message: "not sent: the invocation's time is up",
+      });
     }
     return send(
-      hc,
+      sdk,
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
       {
         timeoutMs: Math.min(timeoutMs, Math.ceil(budget)),
@@ -216,7 +222,11 @@ function nonEmpty(ids: readonly string[]): string[] {
   return [...ids];
 }
 
-function buildHcClient(opts: DmsClientOptions, endpoint: string): HcClient {
+function buildHcClient(
+  { BasicCredentials, ClientBuilder }: typeof import('./sdk'),
+  opts: DmsClientOptions,
+  endpoint: string,
+): HcClient {
   const cred = new BasicCredentials()
     .withAk(opts.credentials.ak)
     .withSk(opts.credentials.sk)
