@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The bundle's stand-ins (scripts/stubs/) against the real packages, which
 // stay installed as the SDK core's own dependencies.
-const require = createRequire(import.meta.url);
+const require = createRequire(join(process.cwd(), 'test/unit/stubs.test.ts'));
 type Moment = (d?: unknown) => { utcOffset(n: number): { format(f: string): string } };
 const realMoment = require('moment') as Moment;
 const stubMoment = require('../../scripts/stubs/moment.cjs') as Moment;
