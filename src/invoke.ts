@@ -66,6 +66,7 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
     region: env.region,
     endpoint: env.endpoint,
     timeoutMs: env.requestTimeoutMs,
+    maxConcurrency: env.maxConcurrency,
     retry: { settings: env.retry, clock: deps.clock, log: deps.log },
     deadline,
   });

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
 import { callBudgetMs, type Deadline } from '../exec/deadline';
 import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { dmsEndpoint } from './endpoint';
-import { DmsApiError, DmsFailureKind, isInstanceNotFound } from './errors';
+import { DmsApiError, DmsFailureKind, isDmsApiError, isInstanceNotFound } from './errors';
 import { type ListPage, listConsistent, listOnce } from './list';
 import { createScrubber } from './scrub';
 import type { HcClient } from './sdk';
@@ -43,6 +44,12 @@ export interface DmsClientOptions {
   retry?: { settings: RetrySettings; clock: Clock; log: Logger } | undefined;
   /** Every call ends before this deadline's reserve; none starts after it. */
   deadline?: Deadline | undefined;
+  /**
+   * The most calls in flight at once, listing pages and instance reads
+   * together (`DMS_MAX_CONCURRENCY`). Default {@link DEFAULT_MAX_CONCURRENCY}.
+   * Fewer when DMS throttles: see {@link AdaptiveLimiter}.
+   */
+  maxConcurrency?: number | undefined;
 }
 
 export interface ListOptions {
@@ -67,6 +74,10 @@ export interface DmsClient {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Calls in flight at once, unless `DMS_MAX_CONCURRENCY` says otherwise. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
+/** The range `DMS_MAX_CONCURRENCY` accepts. */
+export const MAX_CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
 /** DMS caps `limit` at 50. */
 export const PAGE_SIZE = 50;
 /** How many listings may fail their consistency check before the run gives up. */
@@ -103,6 +114,20 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     hc ??= import('./sdk.js').then((sdk) => buildHcClient(sdk, opts, endpoint));
     return hc;
   };
+  const maxConcurrency = opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const { min, max } = MAX_CONCURRENCY_RANGE;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < min || maxConcurrency > max) {
+    throw ConfigError.at(
+      'maxConcurrency',
+      `must be a whole number from ${min} to ${max}, got ${maxConcurrency}`,
+    );
+  }
+  // One limiter for every call this client makes: listing pages, instance
+  // reads and writes learn from the same 429s.
+  const limiter = new AdaptiveLimiter({
+    maxConcurrency,
+    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
+  });
   const deadline = opts.deadline ?? NO_DEADLINE;
   const pathParams = { project_id: opts.projectId };
   const { ak, sk, securityToken } = opts.credentials;
@@ -110,13 +135,19 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
 
   const call = async (req: DmsRequest): Promise<DmsResponse> => {
     const sdk = await client();
+    return limiter.run(() => sendNow(sdk, req));
+  };
+  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> => {
+    // Measured when the limiter lets the call go, not when it was queued.
     const budget = callBudgetMs(deadline);
     if (budget <= 0) {
-      throw new DmsApiError({
-        operation: req.operation,
-        kind: DmsFailureKind.Deadline,
-        message: "not sent: the invocation's time is up",
-      });
+      return Promise.reject(
+        new DmsApiError({
+          operation: req.operation,
+          kind: DmsFailureKind.Deadline,
+          message: "not sent: the invocation's time is up",
+        }),
+      );
     }
     return send(
       sdk,
@@ -167,7 +198,12 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   return {
     listInstances(o = {}) {
       const pass = () =>
-        listOnce((offset) => listPage(offset, o.includeFailure === true), PAGE_SIZE, MAX_PAGES);
+        listOnce(
+          (offset) => listPage(offset, o.includeFailure === true),
+          PAGE_SIZE,
+          MAX_PAGES,
+          maxConcurrency,
+        );
       return listConsistent(pass, LISTING_TRIES, async (n) => {
         if (retry) await retry.clock.sleep(backoffMs(retry.settings, n));
       });
