@@ -20,5 +20,6 @@ export type {
   SimInstance,
   SimTag,
   Simulator,
+  SimulatorLoad,
   SimulatorOptions,
 } from './types';

@@ -108,6 +108,19 @@ export interface SimulatorOptions {
   allFailureResponse?: 204 | 200;
   /** Clock for X-Sdk-Date checks and request times; default Date.now. */
   now?: () => number;
+  /**
+   * Every request waits this long before it is handled, as if the network
+   * and DMS took that long; default 0. Change it with `setLatency`.
+   */
+  latencyMs?: number;
+}
+
+/** How busy the simulator has been since it started or since `clearRequests`. */
+export interface SimulatorLoad {
+  /** Requests received and not yet answered. */
+  inFlight: number;
+  /** The most requests in flight at once. */
+  peakInFlight: number;
 }
 
 export interface Simulator {
@@ -118,10 +131,14 @@ export interface Simulator {
   securityToken?: string;
   /** Every request in arrival order; a live array. */
   requests: RecordedRequest[];
+  /** Forgets the recorded requests and the peak load. */
   clearRequests(): void;
   inject(fault: FaultSpec): void;
   /** At most this many requests are admitted in any one-second window; null lifts the limit. */
   setRateLimit(perSecond: number | null): void;
+  /** Every request from now on waits `ms` before it is handled. */
+  setLatency(ms: number): void;
+  load(): SimulatorLoad;
   instances(): SimInstance[];
   instance(id: string): SimInstance | undefined;
   setStatus(id: string, status: string): void;
