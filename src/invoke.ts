@@ -77,7 +77,7 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
   );
   if (summary.refused) {
     throw new RunFailedError(
-      `policy ${policy.name}: refused, ${report.records.filter((r) => r.outcome === 'refused').length} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
+      `policy ${policy.name}: refused, ${report.counts.refused} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
       summary,
     );
   }

@@ -27,6 +27,9 @@ export interface SimInstance {
   broker_num?: number;
   storage_spec_code?: string;
   resource_spec_code?: string;
+  /** Start and end of the maintenance window, `HH:mm:ss`. */
+  maintain_begin?: string;
+  maintain_end?: string;
 }
 
 export type RouteName =
