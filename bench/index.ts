@@ -373,6 +373,63 @@ async function memory(sim: SimProcess, policyDir: string): Promise<void> {
     '<= 128 MB',
     r.maxRssMiB * 2 ** 20 <= 128 * 1e6,
   );
+  const small = JSON.parse(await run(['--max-semi-space-size=4', 'bench/probe.cjs'])) as {
+    maxRssMiB: number;
+  };
+  row(
+    '  the same with NODE_OPTIONS=--max-semi-space-size=4',
+    `${small.maxRssMiB.toFixed(1)} MiB`,
+    'V8 young generation capped at 4 MiB a half',
+  );
+}
+
+/** What each dependency costs to load on its own, bundled and minified as in dist/. */
+async function dependencyCosts(policyDir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  const cold = (file: string) =>
+    new Promise<number>((resolve, reject) => {
+      const t = process.hrtime.bigint();
+      const p = spawn(process.execPath, ['-e', `require(${JSON.stringify(file)})`], {
+        stdio: 'inherit',
+      });
+      p.on('exit', (code) =>
+        code === 0
+          ? resolve(Number(process.hrtime.bigint() - t) / 1e6)
+          : reject(new Error(`${file}: exit ${code}`)),
+      );
+    });
+  const files: Array<[string, string]> = [];
+  for (const pkg of ['yaml', 'zod', 'pino', 'picomatch', 'exponential-backoff', 'p-limit']) {
+    const file = join(policyDir, `bench-dep-${pkg}.js`);
+    await build({
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(pkg)});`,
+        resolveDir: process.cwd(),
+      },
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      logLevel: 'error',
+    });
+    files.push([pkg, file]);
+  }
+  files.push([
+    'dist/sdk.js: SDK core, axios, https-proxy-agent, uuid (first call)',
+    join(process.cwd(), 'dist/sdk.js'),
+  ]);
+  const bare: number[] = [];
+  const each = new Map<string, number[]>();
+  for (let i = 0; i < 5; i++) {
+    bare.push(await cold(join(policyDir, 'bench-dep-none.js')));
+    for (const [name, file] of files) each.set(name, [...(each.get(name) ?? []), await cold(file)]);
+  }
+  const b = median(bare);
+  for (const [name, times] of each) {
+    row(`  load cost, ${name}`, ms(Math.max(0, median(times) - b)), 'over bare node, median of 5');
+  }
 }
 
 function print(): void {
@@ -395,6 +452,8 @@ async function main(): Promise<void> {
     await memory(sim, policyDir);
     await writes(sim, policyDir);
     await coldStart(sim, policyDir);
+    writeFileSync(join(policyDir, 'bench-dep-none.js'), '');
+    await dependencyCosts(policyDir);
   } finally {
     await sim.stop();
   }

@@ -90,6 +90,9 @@ const [main, sdk] = await Promise.all([
     entryPoints: ['handlers/index.ts'],
     outfile: 'dist/index.js',
     plugins: [sdkApart],
+    // `import('./sdk.js')` becomes a require(): Node's ESM loader would
+    // otherwise lex the whole chunk again to find its exports.
+    supported: { 'dynamic-import': false },
   }),
   build({
     ...common,

@@ -14,9 +14,10 @@ import { type DmsRequest, type DmsResponse, send } from './transport';
 import {
   type ActionResponse,
   actionResponseSchema,
-  instanceSchema,
+  isWireIssue,
   type KafkaInstance,
   listPageSchema,
+  readInstance,
 } from './wire';
 
 export interface DmsCredentials {
@@ -190,7 +191,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     });
     const body = parse(op, listPageSchema, res.body, res.requestId);
     const instances = body.instances.map((raw, i) =>
-      parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId),
+      instance(`${op} (offset ${offset}, item ${i})`, raw, res.requestId),
     );
     return { instances, total: body.instance_num };
   };
@@ -216,7 +217,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
           url: '/v2/{project_id}/instances/{instance_id}',
           pathParams: { instance_id: id },
         });
-        return parse('ShowInstance', instanceSchema, res.body, res.requestId);
+        return instance('ShowInstance', res.body, res.requestId);
       } catch (e) {
         if (isInstanceNotFound(e)) return undefined;
         throw e;
@@ -249,6 +250,18 @@ function parse<S extends z.ZodTypeAny>(
     operation,
     kind: DmsFailureKind.Malformed,
     message: `unexpected response: ${where}: ${issue?.message ?? 'invalid'}`,
+    requestId,
+  });
+}
+
+/** One instance off the wire, or a malformed-response error naming the field. */
+function instance(operation: string, raw: unknown, requestId: string | undefined): KafkaInstance {
+  const got = readInstance(raw);
+  if (!isWireIssue(got)) return got;
+  throw new DmsApiError({
+    operation,
+    kind: DmsFailureKind.Malformed,
+    message: `unexpected response: ${got.path || 'body'}: ${got.message}`,
     requestId,
   });
 }

@@ -44,9 +44,9 @@ export interface LimiterStats {
 /** Cut applied to the concurrency on a 429. */
 export const CONCURRENCY_CUT = 0.5;
 /** Share of the calls that got through in the last window that the rate is cut to. */
-export const RATE_CUT = 0.9;
+export const RATE_CUT = 0.95;
 /** Rate growth per window of successes, in calls per window. */
-export const RATE_GROWTH = 0.5;
+export const RATE_GROWTH = 0.25;
 
 interface Waiter {
   start: () => void;

@@ -99,7 +99,7 @@ describe('adaptive limiter', () => {
     expect(limiter.stats.concurrency).toBe(8);
   });
 
-  it('after a 429, starts no more calls in any second than got through in the last one, less 10%', async () => {
+  it('after a 429, starts no more calls in any second than got through in the last one, less 5%', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, isThrottle });
     // 20 calls get through at once, then the 21st is throttled.
     const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
@@ -108,7 +108,7 @@ describe('adaptive limiter', () => {
     const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
     await vi.advanceTimersByTimeAsync(5);
     await t;
-    expect(limiter.stats.rate).toBe(18);
+    expect(limiter.stats.rate).toBe(19);
 
     const startedAt: number[] = [];
     const later = Array.from({ length: 54 }, () =>
@@ -122,11 +122,11 @@ describe('adaptive limiter', () => {
     // No sliding second holds more than the learnt rate (which grows slowly).
     for (const s of startedAt) {
       const inWindow = startedAt.filter((x) => x >= s && x < s + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(19);
+      expect(inWindow).toBeLessThanOrEqual(20);
     }
     // Nothing started until the burst's second was over.
     expect(Math.min(...startedAt)).toBeGreaterThanOrEqual(1000);
-    expect(limiter.stats.rate).toBeGreaterThanOrEqual(18);
+    expect(limiter.stats.rate).toBeGreaterThanOrEqual(19);
   });
 
   it('does not cut again for a 429 from a call started before the last cut', async () => {
