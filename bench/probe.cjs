@@ -6,14 +6,13 @@ const handler = createHandler({ destination: { write() {} }, env: process.env })
 handler({ policy: process.env.BENCH_POLICY }, undefined).then(
   (summary) => {
     const t2 = process.hrtime.bigint();
-    const m = process.memoryUsage();
     process.stdout.write(
       JSON.stringify({
         requireMs: Number(t1 - t0) / 1e6,
         invokeMs: Number(t2 - t1) / 1e6,
-        rssMiB: m.rss / 2 ** 20,
-        heapUsedMiB: m.heapUsed / 2 ** 20,
+        maxRssMiB: process.resourceUsage().maxRSS / 1024,
         listed: summary.listed,
+        matched: summary.matched,
       }),
     );
   },

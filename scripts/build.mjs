@@ -1,17 +1,74 @@
 // Bundles the handler and everything it imports into one CommonJS file,
-// dist/index.js, so FunctionGraph loads a single file at cold start
-// (handler string `index.handler`). `npm run package` (scripts/package.ts)
-// then puts it beside a policy file in dist/function/ and dist/function.zip,
-// the code root that deploy/terraform and serverless.yml deploy.
+// dist/index.js (handler string `index.handler`), and the SDK core into
+// dist/sdk.js, loaded on the first API call. `npm run package`
+// (scripts/package.ts) then puts them beside a policy file in dist/function/
+// and dist/function.zip, the code root that deploy/terraform and
+// serverless.yml deploy. The command line goes to dist/cli.js.
 //
-// `debug` is replaced by a no-op: through it, follow-redirects prints every
-// request's headers, credentials included, when DEBUG is set.
-import { chmod } from 'node:fs/promises';
+// Stand-ins (scripts/stubs/) replace packages a run never needs whole:
+// - `debug`: through it, follow-redirects prints every request's headers,
+//   credentials included, when DEBUG is set. Here it is always off.
+// - `log4js`: core's logger, which prints credentials on failed calls and
+//   which we switch off anyway; with it go fs-extra, streamroller, date-format.
+// - `moment` and `lodash`: core calls one date format and three helpers.
+// - `form-data`: axios's multipart support, with mime-types and mime-db.
+// What each remaining package costs at load: README, Benchmarks.
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { build } from 'esbuild';
 
-const result = await build({
-  entryPoints: ['handlers/index.ts'],
-  outfile: 'dist/index.js',
+/**
+ * Two places where axios touches the web globals at load, which makes Node
+ * load undici (about 25 ms) for the fetch adapter and FormData, neither of
+ * which this project uses (core goes through axios's http adapter):
+ * - `getFetch();` warms a cache; the fetch adapter still builds it on first use;
+ * - `FormDataCtor` reads globalThis.FormData; without it `isFormData` keeps
+ *   its own duck-typed check.
+ * Each text must occur exactly once, or the build fails: a new axios must be
+ * looked at again.
+ */
+const AXIOS_PATCHES = [
+  ['\ngetFetch();\n', '\n'],
+  [
+    "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+    'const FormDataCtor = undefined;',
+  ],
+];
+
+const lazyAxiosGlobals = {
+  name: 'lazy-axios-globals',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/ }, async (args) => {
+      let text = await readFile(args.path, 'utf8');
+      for (const [from, to] of AXIOS_PATCHES) {
+        if (text.split(from).length !== 2) {
+          throw new Error(`axios: expected exactly one ${JSON.stringify(from)} in ${args.path}`);
+        }
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The SDK core, axios under it, and their dependencies go to their own file,
+ * dist/sdk.js, which src/dms/client.ts loads on the first API call: loading
+ * the handler does not parse them, and a run that stops on a bad input never
+ * does.
+ */
+const sdkApart = {
+  name: 'sdk-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) =>
+      args.importer.endsWith(`dms${sep}client.ts`)
+        ? { path: './sdk.js', external: true }
+        : undefined,
+    );
+  },
+};
+
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -21,25 +78,48 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  alias: { debug: './scripts/stubs/debug.cjs' },
-});
-const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+  alias: {
+    debug: './scripts/stubs/debug.cjs',
+    log4js: './scripts/stubs/log4js.cjs',
+    moment: './scripts/stubs/moment.cjs',
+    lodash: './scripts/stubs/lodash.cjs',
+    'form-data': './scripts/stubs/form-data.cjs',
+  },
+};
+const [main, sdk] = await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['handlers/index.ts'],
+    outfile: 'dist/index.js',
+    plugins: [sdkApart],
+    // `import('./sdk.js')` becomes a require(): Node's ESM loader would
+    // otherwise lex the whole chunk again to find its exports.
+    supported: { 'dynamic-import': false },
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/dms/sdk.ts'],
+    outfile: 'dist/sdk.js',
+    plugins: [lazyAxiosGlobals],
+  }),
+]);
 // Build messages go to stderr: `npm start` keeps stdout for JSON lines.
-process.stderr.write(`dist/index.js ${(bytes / 1024).toFixed(0)} KiB\n`);
+for (const r of [main, sdk]) {
+  for (const [file, o] of Object.entries(r.metafile.outputs)) {
+    if (o.entryPoint) process.stderr.write(`${file} ${(o.bytes / 1024).toFixed(0)} KiB\n`);
+  }
+}
+// Kept for anyone asking where the bytes come from.
+await writeFile('dist/meta.json', JSON.stringify({ main: main.metafile, sdk: sdk.metafile }));
 
-// The command line, dist/cli.js: a tool for people and CI jobs, not deployed.
+// The command line: a tool for people and CI jobs, never deployed. It loads
+// dist/sdk.js beside it, like the handler.
 await build({
+  ...common,
   entryPoints: ['cli/index.ts'],
   outfile: 'dist/cli.js',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  keepNames: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  alias: { debug: './scripts/stubs/debug.cjs' },
+  plugins: [sdkApart],
+  supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },
 });
 await chmod('dist/cli.js', 0o755);

@@ -11,10 +11,12 @@ import { zip } from './zip';
  */
 export const PACKAGE = {
   bundle: 'dist/index.js',
+  /** The SDK core, which dist/index.js loads from beside itself on the first call. */
+  sdk: 'dist/sdk.js',
   codeDir: 'dist/function',
   zip: 'dist/function.zip',
   manifest: 'dist/function.json',
-  files: ['index.js', 'policies.yaml'],
+  files: ['index.js', 'sdk.js', 'policies.yaml'],
 } as const;
 
 /** dist/function.json: what went into the zip, so a deploy can check it. */
@@ -41,9 +43,9 @@ export async function writePackage(opts: {
   const at = (p: string) => join(opts.root ?? '.', p);
   await loadPolicyFile(opts.policyFile);
   const policies = await readFile(opts.policyFile);
-  const bundle = await readFile(at(PACKAGE.bundle));
   const contents: Record<(typeof PACKAGE.files)[number], Buffer> = {
-    'index.js': bundle,
+    'index.js': await readFile(at(PACKAGE.bundle)),
+    'sdk.js': await readFile(at(PACKAGE.sdk)),
     'policies.yaml': policies,
   };
   const entries = PACKAGE.files.map((name) => ({ name, data: contents[name] }));

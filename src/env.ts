@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DmsCredentials } from './dms/client';
-import { DEFAULT_TIMEOUT_MS } from './dms/client';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from './dms/client';
 import { dmsEndpoint } from './dms/endpoint';
 import { ConfigError, type ConfigIssue } from './errors';
 import { DEFAULT_RETRY, type RetrySettings } from './exec/retry';
@@ -17,6 +17,8 @@ export interface Env {
   /** DRY_RUN=true forces dry-run for every policy. */
   forceDryRun: boolean;
   requestTimeoutMs: number;
+  /** DMS_MAX_CONCURRENCY: calls in flight at once, 1-32, default 8. */
+  maxConcurrency: number;
   retry: RetrySettings;
   /** Time budget of a run outside FunctionGraph and Lambda. */
   localTimeoutMs: number;
@@ -106,6 +108,12 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     endpoint: place('DMS_ENDPOINT'),
     forceDryRun: bool('DRY_RUN') ?? false,
     requestTimeoutMs: int('DMS_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 100, 120_000),
+    maxConcurrency: int(
+      'DMS_MAX_CONCURRENCY',
+      DEFAULT_MAX_CONCURRENCY,
+      MAX_CONCURRENCY_RANGE.min,
+      MAX_CONCURRENCY_RANGE.max,
+    ),
     retry: {
       attempts: int('DMS_RETRY_ATTEMPTS', DEFAULT_RETRY.attempts, 1, 10),
       baseDelayMs: int('DMS_RETRY_BASE_MS', DEFAULT_RETRY.baseDelayMs, 1, 60_000),

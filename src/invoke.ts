@@ -82,6 +82,7 @@ export async function invoke(
     region: env.region,
     endpoint: env.endpoint,
     timeoutMs: env.requestTimeoutMs,
+    maxConcurrency: env.maxConcurrency,
     retry: { settings: env.retry, clock: deps.clock, log: deps.log },
     deadline,
   });
@@ -95,7 +96,7 @@ export async function invoke(
   if (plan) opts.onPlan?.(plan);
   if (summary.refused) {
     throw new RunFailedError(
-      `policy ${policy.name}: refused, ${report.records.filter((r) => r.outcome === 'refused').length} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
+      `policy ${policy.name}: refused, ${report.counts.refused} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
       summary,
     );
   }

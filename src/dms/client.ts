@@ -1,21 +1,23 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
 import { callBudgetMs, type Deadline } from '../exec/deadline';
 import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { dmsEndpoint } from './endpoint';
-import { DmsApiError, DmsFailureKind, isInstanceNotFound } from './errors';
+import { DmsApiError, DmsFailureKind, isDmsApiError, isInstanceNotFound } from './errors';
 import { type ListPage, listConsistent, listOnce } from './list';
 import { createScrubber } from './scrub';
-import { BasicCredentials, ClientBuilder, type HcClient } from './sdk';
+import type { HcClient } from './sdk';
 import { type DmsRequest, type DmsResponse, send } from './transport';
 import {
   type ActionResponse,
   actionResponseSchema,
-  instanceSchema,
+  isWireIssue,
   type KafkaInstance,
   listPageSchema,
+  readInstance,
 } from './wire';
 
 export interface DmsCredentials {
@@ -43,6 +45,12 @@ export interface DmsClientOptions {
   retry?: { settings: RetrySettings; clock: Clock; log: Logger } | undefined;
   /** Every call ends before this deadline's reserve; none starts after it. */
   deadline?: Deadline | undefined;
+  /**
+   * The most calls in flight at once, listing pages and instance reads
+   * together (`DMS_MAX_CONCURRENCY`). Default {@link DEFAULT_MAX_CONCURRENCY}.
+   * Fewer when DMS throttles: see {@link AdaptiveLimiter}.
+   */
+  maxConcurrency?: number | undefined;
 }
 
 export interface ListOptions {
@@ -67,6 +75,10 @@ export interface DmsClient {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Calls in flight at once, unless `DMS_MAX_CONCURRENCY` says otherwise. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
+/** The range `DMS_MAX_CONCURRENCY` accepts. */
+export const MAX_CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
 /** DMS caps `limit` at 50. */
 export const PAGE_SIZE = 50;
 /** How many listings may fail their consistency check before the run gives up. */
@@ -95,7 +107,28 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw ConfigError.at('timeoutMs', `must be a positive integer, got ${timeoutMs}`);
   }
-  const hc = buildHcClient(opts, dmsEndpoint(opts));
+  const endpoint = dmsEndpoint(opts);
+  // The SDK core (and axios under it) loads on the first call, not with the
+  // bundle: a cold start that fails on its inputs never pays for it.
+  let hc: Promise<HcClient> | undefined;
+  const client = () => {
+    hc ??= coreClient(opts, endpoint);
+    return hc;
+  };
+  const maxConcurrency = opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const { min, max } = MAX_CONCURRENCY_RANGE;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < min || maxConcurrency > max) {
+    throw ConfigError.at(
+      'maxConcurrency',
+      `must be a whole number from ${min} to ${max}, got ${maxConcurrency}`,
+    );
+  }
+  // One limiter for every call this client makes: listing pages, instance
+  // reads and writes learn from the same 429s.
+  const limiter = new AdaptiveLimiter({
+    maxConcurrency,
+    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
+  });
   const deadline = opts.deadline ?? NO_DEADLINE;
   const pathParams = { project_id: opts.projectId };
   const { ak, sk, securityToken } = opts.credentials;
@@ -108,7 +141,12 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     status: scrub(i.status),
   });
 
-  const call = (req: DmsRequest): Promise<DmsResponse> => {
+  const call = async (req: DmsRequest): Promise<DmsResponse> => {
+    const sdk = await client();
+    return limiter.run(() => sendNow(sdk, req));
+  };
+  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> => {
+    // Measured when the limiter lets the call go, not when it was queued.
     const budget = callBudgetMs(deadline);
     if (budget <= 0) {
       return Promise.reject(
@@ -120,7 +158,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
       );
     }
     return send(
-      hc,
+      sdk,
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
       {
         timeoutMs: Math.min(timeoutMs, Math.ceil(budget)),
@@ -160,7 +198,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     });
     const body = parse(op, listPageSchema, res.body, res.requestId);
     const instances = body.instances.map((raw, i) =>
-      cleaned(parse(`${op} (offset ${offset}, item ${i})`, instanceSchema, raw, res.requestId)),
+      cleaned(instance(`${op} (offset ${offset}, item ${i})`, raw, res.requestId)),
     );
     return { instances, total: body.instance_num };
   };
@@ -168,7 +206,12 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   return {
     listInstances(o = {}) {
       const pass = () =>
-        listOnce((offset) => listPage(offset, o.includeFailure === true), PAGE_SIZE, MAX_PAGES);
+        listOnce(
+          (offset) => listPage(offset, o.includeFailure === true),
+          PAGE_SIZE,
+          MAX_PAGES,
+          maxConcurrency,
+        );
       return listConsistent(pass, LISTING_TRIES, async (n) => {
         if (retry) await retry.clock.sleep(backoffMs(retry.settings, n));
       });
@@ -181,7 +224,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
           url: '/v2/{project_id}/instances/{instance_id}',
           pathParams: { instance_id: id },
         });
-        return cleaned(parse('ShowInstance', instanceSchema, res.body, res.requestId));
+        return cleaned(instance('ShowInstance', res.body, res.requestId));
       } catch (e) {
         if (isInstanceNotFound(e)) return undefined;
         throw e;
@@ -218,6 +261,18 @@ function parse<S extends z.ZodTypeAny>(
   });
 }
 
+/** One instance off the wire, or a malformed-response error naming the field. */
+function instance(operation: string, raw: unknown, requestId: string | undefined): KafkaInstance {
+  const got = readInstance(raw);
+  if (!isWireIssue(got)) return got;
+  throw new DmsApiError({
+    operation,
+    kind: DmsFailureKind.Malformed,
+    message: `unexpected response: ${got.path || 'body'}: ${got.message}`,
+    requestId,
+  });
+}
+
 function nonEmpty(ids: readonly string[]): string[] {
   if (ids.length === 0) throw new Error('a batch action needs at least one instance id');
   return [...ids];
@@ -225,9 +280,18 @@ function nonEmpty(ids: readonly string[]): string[] {
 
 /**
  * A core client that signs with `opts.credentials` for `opts.projectId` and
- * sends to `endpoint`. Shared by DMS and SMN calls, so both are signed alike.
+ * sends to `endpoint`, loading the SDK core (dist/sdk.js in the bundle) on
+ * first use. Shared by DMS and SMN calls, so both are signed alike.
  */
-export function buildHcClient(
+export async function coreClient(
+  opts: Pick<DmsClientOptions, 'credentials' | 'projectId'>,
+  endpoint: string,
+): Promise<HcClient> {
+  return buildHcClient(await import('./sdk.js'), opts, endpoint);
+}
+
+function buildHcClient(
+  { BasicCredentials, ClientBuilder }: typeof import('./sdk'),
   opts: Pick<DmsClientOptions, 'credentials' | 'projectId'>,
   endpoint: string,
 ): HcClient {

@@ -24,39 +24,65 @@ export class ListingInconsistentError extends ExecutionError {
 export type Pass = { ok: true; instances: KafkaInstance[] } | { ok: false; reason: string };
 
 /**
- * Pages through one listing by offset and checks that it proves itself a
- * snapshot: every page reports the same `instance_num`, no id is seen twice,
- * and the ids add up to `instance_num`. A fleet that changes between pages
- * shifts the offsets, and one of these checks then fails.
+ * Lists by offset: the first page, which tells `instance_num`, then every
+ * other page at once, at most `concurrency` in flight (the client's limiter
+ * may hold them back further). The listing must prove itself a snapshot:
+ * every page reports the same `instance_num`, no id is seen twice, and the
+ * ids add up to `instance_num`. A fleet that changes between pages shifts
+ * the offsets or the count, and one of these checks then fails; the pages
+ * not yet asked for are then not asked for.
  */
 export async function listOnce(
   fetchPage: (offset: number) => Promise<ListPage>,
   pageSize: number,
   maxPages: number,
+  concurrency = 1,
 ): Promise<Pass> {
-  const seen = new Map<string, KafkaInstance>();
-  let total: number | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const offset = page * pageSize;
-    const { instances, total: reported } = await fetchPage(offset);
-    if (total === undefined) total = reported;
-    if (reported !== total) {
-      return { ok: false, reason: `instance_num went from ${total} to ${reported} between pages` };
+  const first = await fetchPage(0);
+  const total = first.total;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  if (pageCount > maxPages) {
+    return { ok: false, reason: `instance_num ${total} needs more than ${maxPages} pages` };
+  }
+  const pages: KafkaInstance[][] = new Array(pageCount);
+  pages[0] = first.instances;
+  let failure: string | undefined;
+  let thrown = false;
+  let next = 1;
+  const worker = async () => {
+    while (failure === undefined && !thrown && next < pageCount) {
+      const page = next++;
+      let got: ListPage;
+      try {
+        got = await fetchPage(page * pageSize);
+      } catch (e) {
+        thrown = true;
+        throw e;
+      }
+      if (got.total !== total) {
+        failure ??= `instance_num went from ${total} to ${got.total} between pages`;
+      }
+      pages[page] = got.instances;
     }
-    for (const inst of instances) {
+  };
+  const workers = Math.max(1, Math.min(concurrency, pageCount - 1));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failure !== undefined) return { ok: false, reason: failure };
+
+  const seen = new Set<string>();
+  const instances: KafkaInstance[] = [];
+  for (const page of pages) {
+    for (const inst of page ?? []) {
       if (seen.has(inst.instance_id)) {
         return { ok: false, reason: `instance ${inst.instance_id} was listed twice` };
       }
-      seen.set(inst.instance_id, inst);
-    }
-    const short = instances.length < pageSize;
-    if (seen.size >= total || short) {
-      return seen.size === total
-        ? { ok: true, instances: [...seen.values()] }
-        : { ok: false, reason: `${seen.size} instances listed, but instance_num says ${total}` };
+      seen.add(inst.instance_id);
+      instances.push(inst);
     }
   }
-  return { ok: false, reason: `the listing did not end after ${maxPages} pages` };
+  return seen.size === total
+    ? { ok: true, instances }
+    : { ok: false, reason: `${seen.size} instances listed, but instance_num says ${total}` };
 }
 
 /**

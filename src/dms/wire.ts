@@ -9,21 +9,91 @@ import { z } from 'zod';
 export const tagSchema = z.object({ key: z.string(), value: z.string().default('') });
 export type Tag = z.infer<typeof tagSchema>;
 
-export const instanceSchema = z
-  .object({
-    instance_id: z.string().min(1),
-    name: z.string(),
-    // Any non-empty text: a status we don't know is skipped, never guessed at.
-    status: z.string().min(1),
-    engine: z.string().optional(),
-    tags: z
-      .array(tagSchema)
-      .nullish()
-      .transform((t) => t ?? []),
-    created_at: z.string().optional(),
-  })
-  .passthrough();
-export type KafkaInstance = z.infer<typeof instanceSchema>;
+/**
+ * An instance as the run keeps it: only the fields it reads. Everything else
+ * DMS sends (addresses, specs, broker details: about 1.5 KB an instance) is
+ * dropped at parsing, so 10,000 listed instances fit in a 128 MB function.
+ * `maintain_begin`/`maintain_end` are kept for maintenance-window campaigns.
+ */
+export interface KafkaInstance {
+  instance_id: string;
+  name: string;
+  /** Any non-empty text: a status we don't know is skipped, never guessed at. */
+  status: string;
+  engine?: string;
+  tags: Tag[];
+  created_at?: string;
+  maintain_begin?: string;
+  maintain_end?: string;
+}
+
+/** Why a body is not an instance: where, and what. */
+export interface WireIssue {
+  path: string;
+  message: string;
+}
+
+const OPTIONAL_TEXT = ['engine', 'created_at', 'maintain_begin', 'maintain_end'] as const;
+
+/**
+ * Reads one instance off the wire, keeping only {@link KafkaInstance}'s
+ * fields. Hand-written rather than a zod schema: a listing parses 10,000 of
+ * these, and this is several times faster and leaves no garbage behind.
+ * Refuses what the schema would: a missing or empty id or status, a name or
+ * optional field that is not text, tags that are not `{key, value}` text.
+ */
+export function readInstance(raw: unknown): KafkaInstance | WireIssue {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { path: '', message: 'expected an object' };
+  }
+  const r = raw as Record<string, unknown>;
+  for (const key of ['instance_id', 'status'] as const) {
+    const v = r[key];
+    if (typeof v !== 'string') return { path: key, message: textIssue(v) };
+    if (v === '') return { path: key, message: 'must not be empty' };
+  }
+  if (typeof r.name !== 'string') return { path: 'name', message: textIssue(r.name) };
+  const inst: KafkaInstance = {
+    instance_id: r.instance_id as string,
+    name: r.name,
+    status: r.status as string,
+    tags: [],
+  };
+  for (const key of OPTIONAL_TEXT) {
+    const v = r[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') return { path: key, message: textIssue(v) };
+    inst[key] = v;
+  }
+  const tags = r.tags;
+  if (tags !== undefined && tags !== null) {
+    if (!Array.isArray(tags)) return { path: 'tags', message: 'expected an array' };
+    for (let i = 0; i < tags.length; i++) {
+      const t = tags[i] as { key?: unknown; value?: unknown } | null;
+      if (t === null || typeof t !== 'object') {
+        return { path: `tags.${i}`, message: 'expected an object' };
+      }
+      if (typeof t.key !== 'string') return { path: `tags.${i}.key`, message: textIssue(t.key) };
+      const value = t.value ?? '';
+      if (typeof value !== 'string') {
+        return { path: `tags.${i}.value`, message: textIssue(t.value) };
+      }
+      inst.tags.push({ key: t.key, value });
+    }
+  }
+  return inst;
+}
+
+/** True when {@link readInstance} refused the body. */
+export function isWireIssue(v: KafkaInstance | WireIssue): v is WireIssue {
+  return 'message' in v && !('instance_id' in v);
+}
+
+function textIssue(v: unknown): string {
+  return v === undefined
+    ? 'Required'
+    : `Expected string, received ${v === null ? 'null' : typeof v}`;
+}
 
 export const listPageSchema = z.object({
   instances: z.array(z.unknown()),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildHcClient, type DmsCredentials } from '../dms/client';
+import { coreClient, type DmsCredentials } from '../dms/client';
 import { DmsApiError, DmsFailureKind } from '../dms/errors';
 import type { Scrub } from '../dms/scrub';
 import { type DmsRequest, send } from '../dms/transport';
@@ -42,7 +42,7 @@ const publishResponse = z.object({ message_id: z.string().min(1) }).passthrough(
  * @throws DmsApiError when SMN refuses it or cannot be reached.
  */
 export async function publishToTopic(opts: PublishOptions, n: Notification): Promise<Published> {
-  const hc = buildHcClient(opts, opts.endpoint);
+  const hc = await coreClient(opts, opts.endpoint);
   const { deadline } = opts.retry;
   const req: DmsRequest = {
     operation: PUBLISH_OPERATION,

@@ -18,14 +18,34 @@ export type OutcomeDetail = Pick<
 /** The skip reason for instances the invocation ran out of time for. */
 export const DEADLINE = 'deadline';
 
+/** How many outcomes of each kind a run has recorded. */
+export interface OutcomeCounts {
+  matched: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  refused: number;
+  /** Skipped because the deadline came first. */
+  notReached: number;
+}
+
 /**
  * Collects one run's outcomes. Each record is logged the moment it is made,
  * so a run cut short still leaves every decision it reached in the log.
- * An instance gets one record, whatever happens: a second is refused with a
- * warning, so the counts always add up.
+ * The report keeps counts and the ids it has recorded, not the records
+ * themselves: the log has them, and a 10,000-instance run need not hold
+ * them twice. An instance gets one record, whatever happens: a second is
+ * refused with a warning, so the counts always add up.
  */
 export class Report {
-  readonly records: OutcomeRecord[] = [];
+  private readonly tally: OutcomeCounts = {
+    matched: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    refused: 0,
+    notReached: 0,
+  };
   private listed = 0;
   private mode: { mode: CleanupMode; reason: string } | undefined;
   private recorded = new Set<string>();
@@ -76,11 +96,28 @@ export class Report {
     if (detail.errorCode) rec.errorCode = detail.errorCode;
     if (detail.attempts) rec.attempts = detail.attempts;
     if (detail.recoveredMs !== undefined) rec.recoveredMs = detail.recoveredMs;
-    this.records.push(rec);
+    this.count(rec);
     this.recorded.add(rec.instanceId);
     const level =
       rec.outcome === Outcome.Failed || rec.outcome === Outcome.Refused ? 'error' : 'info';
     this.log[level](rec);
+  }
+
+  /** The outcomes recorded so far, by kind. */
+  get counts(): Readonly<OutcomeCounts> {
+    return { ...this.tally };
+  }
+
+  private count(rec: OutcomeRecord): void {
+    const t = this.tally;
+    t.matched++;
+    if (isSuccess(rec.outcome)) t.succeeded++;
+    else if (rec.outcome === Outcome.Failed) t.failed++;
+    else if (rec.outcome === Outcome.Refused) t.refused++;
+    else if (rec.outcome === Outcome.Skipped) {
+      t.skipped++;
+      if (rec.reason === DEADLINE) t.notReached++;
+    }
   }
 
   /** Records every one of `instances` as skipped, for one reason. */
@@ -112,19 +149,19 @@ export class Report {
   }
 
   summary(durationMs: number, error?: string): RunSummary {
-    const count = (pred: (r: OutcomeRecord) => boolean) => this.records.filter(pred).length;
-    const notReached = count((r) => r.outcome === Outcome.Skipped && r.reason === DEADLINE);
+    const t = this.tally;
+    const notReached = t.notReached;
     const s: RunSummary = {
       kind: 'summary',
       policy: this.base.policy,
       action: this.base.action,
       dryRun: this.base.dryRun,
       listed: this.listed,
-      matched: this.records.length,
-      succeeded: count((r) => isSuccess(r.outcome)),
-      failed: count((r) => r.outcome === Outcome.Failed),
-      skipped: count((r) => r.outcome === Outcome.Skipped),
-      refused: this.records.some((r) => r.outcome === Outcome.Refused),
+      matched: t.matched,
+      succeeded: t.succeeded,
+      failed: t.failed,
+      skipped: t.skipped,
+      refused: t.refused > 0,
       complete: notReached === 0 && !error,
       notReached,
       durationMs,

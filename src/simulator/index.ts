@@ -21,5 +21,6 @@ export type {
   SimInstance,
   SimTag,
   Simulator,
+  SimulatorLoad,
   SimulatorOptions,
 } from './types';

@@ -47,6 +47,8 @@ export function makeInstance(
     broker_num: 3,
     storage_spec_code: 'dms.physical.storage.ultra.v2',
     resource_spec_code: `dms.instance.kafka.cluster.${spec.code}`,
+    maintain_begin: '02:00:00',
+    maintain_end: '06:00:00',
     ...fields,
   };
 }

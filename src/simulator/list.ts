@@ -2,7 +2,6 @@
 import type { HandlerContext } from './context';
 import { dms } from './errors';
 import { json, type Reply } from './reply';
-import type { SimInstance } from './types';
 
 const MAX_LIMIT = 50;
 const DEFAULT_LIMIT = 10;
@@ -15,12 +14,7 @@ function booleanParam(query: Record<string, string>, name: string): boolean | Re
   return dms.invalidParameter(`${name} must be true or false`);
 }
 
-/** Newest first, then by id, so pages are stable. */
-export function byCreatedDesc(a: SimInstance, b: SimInstance): number {
-  const diff = Number(b.created_at) - Number(a.created_at);
-  if (diff !== 0) return diff;
-  return a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0;
-}
+export { byCreatedDesc } from './store';
 
 export function listInstances(ctx: HandlerContext): Reply {
   const q = ctx.query;
@@ -40,22 +34,27 @@ export function listInstances(ctx: HandlerContext): Reply {
   const exactName = booleanParam(q, 'exact_match_name');
   if (typeof exactName !== 'boolean') return exactName;
 
-  const matching = ctx.store
-    .all()
-    .filter((i) => i.engine === 'kafka')
-    .filter((i) => includeFailure || i.status !== 'CREATEFAILED')
-    .filter((i) => q.status === undefined || i.status === q.status)
-    .filter((i) => q.instance_id === undefined || i.instance_id === q.instance_id)
-    .filter(
-      (i) =>
-        q.enterprise_project_id === undefined ||
-        i.enterprise_project_id === q.enterprise_project_id,
-    )
-    .filter((i) => {
-      if (q.name === undefined || q.name === '') return true;
-      return exactName ? i.name === q.name : i.name.includes(q.name);
-    })
-    .sort(byCreatedDesc);
+  const key = JSON.stringify([
+    includeFailure,
+    exactName,
+    q.status,
+    q.instance_id,
+    q.enterprise_project_id,
+    q.name,
+  ]);
+  const matching = ctx.store.listing(
+    key,
+    (i) =>
+      i.engine === 'kafka' &&
+      (includeFailure || i.status !== 'CREATEFAILED') &&
+      (q.status === undefined || i.status === q.status) &&
+      (q.instance_id === undefined || i.instance_id === q.instance_id) &&
+      (q.enterprise_project_id === undefined ||
+        i.enterprise_project_id === q.enterprise_project_id) &&
+      (q.name === undefined ||
+        q.name === '' ||
+        (exactName ? i.name === q.name : i.name.includes(q.name))),
+  );
   return json(200, {
     instances: matching.slice(offset, offset + limit),
     instance_num: matching.length,

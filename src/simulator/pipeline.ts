@@ -24,6 +24,8 @@ export interface PipelineState {
   credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
   allFailureResponse: 204 | 200;
   sleep: (ms: number) => Promise<boolean>;
+  /** Waited before every request is handled. */
+  latencyMs: number;
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -92,6 +94,7 @@ export async function runPipeline(
     status: 0,
   };
   state.requests.push(record);
+  if (state.latencyMs > 0 && !(await state.sleep(state.latencyMs))) return;
   const answer = (reply: Reply) => {
     record.status = reply.status;
     send(res, reply);

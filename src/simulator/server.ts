@@ -43,6 +43,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const sleeps = new Map<NodeJS.Timeout, (done: boolean) => void>();
   let seq = 0;
   let stopped = false;
+  const load = { inFlight: 0, peakInFlight: 0 };
+  const latency = (ms: number) => {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be 0 or more ms, got ${ms}`);
+    return ms;
+  };
 
   const state: PipelineState = {
     store,
@@ -54,6 +59,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     now: opts.now ?? Date.now,
     credentials,
     allFailureResponse: opts.allFailureResponse ?? 204,
+    latencyMs: latency(opts.latencyMs ?? 0),
     // Resolves true after ms, or false if the simulator stops first.
     sleep: (ms) =>
       new Promise((resolve) => {
@@ -66,6 +72,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
 
   const server = createServer((req, res) => {
+    load.inFlight++;
+    load.peakInFlight = Math.max(load.peakInFlight, load.inFlight);
+    res.once('close', () => {
+      load.inFlight--;
+    });
     readBody(req)
       .then(({ body, tooLarge }) => runPipeline(state, req, res, body, tooLarge))
       .catch(() => res.socket?.destroy());
@@ -88,9 +99,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     published,
     clearRequests: () => {
       requests.length = 0;
+      load.peakInFlight = load.inFlight;
     },
     inject: (fault) => state.faults.inject(fault),
     setRateLimit: (perSecond) => state.rateLimit.set(perSecond),
+    setLatency: (ms) => {
+      state.latencyMs = latency(ms);
+    },
+    load: () => ({ ...load }),
     instances: () => store.snapshot(),
     instance: (id) => {
       const found = store.get(id);

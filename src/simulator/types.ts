@@ -27,6 +27,9 @@ export interface SimInstance {
   broker_num?: number;
   storage_spec_code?: string;
   resource_spec_code?: string;
+  /** Start and end of the maintenance window, `HH:mm:ss`. */
+  maintain_begin?: string;
+  maintain_end?: string;
 }
 
 export type RouteName =
@@ -120,6 +123,19 @@ export interface SimulatorOptions {
   allFailureResponse?: 204 | 200;
   /** Clock for X-Sdk-Date checks and request times; default Date.now. */
   now?: () => number;
+  /**
+   * Every request waits this long before it is handled, as if the network
+   * and DMS took that long; default 0. Change it with `setLatency`.
+   */
+  latencyMs?: number;
+}
+
+/** How busy the simulator has been since it started or since `clearRequests`. */
+export interface SimulatorLoad {
+  /** Requests received and not yet answered. */
+  inFlight: number;
+  /** The most requests in flight at once. */
+  peakInFlight: number;
 }
 
 export interface Simulator {
@@ -132,10 +148,14 @@ export interface Simulator {
   requests: RecordedRequest[];
   /** Every message published to an SMN topic, in arrival order; a live array. */
   published: PublishedMessage[];
+  /** Forgets the recorded requests and the peak load. */
   clearRequests(): void;
   inject(fault: FaultSpec): void;
   /** At most this many requests are admitted in any one-second window; null lifts the limit. */
   setRateLimit(perSecond: number | null): void;
+  /** Every request from now on waits `ms` before it is handled. */
+  setLatency(ms: number): void;
+  load(): SimulatorLoad;
   instances(): SimInstance[];
   instance(id: string): SimInstance | undefined;
   setStatus(id: string, status: string): void;

@@ -102,7 +102,9 @@ describe('credential hygiene', () => {
   it('bundles no copy of the debug package, so no DEBUG value can turn a logger on', async () => {
     // `inspectOpts` is an export of the real package that minifying keeps; the
     // stand-in from scripts/stubs has none.
-    const bundle = await readFile('dist/index.js', 'utf8');
+    // The SDK core and axios live in dist/sdk.js, loaded on the first call.
+    const bundle =
+      (await readFile('dist/index.js', 'utf8')) + (await readFile('dist/sdk.js', 'utf8'));
     expect(bundle).toContain('follow-redirects');
     expect(bundle).not.toContain('inspectOpts');
   });

@@ -112,4 +112,23 @@ describe('environment', () => {
       expect(e.message).not.toContain(region);
     }
   });
+
+  it('takes DMS_MAX_CONCURRENCY from 1 to 32, 8 when unset', () => {
+    expect(readEnv({}, '/').maxConcurrency).toBe(8);
+    expect(readEnv({ DMS_MAX_CONCURRENCY: '' }, '/').maxConcurrency).toBe(8);
+    expect(readEnv({ DMS_MAX_CONCURRENCY: '1' }, '/').maxConcurrency).toBe(1);
+    expect(readEnv({ DMS_MAX_CONCURRENCY: ' 32 ' }, '/').maxConcurrency).toBe(32);
+  });
+
+  for (const bad of ['0', '33', '-1', '4.5', '8x', 'eight', '1e1']) {
+    it(`refuses DMS_MAX_CONCURRENCY=${bad}, naming env.DMS_MAX_CONCURRENCY`, () => {
+      const e = refusal({ DMS_MAX_CONCURRENCY: bad });
+      expect(e.issues).toEqual([
+        {
+          path: 'env.DMS_MAX_CONCURRENCY',
+          message: `must be a whole number from 1 to 32, got ${JSON.stringify(bad)}`,
+        },
+      ]);
+    });
+  }
 });

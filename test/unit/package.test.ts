@@ -18,6 +18,7 @@ async function scratch(): Promise<string> {
   roots.push(root);
   await mkdir(join(root, 'dist'));
   await writeFile(join(root, PACKAGE.bundle), 'exports.handler = async () => ({});\n');
+  await writeFile(join(root, PACKAGE.sdk), 'exports.ClientBuilder = class {};\n');
   await copyFile('policies.yaml', join(root, 'policies.yaml'));
   return root;
 }
@@ -57,12 +58,13 @@ describe('zip', () => {
 });
 
 describe('npm run package', () => {
-  it('zips exactly the bundle and the policy file, as the function code root', async () => {
+  it('zips exactly the bundle, the SDK file it loads and the policy file, as the function code root', async () => {
     const root = await scratch();
     const m = await writePackage({ policyFile: join(root, 'policies.yaml'), root });
     const files = unzip(await readFile(join(root, PACKAGE.zip)));
-    expect([...files.keys()]).toEqual(['index.js', 'policies.yaml']);
+    expect([...files.keys()]).toEqual(['index.js', 'sdk.js', 'policies.yaml']);
     expect(files.get('index.js')?.equals(await readFile(join(root, PACKAGE.bundle)))).toBe(true);
+    expect(files.get('sdk.js')?.equals(await readFile(join(root, PACKAGE.sdk)))).toBe(true);
     expect(files.get('policies.yaml')?.equals(await readFile('policies.yaml'))).toBe(true);
     for (const [name, data] of files) {
       expect((await readFile(join(root, PACKAGE.codeDir, name))).equals(data)).toBe(true);

@@ -69,6 +69,7 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform plan of deploy/terraform', () => {
     cpSync('policies.yaml', join(root, 'policies.yaml'));
     mkdirSync(join(root, 'dist'));
     writeFileSync(join(root, PACKAGE.bundle), 'exports.handler = async () => ({});\n');
+    writeFileSync(join(root, PACKAGE.sdk), 'exports.ClientBuilder = class {};\n');
     await writePackage({ policyFile: join(root, 'policies.yaml'), root });
     const stub = withStubResources(readTerraformJson('deploy/terraform'), {
       huaweicloud_fgs_function: {

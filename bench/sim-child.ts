@@ -1,0 +1,85 @@
+/**
+ * The simulator in its own process, driven over IPC by bench/index.ts, so
+ * the client under measurement and the simulator never share an event loop.
+ * Reports its own event-loop utilisation: how busy the simulator was.
+ */
+import { performance } from 'node:perf_hooks';
+import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../src/simulator';
+
+export type FleetSpec =
+  /** `size` instances, all RUNNING; the first `tagged` carry wave=bench. */
+  { size: number; tagged?: number; seed?: number };
+
+export type Command =
+  | { op: 'start'; fleet: FleetSpec; latencyMs: number; ratePerSecond?: number | null }
+  | { op: 'clear' }
+  | { op: 'stats' }
+  | { op: 'stop' };
+
+export interface SimStats {
+  byRoute: Record<string, number>;
+  throttled: number;
+  total: number;
+  peakInFlight: number;
+  /** Event-loop utilisation since the last clear, 0-1. */
+  busy: number;
+}
+
+export function benchFleet(spec: FleetSpec): SimInstance[] {
+  return generateFleet({ size: spec.size, seed: spec.seed ?? 1 }).map((inst, i) => ({
+    ...inst,
+    status: 'RUNNING',
+    tags:
+      i < (spec.tagged ?? 0)
+        ? [...inst.tags.filter((t) => t.key !== 'wave'), { key: 'wave', value: 'bench' }]
+        : inst.tags,
+  }));
+}
+
+let sim: Simulator | undefined;
+let elu = performance.eventLoopUtilization();
+
+function reply(msg: unknown): void {
+  process.send?.(msg);
+}
+
+process.on('message', async (cmd: Command) => {
+  switch (cmd.op) {
+    case 'start': {
+      await sim?.stop();
+      sim = await startSimulator({
+        fleet: benchFleet(cmd.fleet),
+        latencyMs: cmd.latencyMs,
+        restartDelayMs: 3_600_000,
+      });
+      sim.setRateLimit(cmd.ratePerSecond ?? null);
+      elu = performance.eventLoopUtilization();
+      reply({ endpoint: sim.endpoint, ak: sim.ak, sk: sim.sk, projectId: sim.projectId });
+      return;
+    }
+    case 'clear':
+      sim?.clearRequests();
+      elu = performance.eventLoopUtilization();
+      reply({});
+      return;
+    case 'stats': {
+      const requests = sim?.requests ?? [];
+      const byRoute: Record<string, number> = {};
+      for (const r of requests) byRoute[r.route] = (byRoute[r.route] ?? 0) + 1;
+      const stats: SimStats = {
+        byRoute,
+        throttled: requests.filter((r) => r.status === 429).length,
+        total: requests.length,
+        peakInFlight: sim?.load().peakInFlight ?? 0,
+        busy: performance.eventLoopUtilization(elu).utilization,
+      };
+      reply(stats);
+      return;
+    }
+    case 'stop':
+      await sim?.stop();
+      reply({});
+      process.exit(0);
+  }
+});
+reply({ ready: true });
