@@ -21,4 +21,5 @@ export type {
   SimTag,
   Simulator,
   SimulatorOptions,
+  TagRules,
 } from './types';

@@ -11,7 +11,7 @@ import { drop, send, sendHalf } from './respond';
 import { matchRoute } from './routes';
 import { verifyRequest } from './signature';
 import type { Store } from './store';
-import type { FaultSpec, RecordedRequest, RouteName } from './types';
+import type { FaultSpec, RecordedRequest, RouteName, TagRules } from './types';
 
 export interface PipelineState {
   store: Store;
@@ -22,6 +22,7 @@ export interface PipelineState {
   now: () => number;
   credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
   allFailureResponse: 204 | 200;
+  tagRules: TagRules;
   sleep: (ms: number) => Promise<boolean>;
 }
 
@@ -119,6 +120,7 @@ export async function runPipeline(
     instanceId: match.instanceId,
     apply: true,
     allFailureResponse: state.allFailureResponse,
+    tagRules: state.tagRules,
   };
   const handle = () => {
     try {
