@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDmsClient, type DmsClient } from '../../src/dms/client';
 import { dmsEndpoint } from '../../src/dms/endpoint';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
-import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/report/logger';
+import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { mk } from '../support/fleet';
 
 let sim: Simulator;
