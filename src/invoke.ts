@@ -1,3 +1,4 @@
+import { campaignFailure, deadlineMayResolve } from './campaign/verdict';
 import { createDmsClient, type DmsCredentials } from './dms/client';
 import type { Env } from './env';
 import { ConfigError, RunFailedError } from './errors';
@@ -71,7 +72,14 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
   });
   const dryRun = env.forceDryRun || request.dryRun === true || policy.dryRun;
   const { summary, report } = await runPolicy(
-    { dms, log: deps.log, clock: deps.clock, retry: env.retry, deadline },
+    {
+      dms,
+      log: deps.log,
+      clock: deps.clock,
+      retry: env.retry,
+      deadline,
+      markSettleMs: env.markSettleMs,
+    },
     { policy, dryRun, invocationId: inv.requestId },
   );
   if (summary.refused) {
@@ -80,13 +88,15 @@ export async function invoke(inv: Invocation, deps: InvokeDeps): Promise<RunSumm
       summary,
     );
   }
+  const campaignStop = campaignFailure(policy.name, summary);
+  if (campaignStop) throw new RunFailedError(campaignStop, summary);
   if (summary.failed > 0) {
     throw new RunFailedError(
       `policy ${policy.name}: ${summary.failed} of ${summary.matched} instances failed (${summary.succeeded} succeeded, ${summary.skipped} skipped)`,
       summary,
     );
   }
-  if (!summary.complete) {
+  if (!summary.complete && !deadlineMayResolve(summary)) {
     throw new RunFailedError(
       `policy ${policy.name}: incomplete: ${summary.notReached} of ${summary.matched} not reached before the deadline`,
       summary,

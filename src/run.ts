@@ -1,6 +1,7 @@
 import { chooseMode, cleanupFailed } from './act/cleanup';
 import type { ActContext } from './act/context';
-import { restartInstances } from './act/restart';
+import { planCampaign, utc } from './campaign/plan';
+import { dryRunCampaign, earlierOf, runCampaign } from './campaign/restart';
 import type { DmsClient } from './dms/client';
 import { isKnownStatus } from './dms/status';
 import type { KafkaInstance } from './dms/wire';
@@ -20,6 +21,8 @@ export interface RunDeps {
   clock: Clock;
   deadline: Deadline;
   retry: RetrySettings;
+  /** A campaign's wait between its marks and the re-check before the restart. */
+  markSettleMs: number;
 }
 
 export interface RunInput {
@@ -35,8 +38,9 @@ export interface RunResult {
 }
 
 /**
- * Runs one policy, top to bottom: list, select, check the limit, then act
- * or describe what would be done, and report. The summary is written
+ * Runs one policy, top to bottom: for a restart campaign, check its window
+ * first (closed: no call at all); then list, select, check the limit, then
+ * act or describe what would be done, and report. The summary is written
  * whatever happens, also when the run throws.
  */
 export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
@@ -49,7 +53,16 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     dryRun,
     invocationId: input.invocationId,
   });
-  const ctx: ActContext = { ...deps, settings: deps.retry, report, judge: createJudge(policy) };
+  const plan = cleanup ? undefined : planCampaign(policy, started);
+  const campaign = plan?.open ? plan.campaign : undefined;
+  const judging = { now: started, period: campaign?.period, ownMarks: campaign?.ownMarks };
+  const ctx: ActContext = {
+    ...deps,
+    settings: deps.retry,
+    report,
+    judge: createJudge(policy, judging),
+  };
+  // Every instance owed a record: a run that stops early still accounts for each.
   let eligible: KafkaInstance[] = [];
   const finish = (error?: string): RunSummary => {
     for (const inst of eligible) {
@@ -65,32 +78,55 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     deps.log[bad ? 'error' : 'info'](summary);
     return summary;
   };
+  if (plan && !plan.open) {
+    report.setCampaign({ window: 'closed', windowOpens: utc(plan.nextOpensAt) });
+    return { summary: finish(), report };
+  }
+  if (campaign?.window) {
+    report.setCampaign({
+      window: 'open',
+      windowCloses: utc(campaign.window.closesAt),
+      cutoffAt: utc(campaign.window.cutoffAt),
+    });
+  }
   try {
     // Failed instances are listed only on request; cleanup needs them.
     const listed = await deps.dms.listInstances({ includeFailure: cleanup });
     report.setListed(listed.length);
     warnUnknownStatuses(report, listed);
-    const selection = selectInstances(listed, policy);
+    const selection = selectInstances(listed, policy, judging);
+    // Marked instances are the campaign's to record: it looks at each again.
     for (const c of selection.candidates) {
-      if (c.verdict === 'skip')
+      if (c.verdict === 'skip' && !c.mark)
         report.add(c.instance, { outcome: Outcome.Skipped, reason: c.reason });
     }
-    eligible = selection.eligible;
+    const earlier = earlierOf(selection.candidates).map((e) => e.instance);
+    eligible = [...selection.eligible, ...earlier];
 
-    if (eligible.length > policy.maxInstances) {
-      const reason = `${eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`;
-      for (const inst of eligible) report.add(inst, { outcome: Outcome.Refused, reason });
+    if (selection.eligible.length > policy.maxInstances) {
+      const reason = `${selection.eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`;
+      for (const inst of selection.eligible) report.add(inst, { outcome: Outcome.Refused, reason });
+      report.skipAll(earlier, 'already restarted in this period');
+    } else if (campaign && dryRun) {
+      dryRunCampaign(ctx, campaign, selection);
     } else if (dryRun) {
       if (cleanup) {
         const choice = chooseMode(policy, listed, selection);
         report.setMode(choice.mode, choice.reason);
       }
       const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
-      for (const inst of eligible) report.add(inst, { outcome });
+      for (const inst of selection.eligible) report.add(inst, { outcome });
     } else if (cleanup) {
       await cleanupFailed(ctx, policy, listed, selection);
-    } else {
-      await restartInstances(ctx, eligible, policy.batchSize, policy.waitForRunning);
+    } else if (campaign) {
+      await runCampaign(ctx, {
+        campaign,
+        selection,
+        batchSize: policy.batchSize,
+        wait: policy.waitForRunning,
+        invocationId: input.invocationId,
+        settleMs: deps.markSettleMs,
+      });
     }
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));

@@ -2,12 +2,14 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Logger } from './logger';
 import {
   type ActionRecord,
+  type CampaignFields,
   type CleanupMode,
   isSuccess,
   Outcome,
   type OutcomeRecord,
   type RecordAction,
   type RunSummary,
+  type WaveRecord,
 } from './records';
 
 export type OutcomeDetail = Pick<
@@ -29,6 +31,7 @@ export class Report {
   private listed = 0;
   private mode: { mode: CleanupMode; reason: string } | undefined;
   private recorded = new Set<string>();
+  private campaign: CampaignFields = {};
 
   constructor(
     private readonly log: Logger,
@@ -46,6 +49,22 @@ export class Report {
 
   setMode(mode: CleanupMode, reason: string): void {
     this.mode = { mode, reason };
+  }
+
+  /** Adds to the campaign fields of the summary. */
+  setCampaign(fields: CampaignFields): void {
+    this.campaign = { ...this.campaign, ...fields };
+  }
+
+  /** A campaign's progress line. */
+  wave(fields: Omit<WaveRecord, 'kind' | 'policy' | 'invocationId'>): void {
+    const rec: WaveRecord = {
+      kind: 'wave',
+      policy: this.base.policy,
+      invocationId: this.base.invocationId,
+      ...fields,
+    };
+    this.log.info(rec);
   }
 
   has(instanceId: string): boolean {
@@ -129,6 +148,7 @@ export class Report {
       notReached,
       durationMs,
       invocationId: this.base.invocationId,
+      ...this.campaign,
     };
     if (this.mode) {
       s.mode = this.mode.mode;
