@@ -119,14 +119,18 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     } else if (cleanup) {
       await cleanupFailed(ctx, policy, listed, selection);
     } else if (campaign) {
-      await runCampaign(ctx, {
-        campaign,
-        selection,
-        batchSize: policy.batchSize,
-        wait: policy.waitForRunning,
-        invocationId: input.invocationId,
-        settleMs: deps.markSettleMs,
-      });
+      await runCampaign(
+        ctx,
+        {
+          campaign,
+          selection,
+          batchSize: policy.batchSize,
+          wait: policy.waitForRunning,
+          invocationId: input.invocationId,
+          settleMs: deps.markSettleMs,
+        },
+        async () => selectInstances(await deps.dms.listInstances(), policy, judging),
+      );
     }
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));

@@ -63,6 +63,7 @@ export async function markBatch(
     try {
       await ctx.dms.tagInstance(inst.instance_id, 'create', tags);
       campaign.ownMarks.set(inst.instance_id, tags);
+      campaign.written.set(inst.instance_id, tags);
       out.marked.push(inst);
     } catch (e) {
       if (!isDmsApiError(e)) throw e;
@@ -75,7 +76,7 @@ export async function markBatch(
         requestId: e.requestId,
       });
       if (leavesOutcomeUnknown(e)) {
-        campaign.ownMarks.set(inst.instance_id, tags);
+        campaign.written.set(inst.instance_id, tags);
         await unmark(ctx, campaign, [inst]);
       }
     }
@@ -100,13 +101,13 @@ export async function unmark(
     let reason: string | undefined;
     try {
       const now = await ctx.dms.showInstance(inst.instance_id);
-      if (!now || !isOwnMark(campaign.ownMarks, now)) continue;
+      if (!now || !isOwnMark(campaign.written, now)) continue;
       ctx.report.action('UnmarkRestarted', 1, [inst]);
       await ctx.dms.tagInstance(inst.instance_id, 'delete', [
         { key: MARK_KEY, value: '' },
         { key: MARK_BY_KEY, value: '' },
       ]);
-      campaign.ownMarks.delete(inst.instance_id);
+      campaign.written.delete(inst.instance_id);
     } catch (e) {
       if (!isDmsApiError(e)) throw e;
       reason = e.message;

@@ -8,8 +8,13 @@ export interface Campaign {
   period: Period;
   /** The window occurrence the run is in, when the policy has a window. */
   window?: { opensAt: number; closesAt: number; cutoffAt: number; cutoffMinutes: number };
-  /** The marks this run writes, so its own re-checks do not take them for another run's. */
+  /**
+   * Marks this run wrote and has not yet followed with its restart call:
+   * the re-check right before that call must not take them for done.
+   */
   ownMarks: OwnMarks;
+  /** Every mark this run wrote: only these are ever removed. */
+  written: OwnMarks;
 }
 
 export type CampaignPlan =
@@ -24,7 +29,10 @@ export type CampaignPlan =
 export function planCampaign(policy: Policy, now: number): CampaignPlan {
   const intervalFrom = now - policy.minIntervalMs;
   if (!policy.window)
-    return { open: true, campaign: { period: { intervalFrom }, ownMarks: new Map() } };
+    return {
+      open: true,
+      campaign: { period: { intervalFrom }, ownMarks: new Map(), written: new Map() },
+    };
   const w = windowAt(policy.window, now);
   if (!w.open) return { open: false, nextOpensAt: w.nextOpensAt, nextClosesAt: w.nextClosesAt };
   return {
@@ -33,6 +41,7 @@ export function planCampaign(policy: Policy, now: number): CampaignPlan {
       period: { window: { opensAt: w.opensAt, closesAt: w.closesAt }, intervalFrom },
       window: { ...w, cutoffMinutes: policy.window.cutoffMinutes },
       ownMarks: new Map(),
+      written: new Map(),
     },
   };
 }

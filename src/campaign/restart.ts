@@ -29,26 +29,34 @@ export interface CampaignInput {
 }
 
 /**
- * One invocation's share of a restart campaign:
- * 1. Instances earlier runs marked in this period: RUNNING is done;
- *    RESTARTING is waited for (with `wait`) and counts against `batchSize`;
+ * One invocation's share of a restart campaign. Before each wave it looks at
+ * the fleet (the first time, the run's own listing; then a fresh listing
+ * when it waits for RUNNING), so runs that overlap see each other's marks:
+ * 1. Instances a run marked in this period and this run has not recorded:
+ *    RUNNING is done; RESTARTING is waited for (with `wait`), so that at
+ *    most `batchSize` are ever restarting at once, counting other runs';
  *    anything else, or not back within `timeoutSeconds` of its mark, stops
  *    the campaign for the rest of the period.
- * 2. Then waves of `batchSize` from the instances not yet done: re-check,
- *    mark, settle, re-check and restart, remove the mark where the restart
- *    provably did not apply, and (with `wait`) confirm RUNNING before the
- *    next wave. No wave starts inside the window's cutoff or past the
- *    deadline.
+ * 2. Then one wave from the instances not yet done, in listing order (so
+ *    overlapping runs compete for the same instances, and the marks decide):
+ *    re-check, mark, settle, re-check and restart, remove the mark where the
+ *    restart provably did not apply, and (with `wait`) confirm RUNNING.
+ *    No wave starts inside the window's cutoff or past the deadline.
  */
-export async function runCampaign(ctx: ActContext, input: CampaignInput): Promise<void> {
-  const { campaign, selection, batchSize, wait } = input;
-  const eligible = selection.eligible;
-  const earlier = earlierOf(selection.candidates);
-  const sorted = sortEarlier(earlier, ctx.clock.now(), wait);
+export async function runCampaign(
+  ctx: ActContext,
+  input: CampaignInput,
+  relist: () => Promise<Selection>,
+): Promise<void> {
+  const { campaign, batchSize, wait } = input;
+  const per = campaign.window ? 'window' : 'interval';
+  let selection = input.selection;
+  const seen = new Set<string>();
   const kept = new Set<string>();
+  let earlierDone = 0;
   const counts = () => ({
-    done: earlier.length + kept.size,
-    remaining: eligible.length - kept.size,
+    done: earlierDone + kept.size,
+    remaining: [...seen].filter((id) => !kept.has(id)).length,
   });
   const finish = () => {
     const w = campaign.window;
@@ -57,71 +65,77 @@ export async function runCampaign(ctx: ActContext, input: CampaignInput): Promis
       ...(w ? { inCutoff: ctx.clock.now() >= w.cutoffAt } : {}),
     });
   };
-  const stop = (by: string[]) => {
-    ctx.report.setCampaign({ stoppedBy: by });
-    const names = by.join('; ');
-    ctx.report.skipAll(
-      eligible.filter((i) => !ctx.report.has(i.instance_id)),
-      `not started: the campaign is stopped in this ${campaign.window ? 'window' : 'interval'} by ${names}`,
-    );
-    finish();
-  };
 
-  for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
-  if (sorted.bad.length > 0) {
+  for (let n = 1; ; n++) {
+    const todo = selection.eligible.filter((i) => !ctx.report.has(i.instance_id));
+    for (const i of todo) seen.add(i.instance_id);
+    const earlier = earlierOf(selection.candidates).filter(
+      (e) => !ctx.report.has(e.instance.instance_id),
+    );
+    const sorted = sortEarlier(earlier, ctx.clock.now(), wait);
+    earlierDone += sorted.done.length + sorted.restarting.length;
+    for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
+
+    let stoppedBy: string[] = sorted.bad.map((e) => `${label(e.instance)}: ${e.why}`);
     for (const e of sorted.bad) {
       ctx.report.add(e.instance, {
         outcome: Outcome.Failed,
-        reason: `${e.reason}, ${e.why}; no further restart in this ${campaign.window ? 'window' : 'interval'}`,
+        reason: `${e.reason}, ${e.why}; no further restart in this ${per}`,
       });
     }
-    for (const e of sorted.restarting) ctx.report.add(e.instance, skipped(e.reason));
-    return stop(sorted.bad.map((e) => `${label(e.instance)}: ${e.why}`));
-  }
-
-  if (sorted.restarting.length > 0 && wait) {
-    const inFlight: Success[] = sorted.restarting.map((e) => ({
-      instance: e.instance,
-      detail: skipped(`${e.reason}; RUNNING again`),
-    }));
-    const marks = new Map(sorted.restarting.map((e) => [e.instance.instance_id, e.mark.at]));
-    const w = await confirmWave(ctx, wait, inFlight, (s) => marks.get(s.instance.instance_id) ?? 0);
-    ctx.report.wave({
-      event: 'confirmed',
-      wave: 0,
-      instances: refs(inFlight.map((s) => s.instance)),
-      ...counts(),
-    });
-    if (w.bad > 0) {
-      const bad = ctx.report.records.filter(
-        (r) => marks.has(r.instanceId) && r.outcome === Outcome.Failed,
+    if (stoppedBy.length === 0 && sorted.restarting.length > 0 && wait) {
+      const inFlight: Success[] = sorted.restarting.map((e) => ({
+        instance: e.instance,
+        detail: skipped(`${e.reason}; RUNNING again`),
+      }));
+      const marks = new Map(sorted.restarting.map((e) => [e.instance.instance_id, e.mark.at]));
+      const w = await confirmWave(
+        ctx,
+        wait,
+        inFlight,
+        (s) => marks.get(s.instance.instance_id) ?? 0,
       );
-      return stop(bad.map((r) => `${r.instanceName} (${r.instanceId}): ${r.reason ?? ''}`));
+      ctx.report.wave({
+        event: 'confirmed',
+        wave: 0,
+        instances: refs(inFlight.map((s) => s.instance)),
+        ...counts(),
+      });
+      stoppedBy = ctx.report.records
+        .filter((r) => marks.has(r.instanceId) && r.outcome === Outcome.Failed)
+        .map((r) => `${r.instanceName} (${r.instanceId}): ${r.reason ?? ''}`);
+      if (stoppedBy.length === 0 && w.cutByDeadline) {
+        ctx.report.skipAll(todo, DEADLINE);
+        break;
+      }
+    } else {
+      for (const e of sorted.restarting) {
+        ctx.report.add(e.instance, skipped(`${e.reason}; status ${e.instance.status}`));
+      }
     }
-    if (w.cutByDeadline) {
-      ctx.report.skipAll(eligible, DEADLINE);
-      return finish();
+    if (stoppedBy.length > 0) {
+      ctx.report.setCampaign({ stoppedBy });
+      ctx.report.skipAll(
+        todo,
+        `not started: the campaign is stopped in this ${per} by ${stoppedBy.join('; ')}`,
+      );
+      break;
     }
-  } else {
-    for (const e of sorted.restarting) {
-      ctx.report.add(e.instance, skipped(`${e.reason}; status ${e.instance.status}`));
-    }
-  }
 
-  for (let i = 0, n = 1; i < eligible.length; i += batchSize, n++) {
-    const batch = eligible.slice(i, i + batchSize);
+    if (todo.length === 0) break;
     const w = campaign.window;
     if (w && ctx.clock.now() >= w.cutoffAt) {
       ctx.report.skipAll(
-        eligible.slice(i),
+        todo,
         `not started: no restart starts in the last ${w.cutoffMinutes} minutes of the window (from ${utc(w.cutoffAt)})`,
       );
       break;
     }
     if (pastWriteCutoff(ctx.deadline)) {
-      ctx.report.skipAll(eligible.slice(i), DEADLINE);
+      ctx.report.skipAll(todo, DEADLINE);
       break;
     }
+    const batch = todo.slice(0, batchSize);
     ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
     const m = await markBatch(ctx, campaign, input.invocationId, batch);
     let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
@@ -130,27 +144,38 @@ export async function runCampaign(ctx: ActContext, input: CampaignInput): Promis
       if (settle > 0) await ctx.clock.sleep(settle);
       result = await writeBatch(ctx, restartKind, m.marked);
     }
+    for (const inst of m.marked) campaign.ownMarks.delete(inst.instance_id);
     for (const id of result.maybeApplied) kept.add(id);
     await unmark(
       ctx,
       campaign,
       m.marked.filter((inst) => !result.maybeApplied.has(inst.instance_id)),
     );
-    let stopReason: string | undefined = m.stopped ?? result.stopped;
+    let stop: string | undefined = m.stopped ?? result.stopped;
     if (wait) {
-      const marks = (s: Success) =>
-        Date.parse(campaign.ownMarks.get(s.instance.instance_id)?.[0]?.value ?? '') ||
+      const since = (s: Success) =>
+        Date.parse(campaign.written.get(s.instance.instance_id)?.[0]?.value ?? '') ||
         ctx.clock.now();
-      const confirmed = await confirmWave(ctx, wait, result.succeeded, marks);
-      if (m.failed + result.failed + confirmed.bad > 0) stopReason = STOPPED_AFTER_BAD_WAVE;
-      else if (confirmed.cutByDeadline) stopReason ??= DEADLINE;
+      const confirmed = await confirmWave(ctx, wait, result.succeeded, since);
+      if (m.failed + result.failed + confirmed.bad > 0) stop = STOPPED_AFTER_BAD_WAVE;
+      else if (confirmed.cutByDeadline) stop ??= DEADLINE;
     } else {
       for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
     }
     ctx.report.wave({ event: 'confirmed', wave: n, instances: refs(batch), ...counts() });
-    if (stopReason) {
-      ctx.report.skipAll(eligible.slice(i + batchSize), stopReason);
+    const rest = todo.slice(batchSize);
+    if (stop) {
+      ctx.report.skipAll(rest, stop);
       break;
+    }
+    if (!wait) {
+      // Without waiting there is nothing to look at again: batches go back to back.
+      selection = { candidates: [], eligible: rest, notMatched: 0 };
+    } else if (pastWriteCutoff(ctx.deadline)) {
+      ctx.report.skipAll(rest, DEADLINE);
+      break;
+    } else {
+      selection = await relist();
     }
   }
   finish();
