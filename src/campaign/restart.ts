@@ -96,7 +96,7 @@ export async function runCampaign(
         (s) => marks.get(s.instance.instance_id) ?? 0,
       );
       ctx.report.wave({
-        event: 'confirmed',
+        event: w.bad > 0 || w.cutByDeadline ? 'ended' : 'confirmed',
         wave: 0,
         instances: refs(inFlight.map((s) => s.instance)),
         ...counts(),
@@ -162,7 +162,13 @@ export async function runCampaign(
     } else {
       for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
     }
-    ctx.report.wave({ event: 'confirmed', wave: n, instances: refs(batch), ...counts() });
+    const clean = !stop && batch.every((i) => kept.has(i.instance_id));
+    ctx.report.wave({
+      event: clean ? 'confirmed' : 'ended',
+      wave: n,
+      instances: refs(batch),
+      ...counts(),
+    });
     const rest = todo.slice(batchSize);
     if (stop) {
       ctx.report.skipAll(rest, stop);

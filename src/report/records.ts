@@ -82,12 +82,16 @@ export interface CampaignFields {
   stoppedBy?: string[];
 }
 
-/** Progress of a campaign: a wave starts, or is confirmed. */
+/**
+ * Progress of a campaign: a wave starts, is confirmed (every instance of it
+ * restarted and, with waitForRunning, RUNNING again), or ends otherwise
+ * (`ended`: a failure, or the deadline; the outcome lines say which).
+ */
 export interface WaveRecord {
   kind: 'wave';
   policy: string;
   invocationId: string;
-  event: 'started' | 'confirmed';
+  event: 'started' | 'confirmed' | 'ended';
   /** 1, 2, ... in this run; 0 for instances earlier runs restarted. */
   wave: number;
   instances: Array<{ id: string; name: string }>;

@@ -186,6 +186,28 @@ describe('a restart campaign', () => {
     );
   });
 
+  it('removes its mark when DMS refuses the restart, so the next run restarts the instance', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'raw',
+      status: 403,
+      body: JSON.stringify({ error_code: 'DMS.00403000', error_msg: 'forbidden' }),
+    });
+    const refused = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(refused.outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'DMS.00403000' });
+    expect(tagWrites(sim).map(([, action]) => action)).toEqual(['create', 'delete']);
+    expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }]);
+    const unmark = refused.lines.find((l) => l.operation === 'UnmarkRestarted');
+    expect(unmark).toBeDefined();
+
+    t.set(SAT_0200 + 10 * MIN);
+    const next = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(next.outcomes[0]?.outcome).toBe('restarted');
+    expect(batches(sim)).toEqual([['prod-000'], ['prod-000']]);
+  });
+
   it('never restarts an instance twice when two invocations overlap', async () => {
     const offset = SAT_0200 + 10 * MIN - Date.now();
     const clock: Clock = {
