@@ -26,6 +26,8 @@ export interface Env {
   deadlineMarginMs: number;
   /** From SMN_TOPIC_URN and SMN_ENDPOINT: where a failed run is announced, if anywhere. */
   notify: NotifySettings | undefined;
+  /** A campaign's wait between its marks and the re-check before the restart. */
+  markSettleMs: number;
 }
 
 const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' };
@@ -122,6 +124,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
     deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
     notify: notify.settings,
+    markSettleMs: int('MARK_SETTLE_MS', 2_000, 0, 60_000),
   };
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;

@@ -1,15 +1,37 @@
 import { cleanupFailed } from './act/cleanup';
 import type { ActContext } from './act/context';
-import { restartInstances } from './act/restart';
+import type { Campaign } from './campaign/plan';
+import { runCampaign } from './campaign/restart';
 import type { Plan } from './plan';
+import type { Selection } from './select';
+
+export interface ExecuteOptions {
+  /** A restart policy's campaign in this invocation (its window is open). */
+  campaign: Campaign | undefined;
+  invocationId: string;
+  settleMs: number;
+  /** A fresh listing, judged: a campaign looks at the fleet again before each wave. */
+  relist: () => Promise<Selection>;
+}
 
 /**
  * Carries out a plan: the writes, their read-backs and their records. Each
  * instance is read again and judged by the policy right before every call,
  * so the plan is a proposal, never a licence.
  */
-export function executePlan(ctx: ActContext, plan: Plan): Promise<void> {
-  return plan.policy.action === 'cleanup-failed'
-    ? cleanupFailed(ctx, plan)
-    : restartInstances(ctx, plan.batches, plan.policy.waitForRunning);
+export async function executePlan(ctx: ActContext, plan: Plan, o: ExecuteOptions): Promise<void> {
+  if (plan.policy.action === 'cleanup-failed') return cleanupFailed(ctx, plan);
+  if (!o.campaign) throw new Error('a restart runs as a campaign; its window is closed');
+  await runCampaign(
+    ctx,
+    {
+      campaign: o.campaign,
+      selection: plan.selection,
+      batchSize: plan.policy.batchSize,
+      wait: plan.policy.waitForRunning,
+      invocationId: o.invocationId,
+      settleMs: o.settleMs,
+    },
+    o.relist,
+  );
 }

@@ -1,3 +1,4 @@
+import { campaignFailure, deadlineMayResolve } from './campaign/verdict';
 import { createDmsClient, type DmsCredentials } from './dms/client';
 import { readOnly } from './dms/read-only';
 import type { Env } from './env';
@@ -90,7 +91,14 @@ export async function invoke(
   const dryRun =
     opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
   const { summary, report, plan } = await runPolicy(
-    { dms, log: deps.log, clock: deps.clock, retry: env.retry, deadline },
+    {
+      dms,
+      log: deps.log,
+      clock: deps.clock,
+      retry: env.retry,
+      deadline,
+      markSettleMs: env.markSettleMs,
+    },
     { policy, dryRun, invocationId: inv.requestId },
   );
   if (plan) opts.onPlan?.(plan);
@@ -100,13 +108,15 @@ export async function invoke(
       summary,
     );
   }
+  const campaignStop = campaignFailure(policy.name, summary);
+  if (campaignStop) throw new RunFailedError(campaignStop, summary);
   if (summary.failed > 0) {
     throw new RunFailedError(
       `policy ${policy.name}: ${summary.failed} of ${summary.matched} instances failed (${summary.succeeded} succeeded, ${summary.skipped} skipped)`,
       summary,
     );
   }
-  if (!summary.complete) {
+  if (!summary.complete && !deadlineMayResolve(summary)) {
     throw new RunFailedError(
       `policy ${policy.name}: incomplete: ${summary.notReached} of ${summary.matched} not reached before the deadline`,
       summary,

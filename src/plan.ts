@@ -2,7 +2,7 @@ import { chooseMode, type ModeChoice } from './act/cleanup';
 import { isKnownStatus } from './dms/status';
 import type { KafkaInstance } from './dms/wire';
 import type { Policy } from './policy/resolve';
-import { type Selection, selectInstances } from './select';
+import { type JudgeOptions, type Selection, selectInstances } from './select';
 
 /**
  * What a run would do, as data: the selection, the refusal if there is one,
@@ -27,13 +27,17 @@ export interface Plan {
 }
 
 /**
- * Plans a run from a listing. Pure: the same listing and policy give the
- * same plan.
+ * Plans a run from a listing. Pure: the same listing, policy and judging
+ * (the time, a campaign's period and marks) give the same plan.
  *
  * @example makePlan(policy, await dms.listInstances({ includeFailure: true }))
  */
-export function makePlan(policy: Policy, listed: readonly KafkaInstance[]): Plan {
-  const selection = selectInstances(listed, policy);
+export function makePlan(
+  policy: Policy,
+  listed: readonly KafkaInstance[],
+  judging: JudgeOptions = {},
+): Plan {
+  const selection = selectInstances(listed, policy, judging);
   const eligible = selection.eligible;
   const headroom = policy.maxInstances - eligible.length;
   const refusal =

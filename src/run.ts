@@ -1,4 +1,6 @@
 import type { ActContext } from './act/context';
+import { planCampaign, utc } from './campaign/plan';
+import { dryRunCampaign, earlierOf } from './campaign/restart';
 import type { DmsClient } from './dms/client';
 import type { KafkaInstance } from './dms/wire';
 import type { Clock } from './exec/clock';
@@ -10,7 +12,7 @@ import type { Policy } from './policy/resolve';
 import type { Logger } from './report/logger';
 import { Outcome, type RunSummary } from './report/records';
 import { Report } from './report/report';
-import { createJudge } from './select';
+import { createJudge, type JudgeOptions, selectInstances } from './select';
 
 export interface RunDeps {
   /** A client whose reads retry and whose calls honour `deadline`. */
@@ -19,6 +21,8 @@ export interface RunDeps {
   clock: Clock;
   deadline: Deadline;
   retry: RetrySettings;
+  /** A campaign's wait between its marks and the re-check before the restart. */
+  markSettleMs: number;
 }
 
 export interface RunInput {
@@ -31,12 +35,13 @@ export interface RunInput {
 export interface RunResult {
   summary: RunSummary;
   report: Report;
-  /** Absent when the run stopped before it could plan (the listing failed). */
+  /** Absent when the run stopped before it could plan (window closed, listing failed). */
   plan: Plan | undefined;
 }
 
 /**
- * Runs one policy, top to bottom: list, plan (select, check the limit,
+ * Runs one policy, top to bottom: for a restart campaign, check its window
+ * first (closed: no call at all); then list, plan (select, check the limit,
  * choose how), then carry the plan out or describe it, and report. The
  * summary is written whatever happens, also when the run throws.
  */
@@ -50,10 +55,24 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     dryRun,
     invocationId: input.invocationId,
   });
-  const ctx: ActContext = { ...deps, settings: deps.retry, report, judge: createJudge(policy) };
+  const where = cleanup ? undefined : planCampaign(policy, started);
+  const campaign = where?.open ? where.campaign : undefined;
+  const judging: JudgeOptions = {
+    now: started,
+    period: campaign?.period,
+    ownMarks: campaign?.ownMarks,
+  };
+  const ctx: ActContext = {
+    ...deps,
+    settings: deps.retry,
+    report,
+    judge: createJudge(policy, judging),
+  };
   let plan: Plan | undefined;
+  // Every instance owed a record: a run that stops early still accounts for each.
+  let owed: readonly KafkaInstance[] = [];
   const finish = (error?: string): RunSummary => {
-    for (const inst of plan?.selection.eligible ?? []) {
+    for (const inst of owed) {
       if (!report.has(inst.instance_id)) {
         report.add(inst, {
           outcome: Outcome.Failed,
@@ -66,10 +85,21 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     deps.log[bad ? 'error' : 'info'](summary);
     return summary;
   };
+  if (where && !where.open) {
+    report.setCampaign({ window: 'closed', windowOpens: utc(where.nextOpensAt) });
+    return { summary: finish(), report, plan };
+  }
+  if (campaign?.window) {
+    report.setCampaign({
+      window: 'open',
+      windowCloses: utc(campaign.window.closesAt),
+      cutoffAt: utc(campaign.window.cutoffAt),
+    });
+  }
   try {
     // Failed instances are listed only on request; cleanup needs them.
     const listed = await deps.dms.listInstances({ includeFailure: cleanup });
-    plan = makePlan(policy, listed);
+    plan = makePlan(policy, listed, judging);
     report.setListed(listed.length);
     for (const [status, ids] of plan.unknownStatuses) {
       report.warn({
@@ -78,20 +108,31 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
         instances: ids,
       });
     }
+    // Instances a campaign already marked are the campaign's to record: it looks at each again.
     for (const c of plan.selection.candidates) {
-      if (c.verdict === 'skip')
+      if (c.verdict === 'skip' && !c.mark)
         report.add(c.instance, { outcome: Outcome.Skipped, reason: c.reason });
     }
-    const eligible: readonly KafkaInstance[] = plan.selection.eligible;
+    const eligible = plan.selection.eligible;
+    const earlier = earlierOf(plan.selection.candidates).map((e) => e.instance);
+    owed = [...eligible, ...earlier];
     if (plan.refusal) {
       for (const inst of eligible)
         report.add(inst, { outcome: Outcome.Refused, reason: plan.refusal });
+      report.skipAll(earlier, 'already restarted in this period');
+    } else if (campaign && dryRun) {
+      dryRunCampaign(ctx, campaign, plan.selection);
     } else if (dryRun) {
       if (plan.mode) report.setMode(plan.mode.mode, plan.mode.reason);
       const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
       for (const inst of eligible) report.add(inst, { outcome });
     } else {
-      await executePlan(ctx, plan);
+      await executePlan(ctx, plan, {
+        campaign,
+        invocationId: input.invocationId,
+        settleMs: deps.markSettleMs,
+        relist: async () => selectInstances(await deps.dms.listInstances(), policy, judging),
+      });
     }
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));

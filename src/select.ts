@@ -1,4 +1,12 @@
 import picomatch from 'picomatch';
+import {
+  doneReason,
+  isOwnMark,
+  type Mark,
+  type OwnMarks,
+  type Period,
+  readMark,
+} from './campaign/mark';
 import { FAILED_STATUS, isKnownStatus } from './dms/status';
 import { type KafkaInstance, tagMap } from './dms/wire';
 import type { Policy } from './policy/resolve';
@@ -7,14 +15,25 @@ import type { TagSelector } from './policy/schema';
 /** What the policy says about one instance. */
 export type Verdict =
   | { verdict: 'act' }
-  | { verdict: 'skip'; reason: string }
+  /** `mark`: skipped because a campaign already restarted it in this period. */
+  | { verdict: 'skip'; reason: string; mark?: Mark }
   /** Outside the selection altogether: counted, never logged one by one. */
   | { verdict: 'no-match' };
 
 /** A matched instance and whether the run may act on it. */
 export type Candidate =
   | { instance: KafkaInstance; verdict: 'act' }
-  | { instance: KafkaInstance; verdict: 'skip'; reason: string };
+  | { instance: KafkaInstance; verdict: 'skip'; reason: string; mark?: Mark };
+
+/** What the judgement needs besides the policy. */
+export interface JudgeOptions {
+  /** Epoch ms, for the age of a failed instance. */
+  now?: number;
+  /** Restart: marks in this period mean done. */
+  period?: Period;
+  /** Restart: marks this run wrote itself, which do not mean done. */
+  ownMarks?: OwnMarks;
+}
 
 export interface Selection {
   /** Every instance that matched, acted on or skipped, in listing order. */
@@ -35,9 +54,15 @@ export interface Selection {
  * - `exclude.tags`: any one key matching excludes the instance.
  * - restart: a matched instance whose status is not in `select.status` is
  *   skipped; so is one whose status DMS never documented.
- * - cleanup-failed: only CREATEFAILED instances ever match.
+ * - restart with a `period`: an instance carrying a mark in it (not one
+ *   this run wrote) is skipped as done, whatever its status.
+ * - cleanup-failed: only CREATEFAILED instances ever match; with
+ *   `minAgeHours`, one younger than that (or of unknown age) is skipped.
  */
-export function createJudge(policy: Policy): (instance: KafkaInstance) => Verdict {
+export function createJudge(
+  policy: Policy,
+  opts: JudgeOptions = {},
+): (instance: KafkaInstance) => Verdict {
   const nameMatchers = (policy.select?.names ?? []).map((p) =>
     picomatch(p, { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true }),
   );
@@ -52,7 +77,12 @@ export function createJudge(policy: Policy): (instance: KafkaInstance) => Verdic
     if (!matches) return { verdict: 'no-match' };
     const excludedBy = firstMatch(tags, policy.exclude);
     if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
-    if (cleanup) return { verdict: 'act' };
+    if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
+    const mark = opts.period ? readMark(instance) : undefined;
+    if (mark && opts.period && !isOwnMark(opts.ownMarks ?? new Map(), instance)) {
+      const reason = doneReason(mark, opts.period);
+      if (reason) return { verdict: 'skip', reason, mark };
+    }
     if (!isKnownStatus(instance.status)) {
       return {
         verdict: 'skip',
@@ -69,9 +99,32 @@ export function createJudge(policy: Policy): (instance: KafkaInstance) => Verdic
   };
 }
 
+/**
+ * A failed instance younger than `minAgeMs` is kept so someone can still
+ * look at why it failed; one whose age cannot be read is kept too.
+ */
+function judgeAge(instance: KafkaInstance, minAgeMs: number, now: number | undefined): Verdict {
+  if (minAgeMs <= 0) return { verdict: 'act' };
+  const created = Number(instance.created_at);
+  if (!instance.created_at || !Number.isFinite(created) || now === undefined) {
+    return { verdict: 'skip', reason: 'its age is unknown (no created_at); kept for minAgeHours' };
+  }
+  const ageMs = now - created;
+  if (ageMs >= minAgeMs) return { verdict: 'act' };
+  const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+  return {
+    verdict: 'skip',
+    reason: `created ${hours(Math.max(0, ageMs))} ago, younger than minAgeHours ${hours(minAgeMs)}; kept so its failure can be looked at`,
+  };
+}
+
 /** Applies the policy to a listing. */
-export function selectInstances(instances: readonly KafkaInstance[], policy: Policy): Selection {
-  const judge = createJudge(policy);
+export function selectInstances(
+  instances: readonly KafkaInstance[],
+  policy: Policy,
+  opts: JudgeOptions = {},
+): Selection {
+  const judge = createJudge(policy, opts);
   const candidates: Candidate[] = [];
   let notMatched = 0;
   for (const instance of instances) {

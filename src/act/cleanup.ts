@@ -16,6 +16,12 @@ export const deleteKind: WriteKind = {
   tookEffect: (f) => 'gone' in f || ('instance' in f && DELETE_IN_PROGRESS.has(f.instance.status)),
 };
 
+/** Delete by id with `force_delete: true`: past the recycle bin. */
+export const forceDeleteKind: WriteKind = {
+  ...deleteKind,
+  send: (dms, ids) => dms.deleteInstances(ids, { force: true }),
+};
+
 export interface ModeChoice {
   mode: CleanupMode;
   reason: string;
@@ -41,7 +47,9 @@ export function chooseMode(
   }
   const excluded = selection.candidates.filter((c) => c.verdict === 'skip').length;
   if (excluded > 0) {
-    return byId(`${some(excluded, 'failed instance')} excluded; all_failure would delete them too`);
+    return byId(
+      `${some(excluded, 'failed instance')} skipped (excluded, or younger than minAgeHours); all_failure would delete them too`,
+    );
   }
   const creating = listed.filter((i) => i.status === STILL_CREATING).length;
   if (creating > 0) {
@@ -73,7 +81,7 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
   let choice = plan.mode ?? chooseMode(policy, plan.listed, plan.selection);
   if (choice.mode === 'all_failure' && targets.length > 0) {
     const now = await ctx.dms.listInstances({ includeFailure: true });
-    const again = selectInstances(now, policy);
+    const again = selectInstances(now, policy, { now: ctx.clock.now() });
     const recheck = chooseMode(policy, now, again);
     if (recheck.mode !== 'all_failure') {
       choice = { mode: 'by-id', reason: `changed since the listing: ${recheck.reason}` };
@@ -87,16 +95,18 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
   ctx.report.setMode(choice.mode, choice.reason);
   if (targets.length === 0) return;
 
+  const kind = policy.forceDelete ? forceDeleteKind : deleteKind;
+  const force = { force: policy.forceDelete };
   if (choice.mode === 'all_failure') {
-    const r = await writeBatch(ctx, deleteKind, targets, {
+    const r = await writeBatch(ctx, kind, targets, {
       operation: 'DeleteAllFailedInstances',
-      send: (dms) => dms.deleteAllFailed(),
+      send: (dms) => dms.deleteAllFailed(force),
     });
     for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
     return;
   }
   for (let i = 0; i < targets.length; i += policy.batchSize) {
-    const r = await writeBatch(ctx, deleteKind, targets.slice(i, i + policy.batchSize));
+    const r = await writeBatch(ctx, kind, targets.slice(i, i + policy.batchSize));
     for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
     if (r.stopped) {
       ctx.report.skipAll(targets.slice(i + policy.batchSize), r.stopped);

@@ -44,6 +44,12 @@ export interface BatchResult {
   failed: number;
   /** Set when the deadline stopped the batch; the rest are recorded skipped. */
   stopped?: typeof DEADLINE;
+  /**
+   * Ids some call may have applied to: answered success, or a call whose
+   * outcome is unknown. Every other id of the batch provably was not
+   * changed by this batch: never sent, or refused by DMS's own answer.
+   */
+  maybeApplied: ReadonlySet<string>;
 }
 
 /** Sends to one instance at most this many times after unanswered calls. */
@@ -95,6 +101,7 @@ export async function writeBatch(
 ): Promise<BatchResult> {
   const sends = new Map<string, number>();
   const resentAfterFailed = new Set<string>();
+  const maybeApplied = new Set<string>();
   const succeeded: Success[] = [];
   let failed = 0;
   let notAppliedRounds = 0;
@@ -115,7 +122,7 @@ export async function writeBatch(
   while (pending.length > 0) {
     if (pastWriteCutoff(ctx.deadline)) {
       for (const p of pending) skip(p.inst, DEADLINE);
-      return { succeeded, failed, stopped: DEADLINE };
+      return { succeeded, failed, stopped: DEADLINE, maybeApplied };
     }
     fresh = firstCall
       ? undefined
@@ -139,7 +146,7 @@ export async function writeBatch(
     if (toSend.length === 0) break;
     if (pastWriteCutoff(ctx.deadline)) {
       for (const inst of toSend) skip(inst, DEADLINE);
-      return { succeeded, failed, stopped: DEADLINE };
+      return { succeeded, failed, stopped: DEADLINE, maybeApplied };
     }
 
     const ids = toSend.map((i) => i.instance_id);
@@ -158,7 +165,7 @@ export async function writeBatch(
       if (!isDmsApiError(e)) throw e;
       if (e.kind === DmsFailureKind.Deadline) {
         for (const inst of toSend) skip(inst, DEADLINE);
-        return { succeeded, failed, stopped: DEADLINE };
+        return { succeeded, failed, stopped: DEADLINE, maybeApplied };
       }
       if (provesNotApplied(e)) {
         notAppliedRounds++;
@@ -171,7 +178,7 @@ export async function writeBatch(
         }
         if (waitBudgetMs(ctx.deadline) < wait) {
           for (const inst of toSend) skip(inst, DEADLINE);
-          return { succeeded, failed, stopped: DEADLINE };
+          return { succeeded, failed, stopped: DEADLINE, maybeApplied };
         }
         ctx.log.warn({
           kind: 'retry',
@@ -190,6 +197,7 @@ export async function writeBatch(
         continue;
       }
       if (leavesOutcomeUnknown(e)) {
+        for (const inst of toSend) maybeApplied.add(inst.instance_id);
         pending = toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
         continue;
       }
@@ -198,6 +206,7 @@ export async function writeBatch(
     }
 
     if (res.results === undefined) {
+      for (const inst of toSend) maybeApplied.add(inst.instance_id);
       const cause = 'DMS answered without per-instance results';
       const requestId = res.requestId;
       pending = toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
@@ -207,6 +216,7 @@ export async function writeBatch(
     const next: Pending[] = [];
     for (const inst of toSend) {
       const a = answers.get(inst.instance_id);
+      if (a !== 'failed') maybeApplied.add(inst.instance_id);
       if (a === 'success') {
         succeeded.push({
           instance: inst,
@@ -228,7 +238,7 @@ export async function writeBatch(
     }
     pending = next;
   }
-  return { succeeded, failed };
+  return { succeeded, failed, maybeApplied };
 }
 
 type Decision =

@@ -18,6 +18,7 @@ import {
   type KafkaInstance,
   listPageSchema,
   readInstance,
+  type Tag,
 } from './wire';
 
 export interface DmsCredentials {
@@ -69,9 +70,24 @@ export interface DmsClient {
   /** The instance now, or `undefined` when DMS answers that it does not exist. */
   showInstance(id: string): Promise<KafkaInstance | undefined>;
   restartInstances(ids: readonly string[]): Promise<ActionResponse>;
-  deleteInstances(ids: readonly string[]): Promise<ActionResponse>;
+  deleteInstances(ids: readonly string[], opts?: DeleteOptions): Promise<ActionResponse>;
   /** `all_failure: "kafka"`: deletes every CREATEFAILED Kafka instance in the project. */
-  deleteAllFailed(): Promise<ActionResponse>;
+  deleteAllFailed(opts?: DeleteOptions): Promise<ActionResponse>;
+  /**
+   * BatchCreateOrDeleteKafkaTag: `create` sets each key to its value (a key
+   * already there takes the new value); `delete` removes the keys. Both are
+   * idempotent, so this call is retried like a read. DMS answers 204.
+   */
+  tagInstance(id: string, action: 'create' | 'delete', tags: readonly Tag[]): Promise<TagResponse>;
+}
+
+export interface DeleteOptions {
+  /** `force_delete: true`: the instance skips the recycle bin. Sent only when true. */
+  force?: boolean | undefined;
+}
+
+export interface TagResponse {
+  requestId: string | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -233,12 +249,35 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     restartInstances(ids) {
       return batch('RestartInstances', { action: 'restart', instances: nonEmpty(ids) });
     },
-    deleteInstances(ids) {
-      return batch('DeleteInstances', { action: 'delete', instances: nonEmpty(ids) });
+    deleteInstances(ids, d = {}) {
+      return batch('DeleteInstances', {
+        action: 'delete',
+        instances: nonEmpty(ids),
+        ...forced(d),
+      });
     },
-    deleteAllFailed() {
+    deleteAllFailed(d = {}) {
       // `all_failure` is the v2 wire key; `allFailure` belongs to the old v1 API.
-      return batch('DeleteAllFailedInstances', { action: 'delete', all_failure: 'kafka' });
+      return batch('DeleteAllFailedInstances', {
+        action: 'delete',
+        all_failure: 'kafka',
+        ...forced(d),
+      });
+    },
+    async tagInstance(id, action, tags) {
+      const res = await read({
+        operation: action === 'create' ? 'CreateInstanceTags' : 'DeleteInstanceTags',
+        method: 'POST',
+        url: '/v2/{project_id}/kafka/{instance_id}/tags/action',
+        pathParams: { instance_id: id },
+        body: {
+          action,
+          tags: tags.map((t) =>
+            action === 'create' ? { key: t.key, value: t.value } : { key: t.key },
+          ),
+        },
+      });
+      return { requestId: res.requestId };
     },
   };
 }
@@ -271,6 +310,10 @@ function instance(operation: string, raw: unknown, requestId: string | undefined
     message: `unexpected response: ${got.path || 'body'}: ${got.message}`,
     requestId,
   });
+}
+
+function forced(d: DeleteOptions): { force_delete?: true } {
+  return d.force ? { force_delete: true } : {};
 }
 
 function nonEmpty(ids: readonly string[]): string[] {

@@ -18,5 +18,6 @@ export function readOnly(dms: DmsClient): DmsClient {
     restartInstances: refuse('RestartInstances'),
     deleteInstances: refuse('DeleteInstances'),
     deleteAllFailed: refuse('DeleteAllFailedInstances'),
+    tagInstance: refuse('BatchCreateOrDeleteKafkaTag'),
   };
 }

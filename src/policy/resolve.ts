@@ -1,4 +1,5 @@
 import type { WaitForRunning } from '../act/waves';
+import { DAYS, type WindowSpec } from '../campaign/window';
 import { InstanceStatus, type RestartableStatus } from '../dms/status';
 import type { PolicyAction, PolicyFile, PolicySpec, TagSelector } from './schema';
 
@@ -14,6 +15,14 @@ export interface Policy {
   batchSize: number;
   /** Restart only: wait for each batch to be RUNNING again before the next. */
   waitForRunning: WaitForRunning | undefined;
+  /** Restart only: when the campaign may act. */
+  window: WindowSpec | undefined;
+  /** Restart only: a mark younger than this means done. */
+  minIntervalMs: number;
+  /** Cleanup only: a failed instance younger than this is kept. */
+  minAgeMs: number;
+  /** Cleanup only: `force_delete`, skipping the recycle bin. */
+  forceDelete: boolean;
 }
 
 export interface Selector {
@@ -27,6 +36,7 @@ export const DEFAULT_MAX_INSTANCES = 10;
 export const DEFAULT_BATCH_SIZE = 10;
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 720;
 export const DEFAULT_POLL_SECONDS = 20;
+export const DEFAULT_MIN_INTERVAL_MINUTES = 60;
 
 /**
  * Applies `defaults` to each policy. A key the policy sets replaces the
@@ -50,6 +60,16 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       maxInstances: p.maxInstances ?? d.maxInstances ?? DEFAULT_MAX_INSTANCES,
       batchSize: p.batchSize ?? d.batchSize ?? DEFAULT_BATCH_SIZE,
       waitForRunning: resolveWait(p.waitForRunning),
+      window: p.window && {
+        timezone: p.window.timezone,
+        days: p.window.days ?? DAYS,
+        start: p.window.start,
+        end: p.window.end,
+        cutoffMinutes: p.window.cutoffMinutes ?? 0,
+      },
+      minIntervalMs: (p.minIntervalMinutes ?? DEFAULT_MIN_INTERVAL_MINUTES) * 60_000,
+      minAgeMs: Math.round((p.minAgeHours ?? 0) * 3_600_000),
+      forceDelete: p.forceDelete ?? false,
     });
   }
   return out;

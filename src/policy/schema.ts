@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAYS, isTimeZone, minutesOf } from '../campaign/window';
 import { RESTARTABLE_STATUSES } from '../dms/status';
 
 /**
@@ -132,6 +133,48 @@ const waitForRunning = z.union(
 );
 const maxInstances = z.number().int().min(1).max(10_000);
 
+const hhmm = z
+  .string({ invalid_type_error: 'write the time quoted, as "HH:MM"' })
+  .refine((v) => minutesOf(v) !== undefined, 'must be "HH:MM", 00:00 to 23:59');
+
+/** A campaign's window; see src/campaign/window.ts for the arithmetic. */
+const window = z
+  .object({
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone the platform knows, e.g. Europe/Berlin'),
+    days: z
+      .array(z.enum(DAYS, { errorMap: () => ({ message: `days are ${DAYS.join(', ')}` }) }))
+      .min(1)
+      .max(7)
+      .optional(),
+    start: hhmm,
+    end: hhmm,
+    cutoffMinutes: z.number().int().min(0).max(1440).optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    const start = minutesOf(w.start);
+    const end = minutesOf(w.end);
+    if (start === undefined || end === undefined) return;
+    if (start === end) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['end'],
+        message: 'end equals start; a window needs a length',
+      });
+      return;
+    }
+    const length = (end - start + 1440) % 1440;
+    if ((w.cutoffMinutes ?? 0) >= length) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['cutoffMinutes'],
+        message: `must be less than the window's ${length} minutes`,
+      });
+    }
+  });
+
 const shared = {
   dryRun: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
   exclude: exclude.optional(),
@@ -147,6 +190,19 @@ const policy = z
     description: z.string().max(500).optional(),
     select: select.optional(),
     waitForRunning: waitForRunning.optional(),
+    window: window.optional(),
+    minIntervalMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 31)
+      .optional(),
+    minAgeHours: z
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .optional(),
+    forceDelete: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
     ...shared,
   })
   .strict()
@@ -172,6 +228,19 @@ const policy = z
         path: ['waitForRunning'],
         message: 'waitForRunning applies to restart policies only',
       });
+    }
+    const only = (key: 'window' | 'minIntervalMinutes' | 'minAgeHours' | 'forceDelete') => {
+      const wanted = key === 'minAgeHours' || key === 'forceDelete' ? 'cleanup-failed' : 'restart';
+      if (p[key] !== undefined && p.action !== wanted) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: `${key} applies to ${wanted} policies only`,
+        });
+      }
+    };
+    for (const key of ['window', 'minIntervalMinutes', 'minAgeHours', 'forceDelete'] as const) {
+      only(key);
     }
     if (p.select && !p.select.tags && !p.select.names) {
       ctx.addIssue({

@@ -37,7 +37,7 @@ export interface OutcomeRecord {
   recoveredMs?: number;
 }
 
-export interface RunSummary {
+export interface RunSummary extends CampaignFields {
   kind: 'summary';
   policy: string;
   action: RecordAction;
@@ -62,6 +62,42 @@ export interface RunSummary {
   modeReason?: string;
   /** Set when the run stopped on an error before finishing. */
   error?: string;
+}
+
+/** A restart campaign's part of the summary; see README "Campaigns". */
+export interface CampaignFields {
+  /** Only for a policy with a window. */
+  window?: 'open' | 'closed';
+  /** When closed: the next opening, UTC. */
+  windowOpens?: string;
+  /** When open: this occurrence's end, UTC. */
+  windowCloses?: string;
+  /** When open: no new restart starts from here on, UTC. */
+  cutoffAt?: string;
+  /** The run ended inside the cutoff (or past the end). */
+  inCutoff?: boolean;
+  /** Selected instances not yet restarted in this window (or interval). */
+  remaining?: number;
+  /** Instances that stopped the campaign, as `name (id): why`. */
+  stoppedBy?: string[];
+}
+
+/**
+ * Progress of a campaign: a wave starts, is confirmed (every instance of it
+ * restarted and, with waitForRunning, RUNNING again), or ends otherwise
+ * (`ended`: a failure, or the deadline; the outcome lines say which).
+ */
+export interface WaveRecord {
+  kind: 'wave';
+  policy: string;
+  invocationId: string;
+  event: 'started' | 'confirmed' | 'ended';
+  /** 1, 2, ... in this run; 0 for instances earlier runs restarted. */
+  wave: number;
+  instances: Array<{ id: string; name: string }>;
+  /** Restarted in this window (or interval), earlier runs included. */
+  done: number;
+  remaining: number;
 }
 
 export type CleanupMode = 'all_failure' | 'by-id';

@@ -2,12 +2,14 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Logger } from './logger';
 import {
   type ActionRecord,
+  type CampaignFields,
   type CleanupMode,
   isSuccess,
   Outcome,
   type OutcomeRecord,
   type RecordAction,
   type RunSummary,
+  type WaveRecord,
 } from './records';
 
 export type OutcomeDetail = Pick<
@@ -46,9 +48,11 @@ export class Report {
     refused: 0,
     notReached: 0,
   };
+  private readonly failed: OutcomeRecord[] = [];
   private listed = 0;
   private mode: { mode: CleanupMode; reason: string } | undefined;
   private recorded = new Set<string>();
+  private campaign: CampaignFields = {};
 
   constructor(
     private readonly log: Logger,
@@ -66,6 +70,22 @@ export class Report {
 
   setMode(mode: CleanupMode, reason: string): void {
     this.mode = { mode, reason };
+  }
+
+  /** Adds to the campaign fields of the summary. */
+  setCampaign(fields: CampaignFields): void {
+    this.campaign = { ...this.campaign, ...fields };
+  }
+
+  /** A campaign's progress line. */
+  wave(fields: Omit<WaveRecord, 'kind' | 'policy' | 'invocationId'>): void {
+    const rec: WaveRecord = {
+      kind: 'wave',
+      policy: this.base.policy,
+      invocationId: this.base.invocationId,
+      ...fields,
+    };
+    this.log.info(rec);
   }
 
   has(instanceId: string): boolean {
@@ -108,12 +128,19 @@ export class Report {
     return { ...this.tally };
   }
 
+  /** The failed records so far: few, and what a campaign stops on. */
+  get failures(): readonly OutcomeRecord[] {
+    return this.failed;
+  }
+
   private count(rec: OutcomeRecord): void {
     const t = this.tally;
     t.matched++;
     if (isSuccess(rec.outcome)) t.succeeded++;
-    else if (rec.outcome === Outcome.Failed) t.failed++;
-    else if (rec.outcome === Outcome.Refused) t.refused++;
+    else if (rec.outcome === Outcome.Failed) {
+      t.failed++;
+      this.failed.push(rec);
+    } else if (rec.outcome === Outcome.Refused) t.refused++;
     else if (rec.outcome === Outcome.Skipped) {
       t.skipped++;
       if (rec.reason === DEADLINE) t.notReached++;
@@ -166,6 +193,7 @@ export class Report {
       notReached,
       durationMs,
       invocationId: this.base.invocationId,
+      ...this.campaign,
     };
     if (this.mode) {
       s.mode = this.mode.mode;

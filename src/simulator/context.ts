@@ -1,6 +1,6 @@
 /** What a route handler gets to work with. */
 import type { Store } from './store';
-import type { PublishedMessage } from './types';
+import type { PublishedMessage, TagRules } from './types';
 
 export interface HandlerContext {
   store: Store;
@@ -16,6 +16,7 @@ export interface HandlerContext {
   /** False when a fault says the request must not change anything. */
   apply: boolean;
   allFailureResponse: 204 | 200;
+  tagRules: TagRules;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
   outcome?: { failIds: Set<string>; omitIds: Set<string>; omitAppliedIds: Set<string> };
 }

@@ -23,4 +23,5 @@ export type {
   Simulator,
   SimulatorLoad,
   SimulatorOptions,
+  TagRules,
 } from './types';

@@ -11,7 +11,7 @@ import { drop, send, sendHalf } from './respond';
 import { matchRoute } from './routes';
 import { verifyRequest } from './signature';
 import type { Store } from './store';
-import type { FaultSpec, PublishedMessage, RecordedRequest, RouteName } from './types';
+import type { FaultSpec, PublishedMessage, RecordedRequest, RouteName, TagRules } from './types';
 
 export interface PipelineState {
   store: Store;
@@ -23,6 +23,7 @@ export interface PipelineState {
   now: () => number;
   credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
   allFailureResponse: 204 | 200;
+  tagRules: TagRules;
   sleep: (ms: number) => Promise<boolean>;
   /** Waited before every request is handled. */
   latencyMs: number;
@@ -126,6 +127,7 @@ export async function runPipeline(
     now: state.now,
     apply: true,
     allFailureResponse: state.allFailureResponse,
+    tagRules: state.tagRules,
   };
   const handle = () => {
     try {

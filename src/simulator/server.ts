@@ -33,10 +33,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     projectId: opts.projectId ?? DEMO_PROJECT_ID,
     ...(opts.securityToken === undefined ? {} : { securityToken: opts.securityToken }),
   };
-  const store = new Store(opts.fleet ?? demoFleet(), {
-    restartMs: opts.restartDelayMs ?? 2000,
-    deleteMs: opts.deleteDelayMs ?? 1000,
-  });
+  const store = new Store(
+    opts.fleet ?? demoFleet(),
+    {
+      restartMs: opts.restartDelayMs ?? 2000,
+      deleteMs: opts.deleteDelayMs ?? 1000,
+    },
+    opts.fleetClock,
+  );
   const requests: RecordedRequest[] = [];
   const published: PublishedMessage[] = [];
   const sockets = new Set<Socket>();
@@ -60,6 +64,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     credentials,
     allFailureResponse: opts.allFailureResponse ?? 204,
     latencyMs: latency(opts.latencyMs ?? 0),
+    tagRules: opts.tagRules ?? 'newer',
     // Resolves true after ms, or false if the simulator stops first.
     sleep: (ms) =>
       new Promise((resolve) => {
@@ -119,6 +124,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         Object.entries(tags).map(([key, value]) => ({ key, value })),
       ),
     addInstance: (instance) => store.add(instance),
+    landNextRestartIn: (id, status) => store.landNextRestartIn(id, status),
     removeInstance: (id) => store.remove(id),
     stop: async () => {
       if (stopped) return;

@@ -4,6 +4,10 @@ import type { SimInstance, SimTag } from './types';
 // DMS restarts from Running or Faulty; regions word the latter ERROR or FAULTY.
 export const RESTARTABLE = new Set(['RUNNING', 'ERROR', 'FAULTY']);
 
+/** DMS's default maintenance window, as the instance fields carry it. */
+export const DEFAULT_MAINTAIN_BEGIN = '02:00:00';
+export const DEFAULT_MAINTAIN_END = '06:00:00';
+
 export interface Delays {
   restartMs: number;
   deleteMs: number;
@@ -16,9 +20,20 @@ export function byCreatedDesc(a: SimInstance, b: SimInstance): number {
   return a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0;
 }
 
+interface Pending {
+  at: number;
+  done: (instance: SimInstance) => void;
+}
+
+/**
+ * Transitions are due at a time on the fleet's clock and are applied when
+ * the fleet is next looked at, so a test that moves the clock sees restarts
+ * finish at once, and one on real time sees them finish as before.
+ */
 export class Store {
   private readonly byId = new Map<string, SimInstance>();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly landings = new Map<string, string>();
   /** Every instance in listing order; rebuilt only after an add or a removal. */
   private sorted: SimInstance[] | undefined;
   /** Bumped on every change a listing can see: status, tags, membership. */
@@ -28,18 +43,25 @@ export class Store {
   constructor(
     fleet: SimInstance[],
     private readonly delays: Delays,
+    private readonly now: () => number = Date.now,
   ) {
     for (const instance of fleet) {
       if (this.byId.has(instance.instance_id)) {
         throw new Error(`duplicate instance id in fleet: ${instance.instance_id}`);
       }
-      this.byId.set(instance.instance_id, structuredClone(instance));
+      this.byId.set(instance.instance_id, withDefaults(instance));
     }
   }
 
   /** Live instances; callers must not keep or mutate them. */
   all(): SimInstance[] {
+    this.settle();
     return [...this.byId.values()];
+  }
+
+  get(id: string): SimInstance | undefined {
+    this.settle();
+    return this.byId.get(id);
   }
 
   /**
@@ -49,9 +71,10 @@ export class Store {
    * changes. `key` names the query; callers must not mutate the result.
    */
   listing(key: string, keep: (i: SimInstance) => boolean): readonly SimInstance[] {
+    this.settle();
     const hit = this.listings.get(key);
     if (hit && hit.version === this.version) return hit.items;
-    this.sorted ??= this.all().sort(byCreatedDesc);
+    this.sorted ??= [...this.byId.values()].sort(byCreatedDesc);
     const items = this.sorted.filter(keep);
     if (this.listings.size > 64) this.listings.clear();
     this.listings.set(key, { version: this.version, items });
@@ -63,37 +86,39 @@ export class Store {
     if (membership) this.sorted = undefined;
   }
 
-  get(id: string): SimInstance | undefined {
-    return this.byId.get(id);
-  }
-
   snapshot(): SimInstance[] {
     return this.all().map((instance) => structuredClone(instance));
   }
 
   setStatus(id: string, status: string): void {
-    const instance = this.byId.get(id);
+    const instance = this.get(id);
     if (!instance) throw new Error(`no such instance: ${id}`);
-    this.cancel(id);
+    this.pending.delete(id);
     instance.status = status;
     this.changed(false);
   }
 
   canRestart(id: string): boolean {
-    const status = this.byId.get(id)?.status;
+    const status = this.get(id)?.status;
     return status !== undefined && RESTARTABLE.has(status);
   }
 
   canDelete(id: string): boolean {
-    const status = this.byId.get(id)?.status;
+    const status = this.get(id)?.status;
     return status !== undefined && status !== 'DELETING';
   }
 
-  /** RESTARTING now, RUNNING after the restart delay. */
+  /** The next restart of this instance ends in `status` instead of RUNNING. */
+  landNextRestartIn(id: string, status: string): void {
+    this.landings.set(id, status);
+  }
+
+  /** RESTARTING now; RUNNING (or where it was told to land) after the restart delay. */
   restart(id: string): void {
+    const landing = this.landings.get(id) ?? 'RUNNING';
+    this.landings.delete(id);
     this.transition(id, 'RESTARTING', this.delays.restartMs, (instance) => {
-      if (instance.status === 'RESTARTING') instance.status = 'RUNNING';
-      this.changed(false);
+      if (instance.status === 'RESTARTING') instance.status = landing;
     });
   }
 
@@ -101,7 +126,6 @@ export class Store {
   delete(id: string): void {
     this.transition(id, 'DELETING', this.delays.deleteMs, (instance) => {
       if (instance.status === 'DELETING') this.byId.delete(instance.instance_id);
-      this.changed(true);
     });
   }
 
@@ -109,18 +133,18 @@ export class Store {
     if (this.byId.has(instance.instance_id)) {
       throw new Error(`duplicate instance id: ${instance.instance_id}`);
     }
-    this.byId.set(instance.instance_id, structuredClone(instance));
+    this.byId.set(instance.instance_id, withDefaults(instance));
     this.changed(true);
   }
 
   remove(id: string): void {
-    this.cancel(id);
+    this.pending.delete(id);
     this.byId.delete(id);
     this.changed(true);
   }
 
   setTags(id: string, tags: SimTag[]): void {
-    const instance = this.byId.get(id);
+    const instance = this.get(id);
     if (!instance) throw new Error(`no such instance: ${id}`);
     instance.tags = tags.map((t) => ({ ...t }));
     this.changed(false);
@@ -134,7 +158,7 @@ export class Store {
 
   /** Adds tags; a key already present takes the new value. */
   addTags(id: string, tags: SimTag[]): void {
-    const instance = this.byId.get(id);
+    const instance = this.get(id);
     if (!instance) return;
     for (const tag of tags) {
       const existing = instance.tags.find((t) => t.key === tag.key);
@@ -145,35 +169,43 @@ export class Store {
   }
 
   removeTags(id: string, keys: string[]): void {
-    const instance = this.byId.get(id);
+    const instance = this.get(id);
     if (!instance) return;
     instance.tags = instance.tags.filter((t) => !keys.includes(t.key));
     this.changed(false);
   }
 
-  /** Cancels every pending transition. */
+  /** Forgets every pending transition. */
   close(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
     this.pending.clear();
   }
 
-  private transition(id: string, status: string, delayMs: number, done: (i: SimInstance) => void) {
-    const instance = this.byId.get(id);
-    if (!instance) return;
-    this.cancel(id);
-    instance.status = status;
-    this.changed(false);
-    const timer = setTimeout(() => {
+  private settle(): void {
+    if (this.pending.size === 0) return;
+    const now = this.now();
+    for (const [id, p] of this.pending) {
+      if (p.at > now) continue;
       this.pending.delete(id);
-      done(instance);
-    }, delayMs);
-    timer.unref();
-    this.pending.set(id, timer);
+      const instance = this.byId.get(id);
+      if (instance) p.done(instance);
+      // A finished delete removes the instance: the listing order is rebuilt.
+      this.changed(true);
+    }
   }
 
-  private cancel(id: string): void {
-    const timer = this.pending.get(id);
-    if (timer) clearTimeout(timer);
-    this.pending.delete(id);
+  private transition(id: string, status: string, delayMs: number, done: (i: SimInstance) => void) {
+    const instance = this.get(id);
+    if (!instance) return;
+    instance.status = status;
+    this.changed(false);
+    this.pending.set(id, { at: this.now() + delayMs, done });
   }
+}
+
+function withDefaults(instance: SimInstance): SimInstance {
+  return {
+    maintain_begin: DEFAULT_MAINTAIN_BEGIN,
+    maintain_end: DEFAULT_MAINTAIN_END,
+    ...structuredClone(instance),
+  };
 }

@@ -3,11 +3,42 @@ import { parseObjectBody } from './body';
 import type { HandlerContext } from './context';
 import { dms } from './errors';
 import { json, noContent, type Reply } from './reply';
-import type { SimTag } from './types';
+import type { SimTag, TagRules } from './types';
 
-const MAX_KEY = 128;
-const MAX_VALUE = 255;
 export const MAX_TAGS_PER_INSTANCE = 20;
+
+/**
+ * The two documented rule sets for tag keys and values, by region and age.
+ * Source: https://support.huaweicloud.com/en-us/api-kafka/BatchCreateOrDeleteKafkaTag.html
+ */
+const RULES: Record<TagRules, { maxKey: number; maxValue: number; bad: RegExp; what: string }> = {
+  newer: {
+    maxKey: 128,
+    maxValue: 255,
+    bad: /[^\p{L}\p{N} _.:=+\-@]/u,
+    what: 'letters, digits, spaces and _.:=+-@ only',
+  },
+  older: {
+    maxKey: 36,
+    maxValue: 43,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    bad: /[=*<>,|/\u0000-\u001f\u007f]/u,
+    what: 'none of =*<>,|/ or control characters',
+  },
+};
+
+/** Why a tag breaks the rules, or undefined when it is fine. */
+export function tagProblem(rules: TagRules, key: string, value: string): string | undefined {
+  const r = RULES[rules];
+  if (key.length === 0 || [...key].length > r.maxKey) {
+    return `tag key must be 1 to ${r.maxKey} characters`;
+  }
+  if (r.bad.test(key)) return `tag key may hold ${r.what}`;
+  if (rules === 'newer' && /^sys/i.test(key)) return 'tag key must not start with sys';
+  if ([...value].length > r.maxValue) return `tag value must be at most ${r.maxValue} characters`;
+  if (r.bad.test(value)) return `tag value may hold ${r.what}`;
+  return undefined;
+}
 
 export function showTags(ctx: HandlerContext): Reply {
   const instance = ctx.instanceId === undefined ? undefined : ctx.store.get(ctx.instanceId);
@@ -15,20 +46,19 @@ export function showTags(ctx: HandlerContext): Reply {
   return json(200, { tags: instance.tags.map(({ key, value }) => ({ key, value })) });
 }
 
-function parseTags(value: unknown, needValue: boolean): SimTag[] | string {
+function parseTags(value: unknown, needValue: boolean, rules: TagRules): SimTag[] | string {
   if (!Array.isArray(value) || value.length === 0) return 'tags must be a non-empty list';
   const tags: SimTag[] = [];
   for (const item of value) {
     if (item === null || typeof item !== 'object') return 'each tag must be an object';
     const { key, value: tagValue } = item as Record<string, unknown>;
-    if (typeof key !== 'string' || key.trim() === '' || key.length > MAX_KEY) {
-      return `tag key must be a string of 1 to ${MAX_KEY} characters`;
-    }
-    if (tagValue !== undefined && (typeof tagValue !== 'string' || tagValue.length > MAX_VALUE)) {
-      return `tag value must be a string of at most ${MAX_VALUE} characters`;
-    }
+    if (typeof key !== 'string' || key.trim() === '') return 'tag key must be a non-empty string';
+    if (tagValue !== undefined && typeof tagValue !== 'string') return 'tag value must be a string';
     if (needValue && tagValue === undefined) return 'tag value is required';
-    tags.push({ key, value: typeof tagValue === 'string' ? tagValue : '' });
+    const tag = { key, value: typeof tagValue === 'string' ? tagValue : '' };
+    const problem = needValue ? tagProblem(rules, tag.key, tag.value) : undefined;
+    if (problem) return problem;
+    tags.push(tag);
   }
   return tags;
 }
@@ -42,7 +72,7 @@ export function tagAction(ctx: HandlerContext): Reply {
   if (action !== 'create' && action !== 'delete') {
     return dms.invalidParameter('action must be create or delete');
   }
-  const tags = parseTags(rawTags, action === 'create');
+  const tags = parseTags(rawTags, action === 'create', ctx.tagRules);
   if (typeof tags === 'string') return dms.invalidParameter(tags);
   if (action === 'create') {
     const keys = new Set([...instance.tags.map((t) => t.key), ...tags.map((t) => t.key)]);

@@ -14,6 +14,10 @@ export interface SimInstance {
   tags: SimTag[];
   /** Epoch milliseconds, as a string. */
   created_at: string;
+  /** Start of the instance's DMS maintenance window, `HH:MM:SS`; default `02:00:00`. */
+  maintain_begin?: string;
+  /** End of the instance's DMS maintenance window, `HH:MM:SS`; default `06:00:00`. */
+  maintain_end?: string;
   specification: string;
   enterprise_project_id: string;
   type: string;
@@ -27,9 +31,6 @@ export interface SimInstance {
   broker_num?: number;
   storage_spec_code?: string;
   resource_spec_code?: string;
-  /** Start and end of the maintenance window, `HH:mm:ss`. */
-  maintain_begin?: string;
-  maintain_end?: string;
 }
 
 export type RouteName =
@@ -128,6 +129,19 @@ export interface SimulatorOptions {
    * and DMS took that long; default 0. Change it with `setLatency`.
    */
   latencyMs?: number;
+  /**
+   * The fleet's clock: when restarts and deletes finish. Default Date.now.
+   * A test that moves time gives the simulator the clock the handler gets,
+   * so a 10-minute restart is over as soon as the clock says so.
+   */
+  fleetClock?: () => number;
+  /**
+   * Which documented rules the tags route enforces. `newer` (default): key
+   * 1-128 and value 0-255 characters, letters, digits, spaces and `_.:=+-@`,
+   * key not starting with `sys`. `older`: key at most 36 and value at most 43
+   * characters, neither holding `=*<>,|/` or control characters.
+   */
+  tagRules?: TagRules;
 }
 
 /** How busy the simulator has been since it started or since `clearRequests`. */
@@ -137,6 +151,8 @@ export interface SimulatorLoad {
   /** The most requests in flight at once. */
   peakInFlight: number;
 }
+
+export type TagRules = 'newer' | 'older';
 
 export interface Simulator {
   endpoint: string;
@@ -162,6 +178,8 @@ export interface Simulator {
   /** Replaces the instance's tags. */
   setTags(id: string, tags: Record<string, string>): void;
   addInstance(instance: SimInstance): void;
+  /** The next restart of this instance lands in `status` (e.g. `ERROR`) instead of RUNNING. */
+  landNextRestartIn(id: string, status: string): void;
   removeInstance(id: string): void;
   stop(): Promise<void>;
 }

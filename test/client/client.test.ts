@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDmsClient, type DmsClient } from '../../src/dms/client';
 import { dmsEndpoint } from '../../src/dms/endpoint';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
+import { createLogger } from '../../src/report/logger';
 import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { mk } from '../support/fleet';
 
@@ -153,6 +154,47 @@ describe('batch actions', () => {
     expect(res.requestId).toBeTruthy();
     expect(sim.requests[0]?.body).toEqual({ action: 'delete', all_failure: 'kafka' });
     expect(sim.instance('a')).toBeDefined();
+  });
+
+  it('sends force_delete only when asked to skip the recycle bin', async () => {
+    sim = await startSimulator({
+      fleet: [mk('f', 'kf', 'CREATEFAILED'), mk('g', 'kg', 'CREATEFAILED')],
+    });
+    await client(sim).deleteInstances(['f']);
+    await client(sim).deleteInstances(['g'], { force: true });
+    expect(sim.requests.map((r) => r.body)).toEqual([
+      { action: 'delete', instances: ['f'] },
+      { action: 'delete', instances: ['g'], force_delete: true },
+    ]);
+  });
+
+  it('writes and removes a tag with BatchCreateOrDeleteKafkaTag, answered 204', async () => {
+    sim = await startSimulator({ fleet: [mk('a', 'ka', 'RUNNING', { env: 'prod' })] });
+    const tag = { key: 'dms-maintenance.restarted-at', value: '2026-03-07T02:00:00Z' };
+    const res = await client(sim).tagInstance('a', 'create', [tag]);
+    expect(res.requestId).toBeTruthy();
+    expect(sim.instance('a')?.tags).toEqual([{ key: 'env', value: 'prod' }, tag]);
+    await client(sim).tagInstance('a', 'delete', [tag]);
+    expect(sim.instance('a')?.tags).toEqual([{ key: 'env', value: 'prod' }]);
+    expect(sim.requests.map((r) => [r.route, r.status, r.body])).toEqual([
+      ['tagAction', 204, { action: 'create', tags: [tag] }],
+      ['tagAction', 204, { action: 'delete', tags: [{ key: tag.key }] }],
+    ]);
+  });
+
+  it('sends a tag write again after a lost answer, since it is idempotent', async () => {
+    sim = await startSimulator({ fleet: [mk('a', 'ka', 'RUNNING')] });
+    sim.inject({ route: 'tagAction', kind: 'lost-response' });
+    const c = client(sim, {
+      retry: {
+        settings: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+        clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        log: createLogger({ write() {} }),
+      },
+    });
+    await c.tagInstance('a', 'create', [{ key: 'k', value: 'v' }]);
+    expect(sim.requests.filter((r) => r.route === 'tagAction')).toHaveLength(2);
+    expect(sim.instance('a')?.tags).toEqual([{ key: 'k', value: 'v' }]);
   });
 
   it('takes a 200 with results from all_failure too', async () => {

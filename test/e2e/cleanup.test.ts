@@ -40,6 +40,34 @@ describe('failed-instance cleanup', () => {
     expect(sim.instance('err')?.status).toBe('ERROR');
   });
 
+  it('keeps a failed instance younger than minAgeHours, deleting the others by id', async () => {
+    const now = Date.parse('2026-03-07T12:00:00Z');
+    const young = { ...failed('young'), created_at: String(now - 2 * 3_600_000) };
+    const old = { ...failed('old'), created_at: String(now - 48 * 3_600_000) };
+    sim = await startSimulator({ fleet: [young, old] });
+    const run = await runHandler(sim, {
+      policy: `${CLEANUP_POLICY}    minAgeHours: 24\n`,
+      clock: { now: () => now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    });
+    expect(run.error).toBeUndefined();
+    expect(writes(sim).map((r) => r.body)).toEqual([{ action: 'delete', instances: ['old'] }]);
+    expect(run.outcomes.find((o) => o.instanceId === 'young')).toMatchObject({
+      outcome: 'skipped',
+      reason:
+        'created 2 h ago, younger than minAgeHours 24 h; kept so its failure can be looked at',
+    });
+    expect(sim.instance('young')?.status).toBe('CREATEFAILED');
+    expect(run.result?.mode).toBe('by-id');
+  });
+
+  it('skips the recycle bin only with forceDelete: true', async () => {
+    sim = await startSimulator({ fleet: [failed('f1')] });
+    await runHandler(sim, { policy: `${CLEANUP_POLICY}    forceDelete: true\n` });
+    expect(writes(sim).map((r) => r.body)).toEqual([
+      { action: 'delete', all_failure: 'kafka', force_delete: true },
+    ]);
+  });
+
   it('maps a 200 answer to all_failure instance by instance', async () => {
     sim = await startSimulator({ fleet: [failed('f1'), failed('f2')], allFailureResponse: 200 });
     const run = await runHandler(sim, { policy: CLEANUP_POLICY });

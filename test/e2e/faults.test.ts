@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
-import { batches, byOutcome, type RunOutcome, runHandler, writes } from '../support/harness';
+import {
+  actions,
+  batches,
+  byOutcome,
+  type RunOutcome,
+  runHandler,
+  writes,
+} from '../support/harness';
 
 let sim: Simulator;
 let runs: RunOutcome[] = [];
@@ -51,7 +58,7 @@ describe('fault suite: reads', () => {
       expect(retries(r)).toEqual([
         expect.objectContaining({ reason: 'server', httpStatus: status }),
       ]);
-      expect(writes(sim)).toHaveLength(1);
+      expect(actions(sim)).toHaveLength(1);
     });
   }
 
@@ -100,7 +107,7 @@ describe('fault suite: writes', () => {
     sim = await startSimulator({ fleet: staging(2) });
     sim.inject({ route: 'instanceAction', kind: 'throttle', times: 2 });
     const r = await run({});
-    expect(writes(sim).map((q) => q.status)).toEqual([429, 429, 200]);
+    expect(actions(sim).map((q) => q.status)).toEqual([429, 429, 200]);
     expect(byOutcome(r.outcomes)).toEqual({ restarted: ['stg-000', 'stg-001'] });
     expect(r.outcomes.every((o) => o.attempts === 3)).toBe(true);
   });
@@ -109,7 +116,7 @@ describe('fault suite: writes', () => {
     sim = await startSimulator({ fleet: staging(2) });
     sim.inject({ route: 'instanceAction', kind: 'throttle', times: Number.POSITIVE_INFINITY });
     const r = await run({ env: { DMS_RETRY_ATTEMPTS: '3' } });
-    expect(writes(sim)).toHaveLength(3);
+    expect(actions(sim)).toHaveLength(3);
     expect(r.outcomes.map((o) => [o.outcome, o.errorCode])).toEqual([
       ['failed', 'APIG.0308'],
       ['failed', 'APIG.0308'],
@@ -179,7 +186,7 @@ describe('fault suite: writes', () => {
     sim = await startSimulator({ fleet: staging(1) });
     sim.inject({ route: 'instanceAction', kind: 'busy' });
     const r = await run({});
-    expect(writes(sim).map((q) => q.status)).toEqual([400, 200]);
+    expect(actions(sim).map((q) => q.status)).toEqual([400, 200]);
     expect(r.outcomes[0]).toMatchObject({ outcome: 'restarted', attempts: 2 });
   });
 
@@ -192,8 +199,8 @@ describe('fault suite: writes', () => {
         ['stg-000', 'stg-001'],
         ['stg-000', 'stg-001'],
       ]);
-      // Two re-checks before the first call, two read-backs after it.
-      expect(sim.requests.filter((q) => q.route === 'showInstance')).toHaveLength(4);
+      // Re-checks before the marks and before the first call, read-backs after it.
+      expect(sim.requests.filter((q) => q.route === 'showInstance')).toHaveLength(6);
       expect(byOutcome(r.outcomes)).toEqual({ restarted: ['stg-000', 'stg-001'] });
       expect(r.error).toBeUndefined();
     });
@@ -203,7 +210,7 @@ describe('fault suite: writes', () => {
     sim = await startSimulator({ fleet: staging(3), restartDelayMs: 60_000 });
     sim.inject({ route: 'instanceAction', kind: 'lost-response' });
     const r = await run({});
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(byOutcome(r.outcomes)).toEqual({ restarted: ['stg-000', 'stg-001', 'stg-002'] });
     expect(r.outcomes[0]?.reason).toMatch(
       /^confirmed by status RESTARTING after: RestartInstances failed: network/,
@@ -234,11 +241,11 @@ describe('fault suite: writes', () => {
       kind: 'raw',
       status: 200,
       body: JSON.stringify(mk('stg-001', 'kafka-stg-1', 'FROZEN')),
-      // After the two re-checks before the first call: this is the read-back.
-      after: 2,
+      // After the re-checks before the marks and the first call: this is the read-back.
+      after: 4,
     });
     const r = await run({});
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(r.outcomes.find((o) => o.instanceId === 'stg-001')).toMatchObject({
       outcome: 'failed',
       reason: 'DMS answered failed; status now FROZEN',
@@ -262,7 +269,7 @@ describe('fault suite: writes', () => {
     // DMS restarts both but leaves one out of its answer.
     sim.inject({ route: 'instanceAction', kind: 'results', omitAppliedIds: ['stg-001'] });
     const r = await run({});
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(r.outcomes.find((o) => o.instanceId === 'stg-001')).toMatchObject({
       outcome: 'restarted',
       reason: 'confirmed by status RESTARTING after: DMS gave no result for this instance',
@@ -276,7 +283,7 @@ describe('fault suite: writes', () => {
     });
     sim.inject({ route: 'instanceAction', kind: 'lost-response' });
     const r = await run({ policy: CLEANUP_POLICY, event: {} });
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(byOutcome(r.outcomes)).toEqual({ deleted: ['f1', 'f2'] });
   });
 
@@ -285,7 +292,7 @@ describe('fault suite: writes', () => {
     sim.inject({ route: 'instanceAction', kind: 'drop' });
     // An instance whose creation fails after our listing must not be caught by a resend.
     const r = await run({ policy: CLEANUP_POLICY, event: {} });
-    expect(writes(sim).map((q) => q.body)).toEqual([
+    expect(actions(sim).map((q) => q.body)).toEqual([
       { action: 'delete', all_failure: 'kafka' },
       { action: 'delete', instances: ['f1'] },
     ]);
@@ -301,7 +308,7 @@ describe('fault suite: time and rate', () => {
       getRequestID: () => 'fg-deadline',
       getRemainingTimeInMilliSeconds: () => {
         // The first batch uses up the time.
-        if (writes(sim).length > 0) remaining = 10_000;
+        if (actions(sim).length > 0) remaining = 10_000;
         return remaining;
       },
       getSecurityAccessKey: () => sim.ak,
@@ -309,7 +316,7 @@ describe('fault suite: time and rate', () => {
       getSecurityToken: () => '',
     };
     const r = await run({ context, env: { DEADLINE_MARGIN_MS: '30000' } });
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(r.outcomes.filter((o) => o.outcome === 'restarted')).toHaveLength(10);
     const skipped = r.outcomes.filter((o) => o.outcome === 'skipped');
     expect(skipped).toHaveLength(15);
@@ -346,7 +353,7 @@ policies:
     expect(expected.length).toBeGreaterThan(20);
     expect(r.error).toBeUndefined();
     expect(sim.requests.some((q) => q.status === 429)).toBe(true);
-    const accepted = writes(sim)
+    const accepted = actions(sim)
       .filter((q) => q.status === 200)
       .flatMap(ids);
     expect(accepted.sort()).toEqual(expected);

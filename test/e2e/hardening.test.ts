@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/exec/clock';
 import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
-import { batches, byOutcome, type RunOutcome, runHandler, writes } from '../support/harness';
+import {
+  actions,
+  batches,
+  byOutcome,
+  type RunOutcome,
+  runHandler,
+  writes,
+} from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -225,7 +232,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
     expect(r.result).toMatchObject({
       mode: 'by-id',
       modeReason: expect.stringMatching(
-        /^changed since the listing: 1 failed instance is excluded/,
+        /^changed since the listing: 1 failed instance is skipped \(excluded/,
       ),
     });
     expect(reasonOf(r, 'f2')).toBe(
@@ -300,7 +307,8 @@ describe('outcomes that cannot be lost', () => {
     sim = await startSimulator({ fleet: staging(8) });
     let remaining = 120_000;
     const context = fgContext(sim, () => {
-      if (writes(sim).length > 0) remaining = 10_000;
+      // The first restart call uses up the time.
+      if (actions(sim).length > 0) remaining = 10_000;
       return remaining;
     });
     const r = await run({
@@ -345,8 +353,8 @@ describe('outcomes that cannot be lost', () => {
 
   it('returns before its time is up although the wave read hangs', async () => {
     sim = await startSimulator({ fleet: staging(1), restartDelayMs: 60_000 });
-    // The re-check before the restart answers; every read after it hangs.
-    sim.inject({ route: 'showInstance', kind: 'hang', after: 1, times: Number.POSITIVE_INFINITY });
+    // The re-checks before the mark and before the restart answer; every read after them hangs.
+    sim.inject({ route: 'showInstance', kind: 'hang', after: 2, times: Number.POSITIVE_INFINITY });
     const policy = `${RESTART_POLICY}    waitForRunning: { pollSeconds: 1, timeoutSeconds: 60 }\n`;
     const started = Date.now();
     const r = await run({
@@ -354,7 +362,7 @@ describe('outcomes that cannot be lost', () => {
       env: { RUN_TIMEOUT_MS: '3000', DMS_REQUEST_TIMEOUT_MS: '10000' },
     });
     expect(Date.now() - started).toBeLessThan(3600);
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(r.outcomes).toEqual([
       expect.objectContaining({
         outcome: 'restarted',
@@ -368,8 +376,10 @@ describe('outcomes that cannot be lost', () => {
     sim = await startSimulator({ fleet: staging(3), restartDelayMs: 60_000 });
     sim.inject({ route: 'instanceAction', kind: 'throttle' });
     const r = await run({ policy: RESTART_POLICY.replace('batchSize: 10', 'batchSize: 2') });
-    const actions = r.lines.filter((l) => l.kind === 'action');
-    expect(actions).toEqual([
+    const restarts = r.lines.filter(
+      (l) => l.kind === 'action' && l.operation === 'RestartInstances',
+    );
+    expect(restarts).toEqual([
       expect.objectContaining({
         operation: 'RestartInstances',
         attempt: 1,
@@ -384,36 +394,42 @@ describe('outcomes that cannot be lost', () => {
         instances: [{ id: 'stg-000', name: 'kafka-stg-0' }],
       }),
     ]);
-    expect(actions).toHaveLength(writes(sim).length);
-    // Each batch's outcomes come right after its call, before the next batch's line.
-    const kinds = r.lines.filter((l) => l.kind !== 'retry').map((l) => l.kind);
+    // Every write, the campaign's mark included, has its line.
+    expect(r.lines.filter((l) => l.kind === 'action')).toHaveLength(writes(sim).length);
+    // Each wave's outcomes come right after its calls, before the next wave's first line.
+    const kinds = r.lines
+      .filter((l) => l.kind === 'action' || l.kind === 'outcome')
+      .map((l) => (l.kind === 'action' ? String(l.operation) : 'outcome'));
     expect(kinds).toEqual([
-      'action',
-      'action',
+      'MarkRestarted',
+      'MarkRestarted',
+      'RestartInstances',
+      'RestartInstances',
       'outcome',
       'outcome',
-      'action',
+      'MarkRestarted',
+      'RestartInstances',
       'outcome',
-      'summary',
     ]);
   });
 
   it('stops the waves after a wave whose restart cannot be confirmed', async () => {
     sim = await startSimulator({ fleet: staging(4), restartDelayMs: 60_000 });
-    // Wave one's restart never reaches DMS, and every read after the re-check fails.
+    // Wave one's restart never reaches DMS, and every read after its re-checks (two
+    // instances, before the mark and before the restart) fails.
     sim.inject({ route: 'instanceAction', kind: 'drop' });
     sim.inject({
       route: 'showInstance',
       kind: 'status',
       status: 500,
-      after: 2,
+      after: 4,
       times: Number.POSITIVE_INFINITY,
     });
     const policy = RESTART_POLICY.replace('batchSize: 10', 'batchSize: 2').concat(
       '    waitForRunning: { pollSeconds: 1, timeoutSeconds: 60 }\n',
     );
     const r = await run({ policy, env: { DMS_RETRY_ATTEMPTS: '2' } });
-    expect(writes(sim)).toHaveLength(1);
+    expect(actions(sim)).toHaveLength(1);
     expect(byOutcome(r.outcomes)).toEqual({
       failed: ['stg-002', 'stg-003'],
       skipped: ['stg-000', 'stg-001'],

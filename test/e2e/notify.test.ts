@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import { RESTART_POLICY, staging } from '../support/fleet';
-import { type RunOptions, type RunOutcome, runHandler, writes } from '../support/harness';
+import { actions, type RunOptions, type RunOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -125,7 +125,7 @@ describe('failure notifications (SMN)', () => {
       getRequestID: () => 'fg-deadline',
       getRemainingTimeInMilliSeconds: () => {
         // The first batch uses up the time for writes, not for the message.
-        if (writes(sim).length > 0) remaining = 10_000;
+        if (actions(sim).length > 0) remaining = 10_000;
         return remaining;
       },
       getSecurityAccessKey: () => sim.ak,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import { mk, RESTART_POLICY, staging } from '../support/fleet';
-import { batches, byOutcome, runHandler, writes } from '../support/harness';
+import { actions, batches, byOutcome, runHandler, tagWrites, writes } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -31,19 +31,26 @@ describe('scheduled restart', () => {
       restarted: ['stg-000', 'stg-001', 'stg-002'],
       skipped: ['busy', 'new', 'prot'],
     });
-    const posts = writes(sim);
+    const posts = actions(sim);
     expect(posts).toHaveLength(1);
     expect(posts[0]?.body).toMatchObject({ action: 'restart' });
     expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002']]);
     expect(sim.requests.every((r) => r.signatureValid)).toBe(true);
-    // Reads: the listing, then one re-check of each instance right before the write.
+    // Reads: the listing, then a re-check of each instance before its mark and before the restart.
     const reads = sim.requests.filter((r) => r.method === 'GET');
     expect(
       reads
         .filter((r) => r.route !== 'listInstances')
         .map((r) => r.path.split('/').pop())
         .sort(),
-    ).toEqual(['stg-000', 'stg-001', 'stg-002']);
+    ).toEqual(['stg-000', 'stg-000', 'stg-001', 'stg-001', 'stg-002', 'stg-002']);
+    expect(tagWrites(sim).sort()).toEqual(
+      ['stg-000', 'stg-001', 'stg-002'].map((id) => [
+        id,
+        'create',
+        ['dms-maintenance.restarted-at', 'dms-maintenance.restarted-by'],
+      ]),
+    );
     expect(reads.every((r) => r.route === 'listInstances' || r.route === 'showInstance')).toBe(
       true,
     );
@@ -154,9 +161,9 @@ describe('scheduled restart', () => {
     sim = await startSimulator({ fleet: staging(23) });
     const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
     expect(run.error).toBeUndefined();
-    const sizes = writes(sim).map((r) => (r.body as { instances: string[] }).instances.length);
+    const sizes = actions(sim).map((r) => (r.body as { instances: string[] }).instances.length);
     expect(sizes).toEqual([10, 10, 3]);
-    const sent = writes(sim).flatMap((r) => (r.body as { instances: string[] }).instances);
+    const sent = actions(sim).flatMap((r) => (r.body as { instances: string[] }).instances);
     expect(new Set(sent).size).toBe(23);
     expect(run.result?.succeeded).toBe(23);
   });

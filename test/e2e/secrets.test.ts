@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import { RESTART_POLICY, staging } from '../support/fleet';
-import { type RunOutcome, runHandler, writes } from '../support/harness';
+import { actions, type RunOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -71,8 +71,8 @@ describe('error bodies that echo the request headers', () => {
       const r = await run();
       expectNoSecret(r);
 
-      expect(writes(sim)).toHaveLength(1);
-      expect(writes(sim)[0]).toMatchObject({ fault: 'echo-headers:403', signatureValid: true });
+      expect(actions(sim)).toHaveLength(1);
+      expect(actions(sim)[0]).toMatchObject({ fault: 'echo-headers:403', signatureValid: true });
       expect(r.outcomes.map((o) => [o.outcome, o.errorCode])).toEqual([
         ['failed', code],
         ['failed', code],
@@ -99,7 +99,7 @@ describe('redirects', () => {
       sim.inject({ route: 'instanceAction', kind: 'redirect', status: 307, location });
       const r = await run();
       expectNoSecret(r);
-      expect(writes(sim)).toHaveLength(1);
+      expect(actions(sim)).toHaveLength(1);
       expect(elsewhere.requests).toHaveLength(0);
       expect(r.outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed']);
       expect(r.outcomes[0]?.reason).toMatch(

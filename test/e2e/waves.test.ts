@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/exec/clock';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import { staging } from '../support/fleet';
-import { batches, byOutcome, runHandler } from '../support/harness';
+import { actions, batches, byOutcome, runHandler } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -46,7 +46,7 @@ describe('restarts in safe waves', () => {
     expect(run.error).toBeUndefined();
     expect(batches(sim)).toHaveLength(3);
     // Before each wave after the first, the previous wave was read back as RUNNING.
-    const posts = sim.requests.filter((r) => r.method === 'POST');
+    const posts = actions(sim);
     const waves = batches(sim);
     for (const [k, post] of posts.entries()) {
       for (const id of k === 0 ? [] : (waves[k - 1] ?? [])) {

@@ -42,6 +42,25 @@ describe('restart', () => {
     expect(sim.instance(STG_LEDGER)?.status).toBe('RUNNING');
   });
 
+  it('lands in the status it was told to, such as ERROR, instead of RUNNING', async () => {
+    await start();
+    sim.landNextRestartIn(STG_ORDERS, 'ERROR');
+    await action({ action: 'restart', instances: [STG_ORDERS] });
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RESTARTING');
+    await sleep(300);
+    expect(sim.instance(STG_ORDERS)?.status).toBe('ERROR');
+  });
+
+  it('finishes when the fleet clock says so, however little real time passed', async () => {
+    let now = Date.UTC(2026, 2, 7, 1, 0);
+    await start({ restartDelayMs: 600_000, fleetClock: () => now });
+    await action({ action: 'restart', instances: [STG_ORDERS] });
+    now += 599_000;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RESTARTING');
+    now += 1_000;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
+  });
+
   it('fails, in request order, for other statuses and unknown ids, changing nothing', async () => {
     await start();
     const ids = [STG_AUDIT, STG_NOTIFY, FROZEN, FAILED[0], UNKNOWN, STG_ORDERS];

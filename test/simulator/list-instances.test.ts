@@ -102,6 +102,8 @@ describe('ListInstances', () => {
       ),
       engine: 'kafka',
       created_at: expect.stringMatching(/^\d{13}$/),
+      maintain_begin: '02:00:00',
+      maintain_end: '06:00:00',
       tags: expect.arrayContaining([{ key: 'env', value: 'staging' }]),
     });
   });

@@ -83,6 +83,42 @@ describe('BatchCreateOrDeleteKafkaTag', () => {
   });
 });
 
+describe('tag key and value rules', () => {
+  const create = (key: string, value: string) =>
+    tagAction(ID, { action: 'create', tags: [{ key, value }] });
+
+  it('refuses, under the newer rules, characters outside letters, digits, spaces and _.:=+-@, and keys starting with sys', async () => {
+    for (const [key, value] of [
+      ['a/b', 'v'],
+      ['a', 'x,y'],
+      ['a', 'x*'],
+      ['sys-owner', 'v'],
+      ['a', 'v'.repeat(256)],
+    ] as const) {
+      expect((await create(key, value)).status, `${key}=${value}`).toBe(400);
+    }
+    expect((await create('dms-maintenance.restarted-at', '2026-03-07T02:00:00Z')).status).toBe(204);
+    expect((await create('owner@team', 'a b:c=d+e_f.g-h')).status).toBe(204);
+  });
+
+  it('refuses, under the older rules, keys over 36 and values over 43 characters, and =*<>,|/', async () => {
+    await sim.stop();
+    sim = await startSimulator({ tagRules: 'older' });
+    for (const [key, value] of [
+      ['k'.repeat(37), 'v'],
+      ['a', 'v'.repeat(44)],
+      ['a=b', 'v'],
+      ['a', 'x|y'],
+      ['a', 'x/y'],
+      ['a', 'tab\there'],
+    ] as const) {
+      expect((await create(key, value)).status, `${key}=${value}`).toBe(400);
+    }
+    expect((await create('dms-maintenance.restarted-at', '2026-03-07T02:00:00Z')).status).toBe(204);
+    expect((await create('k'.repeat(36), 'v'.repeat(43))).status).toBe(204);
+  });
+});
+
 describe('ShowKafkaProjectTags', () => {
   it('lists every key in the project with its distinct values', async () => {
     const res = await signedRequest(sim, { path: '/v2/{project_id}/kafka/tags' });

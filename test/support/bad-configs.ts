@@ -293,4 +293,48 @@ export const BAD_CONFIGS: BadConfig[] = [
     path: 'line 3, column 16',
   },
   { name: 'malformed JSON', file: '{"version": 1, "policies": {', path: 'line 1, column 29' },
+  {
+    name: 'an unknown time zone',
+    file: restart('    window: { timezone: Europe/Berlinn, start: "02:00", end: "05:00" }\n'),
+    path: 'policies.r.window.timezone',
+  },
+  {
+    name: 'a window day that is not one',
+    file: restart(
+      '    window: { timezone: UTC, days: [saturday], start: "02:00", end: "05:00" }\n',
+    ),
+    path: 'policies.r.window.days[0]',
+  },
+  {
+    name: 'a window time that is not HH:MM',
+    file: restart('    window: { timezone: UTC, start: "2:00", end: "05:00" }\n'),
+    path: 'policies.r.window.start',
+  },
+  {
+    name: 'a window with no length',
+    file: restart('    window: { timezone: UTC, start: "02:00", end: "02:00" }\n'),
+    path: 'policies.r.window.end',
+  },
+  {
+    name: 'a cutoff as long as the window',
+    file: restart(
+      '    window: { timezone: UTC, start: "23:00", end: "01:00", cutoffMinutes: 120 }\n',
+    ),
+    path: 'policies.r.window.cutoffMinutes',
+  },
+  {
+    name: 'a window on a cleanup policy',
+    file: `${head}  c:\n    action: cleanup-failed\n    window: { timezone: UTC, start: "02:00", end: "05:00" }\n`,
+    path: 'policies.c.window',
+  },
+  {
+    name: 'minAgeHours on a restart policy',
+    file: restart('    minAgeHours: 24\n'),
+    path: 'policies.r.minAgeHours',
+  },
+  {
+    name: 'forceDelete that is not a boolean',
+    file: `${head}  c:\n    action: cleanup-failed\n    forceDelete: "yes"\n`,
+    path: 'policies.c.forceDelete',
+  },
 ];

@@ -65,6 +65,7 @@ export function simEnv(sim: Simulator, extra: Record<string, string | undefined>
     DMS_RETRY_MAX_MS: '50',
     DMS_REQUEST_TIMEOUT_MS: '2000',
     DEADLINE_MARGIN_MS: '0',
+    MARK_SETTLE_MS: '0',
     ...extra,
   };
 }
@@ -93,9 +94,26 @@ export function writes(sim: Simulator) {
   return sim.requests.filter((r) => r.method === 'POST');
 }
 
-/** The ids each write call carried, sorted within the call. */
+/** The restart and delete calls (BatchRestartOrDeleteInstances) the simulator received. */
+export function actions(sim: Simulator) {
+  return writes(sim).filter((r) => r.route === 'instanceAction');
+}
+
+/** The ids each restart or delete call carried, sorted within the call. */
 export function batches(sim: Simulator): string[][] {
-  return writes(sim).map((r) => [...((r.body as { instances?: string[] }).instances ?? [])].sort());
+  return actions(sim).map((r) =>
+    [...((r.body as { instances?: string[] }).instances ?? [])].sort(),
+  );
+}
+
+/** The tag writes the simulator received: `[instance id, action, tag keys]`. */
+export function tagWrites(sim: Simulator): Array<[string, string, string[]]> {
+  return writes(sim)
+    .filter((r) => r.route === 'tagAction')
+    .map((r) => {
+      const body = r.body as { action: string; tags: Array<{ key: string }> };
+      return [r.path.split('/')[4] ?? '', body.action, body.tags.map((t) => t.key)];
+    });
 }
 
 export function byOutcome(records: readonly OutcomeRecord[]): Record<string, string[]> {

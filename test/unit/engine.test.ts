@@ -43,6 +43,10 @@ class FakeDms implements DmsClient {
   deleteInstances(ids: readonly string[]) {
     return this.write(`delete ${ids.join(',')}`, ids, 'DELETING');
   }
+  async tagInstance(id: string, action: 'create' | 'delete') {
+    this.calls.push(`tag ${action} ${id}`);
+    return { requestId: 't' };
+  }
   deleteAllFailed() {
     const ids = [...this.byId.values()]
       .filter((i) => i.status === 'CREATEFAILED')

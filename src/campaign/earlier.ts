@@ -1,0 +1,47 @@
+import type { WaitForRunning } from '../act/waves';
+import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
+import type { KafkaInstance } from '../dms/wire';
+import type { Mark } from './mark';
+
+/** An instance a run of this campaign already marked in this period. */
+export interface Earlier {
+  instance: KafkaInstance;
+  mark: Mark;
+  /** `already restarted in this window at ...` */
+  reason: string;
+}
+
+export interface EarlierState {
+  /** Back to RUNNING: done. */
+  done: Earlier[];
+  /** Still restarting: waited for with waitForRunning, and counted against batchSize. */
+  restarting: Earlier[];
+  /** Anywhere else, or not back in time: these stop the campaign. */
+  bad: Array<Earlier & { why: string }>;
+}
+
+/**
+ * Sorts the instances earlier runs marked in this period by what they show
+ * now. Without `wait` there is no timeout to apply, so a restarting
+ * instance is never bad for being slow.
+ */
+export function sortEarlier(
+  earlier: readonly Earlier[],
+  now: number,
+  wait: WaitForRunning | undefined,
+): EarlierState {
+  const state: EarlierState = { done: [], restarting: [], bad: [] };
+  for (const e of earlier) {
+    const status = e.instance.status;
+    if (status === InstanceStatus.Running) state.done.push(e);
+    else if (!RESTART_IN_PROGRESS.has(status)) {
+      state.bad.push({ ...e, why: `then status ${status} instead of RUNNING` });
+    } else if (wait && now - e.mark.at >= wait.timeoutMs) {
+      state.bad.push({
+        ...e,
+        why: `still ${status} ${Math.round((now - e.mark.at) / 1000)} s later, past timeoutSeconds ${wait.timeoutMs / 1000}`,
+      });
+    } else state.restarting.push(e);
+  }
+  return state;
+}

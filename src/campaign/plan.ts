@@ -1,0 +1,52 @@
+import type { Policy } from '../policy/resolve';
+import type { OwnMarks, Period } from './mark';
+import { windowAt } from './window';
+
+/** A restart policy's campaign for one invocation. */
+export interface Campaign {
+  /** Marks in this period mean done. */
+  period: Period;
+  /** The window occurrence the run is in, when the policy has a window. */
+  window?: { opensAt: number; closesAt: number; cutoffAt: number; cutoffMinutes: number };
+  /**
+   * Marks this run wrote and has not yet followed with its restart call:
+   * the re-check right before that call must not take them for done.
+   */
+  ownMarks: OwnMarks;
+  /** Every mark this run wrote: only these are ever removed. */
+  written: OwnMarks;
+}
+
+export type CampaignPlan =
+  | { open: true; campaign: Campaign }
+  | { open: false; nextOpensAt: number; nextClosesAt: number };
+
+/**
+ * Where a restart policy stands at `now`: outside its window (nothing may be
+ * written), or inside it, with the period whose marks mean done. A policy
+ * without a window is always open, and its period is `minIntervalMinutes`.
+ */
+export function planCampaign(policy: Policy, now: number): CampaignPlan {
+  const intervalFrom = now - policy.minIntervalMs;
+  if (!policy.window)
+    return {
+      open: true,
+      campaign: { period: { intervalFrom }, ownMarks: new Map(), written: new Map() },
+    };
+  const w = windowAt(policy.window, now);
+  if (!w.open) return { open: false, nextOpensAt: w.nextOpensAt, nextClosesAt: w.nextClosesAt };
+  return {
+    open: true,
+    campaign: {
+      period: { window: { opensAt: w.opensAt, closesAt: w.closesAt }, intervalFrom },
+      window: { ...w, cutoffMinutes: policy.window.cutoffMinutes },
+      ownMarks: new Map(),
+      written: new Map(),
+    },
+  };
+}
+
+/** UTC, whole seconds: `2026-03-07T01:00:00Z`. */
+export function utc(t: number): string {
+  return `${new Date(t).toISOString().slice(0, 19)}Z`;
+}

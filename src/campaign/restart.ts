@@ -1,0 +1,225 @@
+import type { ActContext } from '../act/context';
+import { DEADLINE } from '../act/context';
+import { type BatchResult, type Success, writeBatch } from '../act/engine';
+import { restartKind } from '../act/restart';
+import { confirmWave, STOPPED_AFTER_BAD_WAVE, type WaitForRunning } from '../act/waves';
+import type { KafkaInstance } from '../dms/wire';
+import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
+import { Outcome } from '../report/records';
+import type { Candidate, Selection } from '../select';
+import { type Earlier, sortEarlier } from './earlier';
+import { markBatch, unmark } from './marking';
+import { type Campaign, utc } from './plan';
+
+export interface CampaignInput {
+  campaign: Campaign;
+  selection: Selection;
+  batchSize: number;
+  wait: WaitForRunning | undefined;
+  invocationId: string;
+  /**
+   * How long to wait between writing a wave's marks and the re-check before
+   * the restart call (`MARK_SETTLE_MS`, default 2 s). Two runs that both saw
+   * an instance unmarked and both marked it are told apart by that re-check:
+   * the later mark wins and the other run skips the instance, as long as
+   * neither took longer than this from its re-check to its mark landing
+   * (Fischer's mutual exclusion, with the tag as the shared variable).
+   */
+  settleMs: number;
+}
+
+/**
+ * One invocation's share of a restart campaign. Before each wave it looks at
+ * the fleet (the first time, the run's own listing; then a fresh listing
+ * when it waits for RUNNING), so runs that overlap see each other's marks:
+ * 1. Instances a run marked in this period and this run has not recorded:
+ *    RUNNING is done; RESTARTING is waited for (with `wait`), so that at
+ *    most `batchSize` are ever restarting at once, counting other runs';
+ *    anything else, or not back within `timeoutSeconds` of its mark, stops
+ *    the campaign for the rest of the period.
+ * 2. Then one wave from the instances not yet done, in listing order (so
+ *    overlapping runs compete for the same instances, and the marks decide):
+ *    re-check, mark, settle, re-check and restart, remove the mark where the
+ *    restart provably did not apply, and (with `wait`) confirm RUNNING.
+ *    No wave starts inside the window's cutoff or past the deadline.
+ */
+export async function runCampaign(
+  ctx: ActContext,
+  input: CampaignInput,
+  relist: () => Promise<Selection>,
+): Promise<void> {
+  const { campaign, batchSize, wait } = input;
+  const per = campaign.window ? 'window' : 'interval';
+  let selection = input.selection;
+  const seen = new Set<string>();
+  const kept = new Set<string>();
+  let earlierDone = 0;
+  const counts = () => ({
+    done: earlierDone + kept.size,
+    remaining: [...seen].filter((id) => !kept.has(id)).length,
+  });
+  const finish = () => {
+    const w = campaign.window;
+    ctx.report.setCampaign({
+      remaining: counts().remaining,
+      ...(w ? { inCutoff: ctx.clock.now() >= w.cutoffAt } : {}),
+    });
+  };
+
+  for (let n = 1; ; n++) {
+    const todo = selection.eligible.filter((i) => !ctx.report.has(i.instance_id));
+    for (const i of todo) seen.add(i.instance_id);
+    const earlier = earlierOf(selection.candidates).filter(
+      (e) => !ctx.report.has(e.instance.instance_id),
+    );
+    const sorted = sortEarlier(earlier, ctx.clock.now(), wait);
+    earlierDone += sorted.done.length + sorted.restarting.length;
+    for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
+
+    let stoppedBy: string[] = sorted.bad.map((e) => `${label(e.instance)}: ${e.why}`);
+    for (const e of sorted.bad) {
+      ctx.report.add(e.instance, {
+        outcome: Outcome.Failed,
+        reason: `${e.reason}, ${e.why}; no further restart in this ${per}`,
+      });
+    }
+    if (stoppedBy.length === 0 && sorted.restarting.length > 0 && wait) {
+      const inFlight: Success[] = sorted.restarting.map((e) => ({
+        instance: e.instance,
+        detail: skipped(`${e.reason}; RUNNING again`),
+      }));
+      const marks = new Map(sorted.restarting.map((e) => [e.instance.instance_id, e.mark.at]));
+      const w = await confirmWave(
+        ctx,
+        wait,
+        inFlight,
+        (s) => marks.get(s.instance.instance_id) ?? 0,
+      );
+      ctx.report.wave({
+        event: w.bad > 0 || w.cutByDeadline ? 'ended' : 'confirmed',
+        wave: 0,
+        instances: refs(inFlight.map((s) => s.instance)),
+        ...counts(),
+      });
+      stoppedBy = ctx.report.failures
+        .filter((r) => marks.has(r.instanceId))
+        .map((r) => `${r.instanceName} (${r.instanceId}): ${r.reason ?? ''}`);
+      if (stoppedBy.length === 0 && w.cutByDeadline) {
+        ctx.report.skipAll(todo, DEADLINE);
+        break;
+      }
+    } else {
+      for (const e of sorted.restarting) {
+        ctx.report.add(e.instance, skipped(`${e.reason}; status ${e.instance.status}`));
+      }
+    }
+    if (stoppedBy.length > 0) {
+      ctx.report.setCampaign({ stoppedBy });
+      ctx.report.skipAll(
+        todo,
+        `not started: the campaign is stopped in this ${per} by ${stoppedBy.join('; ')}`,
+      );
+      break;
+    }
+
+    if (todo.length === 0) break;
+    const w = campaign.window;
+    if (w && ctx.clock.now() >= w.cutoffAt) {
+      ctx.report.skipAll(
+        todo,
+        `not started: no restart starts in the last ${w.cutoffMinutes} minutes of the window (from ${utc(w.cutoffAt)})`,
+      );
+      break;
+    }
+    if (pastWriteCutoff(ctx.deadline)) {
+      ctx.report.skipAll(todo, DEADLINE);
+      break;
+    }
+    const batch = todo.slice(0, batchSize);
+    ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
+    const m = await markBatch(ctx, campaign, input.invocationId, batch);
+    let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
+    if (m.marked.length > 0) {
+      const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
+      if (settle > 0) await ctx.clock.sleep(settle);
+      result = await writeBatch(ctx, restartKind, m.marked);
+    }
+    for (const inst of m.marked) campaign.ownMarks.delete(inst.instance_id);
+    for (const id of result.maybeApplied) kept.add(id);
+    await unmark(
+      ctx,
+      campaign,
+      m.marked.filter((inst) => !result.maybeApplied.has(inst.instance_id)),
+    );
+    let stop: string | undefined = m.stopped ?? result.stopped;
+    if (wait) {
+      const since = (s: Success) =>
+        Date.parse(campaign.written.get(s.instance.instance_id)?.[0]?.value ?? '') ||
+        ctx.clock.now();
+      const confirmed = await confirmWave(ctx, wait, result.succeeded, since);
+      if (m.failed + result.failed + confirmed.bad > 0) stop = STOPPED_AFTER_BAD_WAVE;
+      else if (confirmed.cutByDeadline) stop ??= DEADLINE;
+    } else {
+      for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
+    }
+    const clean = !stop && batch.every((i) => kept.has(i.instance_id));
+    ctx.report.wave({
+      event: clean ? 'confirmed' : 'ended',
+      wave: n,
+      instances: refs(batch),
+      ...counts(),
+    });
+    const rest = todo.slice(batchSize);
+    if (stop) {
+      ctx.report.skipAll(rest, stop);
+      break;
+    }
+    if (!wait) {
+      // Without waiting there is nothing to look at again: batches go back to back.
+      selection = { candidates: [], eligible: rest, notMatched: 0 };
+    } else if (pastWriteCutoff(ctx.deadline)) {
+      ctx.report.skipAll(rest, DEADLINE);
+      break;
+    } else {
+      selection = await relist();
+    }
+  }
+  finish();
+}
+
+/**
+ * A dry run of the campaign: what a live run would do now, without a write.
+ * Done instances are skipped as a live run would skip them.
+ */
+export function dryRunCampaign(ctx: ActContext, campaign: Campaign, selection: Selection): void {
+  for (const e of earlierOf(selection.candidates)) ctx.report.add(e.instance, skipped(e.reason));
+  const w = campaign.window;
+  if (w && ctx.clock.now() >= w.cutoffAt) {
+    ctx.report.skipAll(selection.eligible, 'not started: inside the window cutoff');
+  } else {
+    for (const inst of selection.eligible) ctx.report.add(inst, { outcome: Outcome.WouldRestart });
+  }
+  ctx.report.setCampaign({ remaining: selection.eligible.length });
+}
+
+/** The candidates a campaign mark made skip. */
+export function earlierOf(candidates: readonly Candidate[]): Earlier[] {
+  const out: Earlier[] = [];
+  for (const c of candidates) {
+    if (c.verdict === 'skip' && c.mark)
+      out.push({ instance: c.instance, mark: c.mark, reason: c.reason });
+  }
+  return out;
+}
+
+function skipped(reason: string) {
+  return { outcome: Outcome.Skipped, reason };
+}
+
+function label(i: KafkaInstance): string {
+  return `${i.name} (${i.instance_id})`;
+}
+
+function refs(items: readonly KafkaInstance[]) {
+  return items.map((i) => ({ id: i.instance_id, name: i.name }));
+}

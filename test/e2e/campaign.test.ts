@@ -1,0 +1,237 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/exec/clock';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import { mk } from '../support/fleet';
+import { actions, batches, byOutcome, runHandler, tagWrites, writes } from '../support/harness';
+
+let sim: Simulator;
+afterEach(async () => {
+  await sim?.stop();
+});
+
+const MIN = 60_000;
+/** Saturday 2026-03-07 02:00 in Berlin (CET). */
+const SAT_0200 = Date.parse('2026-03-07T01:00:00Z');
+
+/**
+ * One time for the handler and the simulator's fleet. Each sleep moves it
+ * forward by what was asked and yields to the event loop for a moment.
+ */
+function movable(start: number) {
+  let now = start;
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+      await new Promise((r) => setTimeout(r, 1));
+    },
+  };
+  return {
+    clock,
+    now: () => now,
+    set: (t: number) => {
+      now = t;
+    },
+  };
+}
+
+/** `count` RUNNING production instances. */
+const prod = (count: number) =>
+  Array.from({ length: count }, (_, i) =>
+    mk(`prod-${String(i).padStart(3, '0')}`, `kafka-prod-${i}`, 'RUNNING', { env: 'prod' }),
+  );
+
+const policy = (extra = '') => `version: 1
+policies:
+  weekly-prod-restart:
+    action: restart
+    dryRun: false
+    select: { tags: { env: prod } }
+    window: { timezone: Europe/Berlin, days: [sat, sun], start: "02:00", end: "05:00", cutoffMinutes: 20 }
+    batchSize: 2
+    maxInstances: 50
+${extra}`;
+const WAIT = '    waitForRunning: { timeoutSeconds: 720, pollSeconds: 20 }\n';
+
+const env = { RUN_TIMEOUT_MS: String(15 * MIN), DEADLINE_MARGIN_MS: String(MIN) };
+
+describe('a restart campaign', () => {
+  it('outside its window makes no call at all, resolves, and names the next opening', async () => {
+    const t = movable(Date.parse('2026-03-06T11:00:00Z')); // Friday noon in Berlin
+    sim = await startSimulator({ fleet: prod(3), fleetClock: t.now });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(run.error).toBeUndefined();
+    expect(sim.requests).toHaveLength(0);
+    expect(run.outcomes).toHaveLength(0);
+    expect(run.result).toMatchObject({
+      window: 'closed',
+      windowOpens: '2026-03-07T01:00:00Z',
+      matched: 0,
+    });
+  });
+
+  it('restarts nothing on a second run in the same window, and again in the next one', async () => {
+    const t = movable(SAT_0200 + 5 * MIN);
+    sim = await startSimulator({ fleet: prod(3), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    const first = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(first.error).toBeUndefined();
+    expect(byOutcome(first.outcomes).restarted).toEqual(['prod-000', 'prod-001', 'prod-002']);
+    expect(first.result).toMatchObject({
+      window: 'open',
+      windowCloses: '2026-03-07T04:00:00Z',
+      remaining: 0,
+    });
+    expect(sim.instance('prod-000')?.tags).toContainEqual({
+      key: 'dms-maintenance.restarted-at',
+      value: '2026-03-07T01:05:00Z',
+    });
+
+    t.set(SAT_0200 + 15 * MIN);
+    sim.clearRequests();
+    const second = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(second.error).toBeUndefined();
+    expect(writes(sim)).toHaveLength(0);
+    expect(byOutcome(second.outcomes)).toEqual({ skipped: ['prod-000', 'prod-001', 'prod-002'] });
+    expect(second.outcomes[0]?.reason).toBe(
+      'already restarted in this window at 2026-03-07T01:05:00Z',
+    );
+
+    // Sunday's window is another occurrence: each instance is restarted once more.
+    t.set(SAT_0200 + 24 * 60 * MIN);
+    sim.clearRequests();
+    const sunday = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(byOutcome(sunday.outcomes).restarted).toHaveLength(3);
+  });
+
+  it('restarts 12 instances in waves of 2 across timer runs, each once, never more than 2 at a time', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(12), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    // Before each restart call: how many were restarting already.
+    const restartingBefore: number[] = [];
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'mutate',
+      times: Infinity,
+      apply: () => {
+        restartingBefore.push(sim.instances().filter((i) => i.status === 'RESTARTING').length);
+      },
+    });
+    const runs = [];
+    for (let tick = SAT_0200; tick < SAT_0200 + 90 * MIN; tick += 10 * MIN) {
+      t.set(Math.max(t.now(), tick));
+      const run = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+      runs.push(run);
+      expect(run.error).toBeUndefined();
+      if (run.result?.remaining === 0 && runs.length > 1) break;
+    }
+    const sent = batches(sim);
+    expect(sent.every((b) => b.length <= 2)).toBe(true);
+    expect(sent.flat().sort()).toEqual(prod(12).map((i) => i.instance_id));
+    for (const [k, before] of restartingBefore.entries()) {
+      expect(before + (sent[k]?.length ?? 0)).toBeLessThanOrEqual(2);
+    }
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    // Every run but the last left work for the next one, and said how much.
+    const remaining = runs.map((r) => r.result?.remaining);
+    expect(remaining.at(-1)).toBe(0);
+    expect(remaining.slice(0, -1).every((n) => (n ?? 0) > 0)).toBe(true);
+    expect(sim.instances().every((i) => i.status === 'RUNNING')).toBe(true);
+    const waves = runs.flatMap((r) => r.lines.filter((l) => l.kind === 'wave'));
+    expect(waves.filter((w) => w.event === 'started')).toHaveLength(6);
+    expect(waves.at(-1)).toMatchObject({ event: 'confirmed', done: 12, remaining: 0 });
+  });
+
+  it('stops on an instance that lands in ERROR, and every later run in the window rejects naming it', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(6), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    // DMS lists the newest first: prod-005 and prod-004 make the first wave.
+    sim.landNextRestartIn('prod-005', 'ERROR');
+    const first = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+    expect(batches(sim)).toEqual([['prod-004', 'prod-005']]);
+    expect(first.outcomes.find((o) => o.instanceId === 'prod-005')).toMatchObject({
+      outcome: 'failed',
+      reason: 'restarted, but then status ERROR instead of RUNNING',
+    });
+    expect(first.error).toBeDefined();
+
+    t.set(SAT_0200 + 30 * MIN);
+    sim.clearRequests();
+    const later = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+    expect(actions(sim)).toHaveLength(0);
+    expect(tagWrites(sim)).toHaveLength(0);
+    expect(later.error?.message).toBe(
+      'policy weekly-prod-restart: campaign stopped by kafka-prod-5 (prod-005): then status ERROR instead of RUNNING; 4 instances not restarted',
+    );
+    expect(later.summaries[0]).toMatchObject({ remaining: 4, failed: 1 });
+  });
+
+  it('resolves when the deadline cuts a run in the window, and rejects in the cutoff with work left', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(8), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    const short = { ...env, RUN_TIMEOUT_MS: String(10 * MIN) };
+    const cut = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env: short });
+    expect(cut.error).toBeUndefined();
+    expect(cut.result).toMatchObject({ complete: false, window: 'open' });
+    expect(cut.result?.remaining).toBeGreaterThan(0);
+
+    // 04:45 local: inside the last 20 minutes.
+    t.set(SAT_0200 + 165 * MIN);
+    sim.clearRequests();
+    const closing = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+    expect(writes(sim)).toHaveLength(0);
+    const left = closing.summaries[0]?.remaining ?? 0;
+    expect(left).toBeGreaterThan(0);
+    expect(closing.error?.message).toBe(
+      `policy weekly-prod-restart: window closing with ${left} instances not restarted`,
+    );
+  });
+
+  it('removes its mark when DMS refuses the restart, so the next run restarts the instance', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'raw',
+      status: 403,
+      body: JSON.stringify({ error_code: 'DMS.00403000', error_msg: 'forbidden' }),
+    });
+    const refused = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(refused.outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'DMS.00403000' });
+    expect(tagWrites(sim).map(([, action]) => action)).toEqual(['create', 'delete']);
+    expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }]);
+    const unmark = refused.lines.find((l) => l.operation === 'UnmarkRestarted');
+    expect(unmark).toBeDefined();
+
+    t.set(SAT_0200 + 10 * MIN);
+    const next = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(next.outcomes[0]?.outcome).toBe('restarted');
+    expect(batches(sim)).toEqual([['prod-000'], ['prod-000']]);
+  });
+
+  it('never restarts an instance twice when two invocations overlap', async () => {
+    const offset = SAT_0200 + 10 * MIN - Date.now();
+    const clock: Clock = {
+      now: () => Date.now() + offset,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+    sim = await startSimulator({
+      fleet: prod(4),
+      fleetClock: clock.now,
+      restartDelayMs: 1_500,
+    });
+    const wait = '    waitForRunning: { timeoutSeconds: 60, pollSeconds: 1 }\n';
+    const overlap = { ...env, MARK_SETTLE_MS: '300' };
+    const runs = await Promise.all([
+      runHandler(sim, { policy: policy(wait), clock, env: overlap }),
+      new Promise((r) => setTimeout(r, 300)).then(() =>
+        runHandler(sim, { policy: policy(wait), clock, env: overlap }),
+      ),
+      runHandler(sim, { policy: policy(wait), clock, env: overlap }),
+    ]);
+    for (const r of runs) expect(r.error).toBeUndefined();
+    const sent = batches(sim).flat().sort();
+    expect(sent).toEqual(['prod-000', 'prod-001', 'prod-002', 'prod-003']);
+    const restarted = runs.flatMap((r) => r.outcomes.filter((o) => o.outcome === 'restarted'));
+    expect(restarted.map((o) => o.instanceId).sort()).toEqual(sent);
+  }, 20_000);
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { isTimeZone, type WindowSpec, windowAt } from '../../src/campaign/window';
+
+const at = (iso: string) => Date.parse(iso);
+const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+
+function state(spec: WindowSpec, now: string): Record<string, string | boolean> {
+  const s = windowAt(spec, at(now));
+  return Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? iso(v) : v]),
+  );
+}
+
+const berlin: WindowSpec = {
+  timezone: 'Europe/Berlin',
+  days: ['sat', 'sun'],
+  start: '02:00',
+  end: '05:00',
+  cutoffMinutes: 20,
+};
+
+describe('a weekly window in a time zone', () => {
+  it('is open from start to end local time on the days it starts, with the cutoff before the end', () => {
+    // Saturday 02:30 CET.
+    expect(state(berlin, '2026-03-07T01:30:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-03-07T01:00:00Z',
+      closesAt: '2026-03-07T04:00:00Z',
+      cutoffAt: '2026-03-07T03:40:00Z',
+    });
+  });
+
+  it('is closed on other days and at the end itself, and names the next opening', () => {
+    expect(state(berlin, '2026-03-06T12:00:00Z')).toEqual({
+      open: false,
+      nextOpensAt: '2026-03-07T01:00:00Z',
+      nextClosesAt: '2026-03-07T04:00:00Z',
+    });
+    expect(state(berlin, '2026-03-07T04:00:00Z')).toMatchObject({
+      open: false,
+      nextOpensAt: '2026-03-08T01:00:00Z',
+    });
+    // Sunday 05:00 CET: next Saturday.
+    expect(state(berlin, '2026-03-08T04:00:00Z')).toMatchObject({
+      nextOpensAt: '2026-03-14T01:00:00Z',
+    });
+  });
+
+  it('wraps past midnight when the end is before the start, belonging to the day it starts', () => {
+    const friNight: WindowSpec = { ...berlin, days: ['fri'], start: '22:00', end: '02:00' };
+    // Saturday 01:00 CET is still Friday's window.
+    expect(state(friNight, '2026-03-07T00:00:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-03-06T21:00:00Z',
+      closesAt: '2026-03-07T01:00:00Z',
+      cutoffAt: '2026-03-07T00:40:00Z',
+    });
+    // Saturday 23:00 CET: Saturday starts no window.
+    expect(state(friNight, '2026-03-07T22:00:00Z')).toMatchObject({
+      open: false,
+      nextOpensAt: '2026-03-13T21:00:00Z',
+    });
+  });
+
+  it('on the day clocks spring forward, a start inside the gap opens at the first instant after it', () => {
+    // Europe/Berlin skips 02:00-03:00 on 2026-03-29.
+    expect(state({ ...berlin, days: ['sun'] }, '2026-03-29T01:30:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-03-29T01:00:00Z', // 03:00 CEST
+      closesAt: '2026-03-29T03:00:00Z', // 05:00 CEST: two hours, not three
+      cutoffAt: '2026-03-29T02:40:00Z',
+    });
+    expect(
+      state({ ...berlin, days: ['sun'], start: '02:30' }, '2026-03-29T01:30:00Z'),
+    ).toMatchObject(
+      { opensAt: '2026-03-29T01:30:00Z' }, // 03:30 CEST
+    );
+  });
+
+  it('on the day clocks fall back, a repeated time means its first occurrence', () => {
+    // Europe/Berlin repeats 02:00-03:00 on 2026-10-25.
+    expect(state({ ...berlin, days: ['sun'], start: '02:30' }, '2026-10-25T00:45:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-10-25T00:30:00Z', // the first 02:30, CEST
+      closesAt: '2026-10-25T04:00:00Z', // 05:00 CET: three and a half hours
+      cutoffAt: '2026-10-25T03:40:00Z',
+    });
+  });
+
+  it('works in a zone with a half-hour offset', () => {
+    const kolkata: WindowSpec = { ...berlin, timezone: 'Asia/Kolkata', days: ['sat'] };
+    // Saturday 02:30 IST (+05:30).
+    expect(state(kolkata, '2026-03-06T21:00:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-03-06T20:30:00Z',
+      closesAt: '2026-03-06T23:30:00Z',
+      cutoffAt: '2026-03-06T23:10:00Z',
+    });
+  });
+
+  it('works in a half-hour zone on its DST change day', () => {
+    // Australia/Adelaide falls back from +10:30 to +09:30 at 03:00 on 2026-04-05.
+    const adelaide: WindowSpec = { ...berlin, timezone: 'Australia/Adelaide', days: ['sun'] };
+    expect(state(adelaide, '2026-04-04T16:00:00Z')).toEqual({
+      open: true,
+      opensAt: '2026-04-04T15:30:00Z', // 02:00 ACDT
+      closesAt: '2026-04-04T19:30:00Z', // 05:00 ACST: four hours
+      cutoffAt: '2026-04-04T19:10:00Z',
+    });
+  });
+});
+
+describe('time zone names', () => {
+  it('accepts IANA names the platform knows and refuses anything else', () => {
+    for (const tz of ['Europe/Berlin', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires', 'UTC']) {
+      expect(isTimeZone(tz), tz).toBe(true);
+    }
+    for (const tz of ['Mars/Olympus', 'Europe/Berlin ', '', '+01:00', 'CET;rm']) {
+      expect(isTimeZone(tz), tz).toBe(false);
+    }
+  });
+});
