@@ -4,7 +4,7 @@
  * Reports its own event-loop utilisation: how busy the simulator was.
  */
 import { performance } from 'node:perf_hooks';
-import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../src/simulator';
+import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../simulator';
 
 export type FleetSpec =
   /** `size` instances, all RUNNING; the first `tagged` carry wave=bench. */

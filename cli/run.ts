@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
+import { demoFleet, type Simulator, startSimulator } from '../simulator';
 import { MaintenanceError } from '../src/errors';
 import type { Plan } from '../src/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
-import { demoFleet, type Simulator, startSimulator } from '../src/simulator';
 import { lineSink } from './lines';
 import { printPlan } from './plan-view';
 import { progressWriter } from './progress';

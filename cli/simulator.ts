@@ -1,4 +1,4 @@
-import { demoFleet, generateFleet, startSimulator } from '../src/simulator';
+import { demoFleet, generateFleet, startSimulator } from '../simulator';
 import type { Io } from './run';
 
 export interface SimulatorOptions {

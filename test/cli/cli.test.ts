@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { mk, RESTART_POLICY, staging } from '../support/fleet';
 import { actions, runHandler, simEnv, writePolicyFile, writes } from '../support/harness';
 

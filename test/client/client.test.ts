@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import { createDmsClient, type DmsClient } from '../../src/dms/client';
 import { dmsEndpoint } from '../../src/dms/endpoint';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
 import { createLogger } from '../../src/report/logger';
-import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { mk } from '../support/fleet';
 
 let sim: Simulator;

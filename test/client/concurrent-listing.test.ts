@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../../simulator';
 import { createDmsClient, type DmsClientOptions } from '../../src/dms/client';
 import { systemClock } from '../../src/exec/clock';
 import { createLogger } from '../../src/report/logger';
-import {
-  generateFleet,
-  type SimInstance,
-  type Simulator,
-  startSimulator,
-} from '../../src/simulator';
 import { mk } from '../support/fleet';
 
 let sim: Simulator;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
 import { createDmsClient } from '../../src/dms/client';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import { mk } from '../support/fleet';
 
 const sims: Simulator[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
 import { loadPolicyFile } from '../../src/policy/load';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import { BAD_CONFIGS } from '../support/bad-configs';
 import { RESTART_POLICY, staging } from '../support/fleet';
 import { runHandler } from '../support/harness';

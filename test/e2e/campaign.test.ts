@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
 import type { Clock } from '../../src/exec/clock';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import { mk } from '../support/fleet';
 import { actions, batches, byOutcome, runHandler, tagWrites, writes } from '../support/harness';
 

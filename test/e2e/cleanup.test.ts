@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk } from '../support/fleet';
 import { batches, byOutcome, runHandler, writes } from '../support/harness';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
+import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
 import {
   actions,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import type { Clock } from '../../src/exec/clock';
-import { generateFleet, type Simulator, startSimulator } from '../../src/simulator';
 import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
 import {
   actions,

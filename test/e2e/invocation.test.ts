@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
 import { runHandler, simEnv, writePolicyFile, writes } from '../support/harness';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { RESTART_POLICY, staging } from '../support/fleet';
 import { actions, type RunOptions, type RunOutcome, runHandler, writes } from '../support/harness';
 

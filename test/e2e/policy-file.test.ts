@@ -10,8 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
 import { MAX_POLICY_BYTES } from '../../src/policy/load';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import { CLEANUP_POLICY, mk } from '../support/fleet';
 import { runHandler } from '../support/harness';
 

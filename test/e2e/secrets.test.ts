@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { RESTART_POLICY, staging } from '../support/fleet';
 import { actions, type RunOutcome, runHandler, writes } from '../support/harness';
 

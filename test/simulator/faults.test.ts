@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoId, type Simulator, startSimulator } from '../../src/simulator';
+import { demoId, type Simulator, startSimulator } from '../../simulator';
 import { ConnectionCut, signedRequest } from './signed';
 
 const A = demoId(1); // RUNNING

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoFleet, generateFleet, type SimInstance } from '../../src/simulator';
+import { demoFleet, generateFleet, type SimInstance } from '../../simulator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const tag = (i: SimInstance, key: string) => i.tags.find((t) => t.key === key)?.value;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoId, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator';
+import { demoId, type Simulator, type SimulatorOptions, startSimulator } from '../../simulator';
 import { signedRequest } from './signed';
 
 const STG_ORDERS = demoId(1); // RUNNING

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoFleet, type Simulator, startSimulator } from '../../src/simulator';
+import { demoFleet, type Simulator, startSimulator } from '../../simulator';
 import { signedRequest } from './signed';
 
 const ROOT = join(__dirname, '..', '..');

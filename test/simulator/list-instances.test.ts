@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  generateFleet,
-  type SimInstance,
-  type Simulator,
-  startSimulator,
-} from '../../src/simulator';
+import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../../simulator';
 import { signedRequest } from './signed';
 
 interface ListBody {

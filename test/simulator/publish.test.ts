@@ -1,6 +1,6 @@
 import type { SdkResponse } from '@huaweicloud/huaweicloud-sdk-core/SdkResponse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../src/simulator';
+import { type Simulator, startSimulator } from '../../simulator';
 import { sdkClient } from './sdk';
 import { signedRequest } from './signed';
 

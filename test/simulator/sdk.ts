@@ -7,7 +7,7 @@ import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCr
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
 import log4js from 'log4js';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../../simulator';
 
 log4js.configure({
   appenders: { out: { type: 'stdout' } },

@@ -5,7 +5,7 @@ import {
   type IncomingSigned,
   rfc3986,
   verifyRequest,
-} from '../../src/simulator';
+} from '../../simulator';
 
 /*
  * Known-good vectors, captured once from the SDK core's AKSKSigner.sign

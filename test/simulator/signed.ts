@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { stringify } from 'node:querystring';
-import type { Simulator } from '../../src/simulator';
+import type { Simulator } from '../../simulator';
 import { AKSKSigner, type Creds, credential, credsOf } from './sdk';
 
 export interface SignedCall {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoId, type Simulator, startSimulator } from '../../src/simulator';
+import { demoId, type Simulator, startSimulator } from '../../simulator';
 import { signedRequest } from './signed';
 
 const ID = demoId(1);

@@ -1,4 +1,4 @@
-import type { SimInstance } from '../../src/simulator';
+import type { SimInstance } from '../../simulator';
 
 let n = 0;
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandler } from '../../handlers/index';
+import type { Simulator } from '../../simulator';
 import type { Clock } from '../../src/exec/clock';
 import type { OutcomeRecord, RunSummary } from '../../src/report/records';
-import type { Simulator } from '../../src/simulator';
 
 /** Every JSON line the handler wrote, parsed. */
 export interface Captured {

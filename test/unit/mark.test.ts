@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { tagProblem } from '../../simulator/tags';
 import { MARK_BY_KEY, MARK_KEY, markTags, markValue, readMark } from '../../src/campaign/mark';
-import { tagProblem } from '../../src/simulator/tags';
 
 describe('the mark a campaign writes', () => {
   const tags = markTags(Date.parse('2026-12-31T23:59:59.999Z'), `local-${'f'.repeat(36)}`);
