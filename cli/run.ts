@@ -78,6 +78,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
       }
     }
     if (o.plan) printPlans(plans, o.json === true, io);
+    if (o.plan && !o.json) printWindows(lines, io.stdout);
     const table = o.json ? io.stderr : io.stdout;
     printTable(lines as unknown as Array<OutcomeRecord | RunSummary>, table);
     return failures === 0 ? 0 : 1;
@@ -96,6 +97,27 @@ function printPlans(plans: readonly Plan[], json: boolean, io: Io): void {
   for (const plan of plans) {
     if (json) io.stdout.write(`${JSON.stringify(planLine(plan))}\n`);
     else printPlan(plan, io.stdout);
+  }
+}
+
+/**
+ * A campaign's window as the run saw it: closed (and when it opens next),
+ * or open (until when, and from when no new restart starts). A closed
+ * window lists nothing, so it has no plan of its own.
+ */
+function printWindows(
+  lines: ReadonlyArray<Record<string, unknown>>,
+  out: NodeJS.WritableStream,
+): void {
+  for (const s of lines) {
+    if (s.kind !== 'summary' || s.window === undefined) continue;
+    const w =
+      s.window === 'closed'
+        ? `closed: nothing is written until it opens at ${String(s.windowOpens)}`
+        : `open until ${String(s.windowCloses)}; no new restart starts from ${String(s.cutoffAt)}`;
+    const left =
+      s.remaining === undefined ? '' : `; ${String(s.remaining)} not yet restarted in it`;
+    out.write(`${String(s.policy)}: window ${w}${left}\n`);
   }
 }
 

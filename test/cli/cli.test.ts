@@ -162,6 +162,28 @@ policies:
   });
 });
 
+describe('plan, for a campaign', () => {
+  it('says when a closed window opens next, and lists nothing', async () => {
+    const sim = await startSimulator({ fleet: fleet() });
+    sims.push(sim);
+    // Open on one weekday only, and never today's: always closed now.
+    const today = new Date().getUTCDay();
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(today + 3) % 7];
+    const file = writePolicyFile(
+      RESTART_POLICY.replace(
+        'batchSize: 10',
+        `batchSize: 10\n    window: { timezone: UTC, days: [${day}], start: "02:00", end: "03:00" }`,
+      ),
+    );
+    const r = await cli(['plan', '-p', 'restart', '-f', file], simEnv(sim));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /restart: window closed: nothing is written until it opens at \d{4}-\d\d-\d\dT02:00:00Z/,
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
 describe('run', () => {
   it('writes the same records as one invocation of the handler', async () => {
     const a = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000 });
