@@ -10,6 +10,8 @@ export interface ExecuteOptions {
   campaign: Campaign | undefined;
   invocationId: string;
   settleMs: number;
+  /** When the plan's listing started. */
+  listedAt: number;
   /** A fresh listing, judged: a campaign looks at the fleet again before each wave. */
   relist: () => Promise<Selection>;
 }
@@ -31,6 +33,7 @@ export async function executePlan(ctx: ActContext, plan: Plan, o: ExecuteOptions
       wait: plan.policy.waitForRunning,
       invocationId: o.invocationId,
       settleMs: o.settleMs,
+      listedAt: o.listedAt,
     },
     o.relist,
   );

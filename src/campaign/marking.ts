@@ -30,13 +30,17 @@ export async function markBatch(
   campaign: Campaign,
   invocationId: string,
   batch: readonly KafkaInstance[],
+  /** The batch comes from a listing made just now: it is not read again first. */
+  listedJustNow = false,
 ): Promise<Marked> {
   const out: Marked = { marked: [], failed: 0 };
   const fail = (inst: KafkaInstance, reason: string, more = {}) => {
     out.failed++;
     ctx.report.add(inst, { outcome: Outcome.Failed, reason, ...more });
   };
-  const fresh = await readFresh(ctx, batch);
+  const fresh = listedJustNow
+    ? new Map(batch.map((inst) => [inst.instance_id, { instance: inst }] as const))
+    : await readFresh(ctx, batch);
   for (const [k, inst] of batch.entries()) {
     const f = fresh.get(inst.instance_id) ?? { unreadable: 'not read' };
     if ('unreadable' in f) {

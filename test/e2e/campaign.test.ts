@@ -234,4 +234,21 @@ describe('a restart campaign', () => {
     const restarted = runs.flatMap((r) => r.outcomes.filter((o) => o.outcome === 'restarted'));
     expect(restarted.map((o) => o.instanceId).sort()).toEqual(sent);
   }, 20_000);
+
+  it('reads each instance once before its restart when the listing is fresh, twice when it is not', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(4), fleetClock: t.now, restartDelayMs: 60 * MIN });
+    const shows = () => sim.requests.filter((q) => q.route === 'showInstance').length;
+    // Without waitForRunning, waves go back to back: the second wave's data is the
+    // run's first listing, older than half the settle by then, so it is read again.
+    const r = await runHandler(sim, {
+      policy: policy(),
+      clock: t.clock,
+      env: { ...env, MARK_SETTLE_MS: '2000' },
+    });
+    expect(r.error).toBeUndefined();
+    expect(actions(sim)).toHaveLength(2);
+    // Wave 1: one re-check each, before the restart. Wave 2: before the mark too.
+    expect(shows()).toBe(2 + 4);
+  });
 });
