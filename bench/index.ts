@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 10 beside its baseline, measured in
+ * `npm run bench`: every performance figure beside its baseline, measured in
  * this one run on this machine, printed as one table.
  *
  * The simulator runs in its own process (bench/sim-child.ts); the client

@@ -12,7 +12,11 @@ export function progressWriter(
       const names = (l.instances as Array<{ id: string; name: string }>).map((i) => i.name || i.id);
       out.write(`${l.operation} (attempt ${l.attempt}): ${names.join(', ')}\n`);
     } else if (l.kind === 'wave') {
-      out.write(`wave ${String(l.event ?? l.state ?? '')} ${JSON.stringify(l)}\n`);
+      const names = (l.instances as Array<{ id: string; name: string }> | undefined) ?? [];
+      const which = l.wave === 0 ? 'restarts from earlier runs' : `wave ${String(l.wave)}`;
+      out.write(
+        `${which} ${String(l.event)}: ${names.map((i) => i.name || i.id).join(', ')} (done ${String(l.done)}, remaining ${String(l.remaining)})\n`,
+      );
     } else if (l.kind === 'outcome') {
       done++;
       const why = l.reason ? ` (${l.reason})` : '';
