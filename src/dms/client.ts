@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
-import { callBudgetMs, type Deadline } from '../exec/deadline';
+import type { Deadline } from '../exec/deadline';
 import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { dmsEndpoint } from './endpoint';
@@ -10,7 +10,7 @@ import { DmsApiError, DmsFailureKind, isDmsApiError, isInstanceNotFound } from '
 import { type ListPage, listConsistent, listOnce } from './list';
 import { createScrubber } from './scrub';
 import type { HcClient } from './sdk';
-import { type DmsRequest, type DmsResponse, send } from './transport';
+import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
 import {
   type ActionResponse,
   actionResponseSchema,
@@ -161,27 +161,17 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     const sdk = await client();
     return limiter.run(() => sendNow(sdk, req));
   };
-  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> => {
-    // Measured when the limiter lets the call go, not when it was queued.
-    const budget = callBudgetMs(deadline);
-    if (budget <= 0) {
-      return Promise.reject(
-        new DmsApiError({
-          operation: req.operation,
-          kind: DmsFailureKind.Deadline,
-          message: "not sent: the invocation's time is up",
-        }),
-      );
-    }
-    return send(
+  // The budget is measured when the limiter lets the call go, not when it was queued.
+  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> =>
+    sendWithin(
+      deadline,
       sdk,
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
       {
-        timeoutMs: Math.min(timeoutMs, Math.ceil(budget)),
+        timeoutMs,
         scrub,
       },
     );
-  };
   const retry = opts.retry;
   const read = (req: DmsRequest): Promise<DmsResponse> =>
     retry ? withRetry({ ...retry, deadline }, req.operation, () => call(req)) : call(req);

@@ -1,3 +1,4 @@
+import { callBudgetMs, type Deadline } from '../exec/deadline';
 import { classifyHttpFailure, DmsApiError, DmsFailureKind } from './errors';
 import type { Scrub } from './scrub';
 import type { HcClient } from './sdk';
@@ -204,4 +205,28 @@ function retryAfter(value: string | undefined): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * {@link send}, bounded by the invocation's deadline: not sent at all when no
+ * time is left (a `deadline` error, so the caller knows nothing reached the
+ * server), and with its timeout cut to the time that is.
+ */
+export function sendWithin(
+  deadline: Deadline,
+  client: HcClient,
+  req: DmsRequest,
+  opts: { timeoutMs: number; scrub: Scrub },
+): Promise<DmsResponse> {
+  const budget = callBudgetMs(deadline);
+  if (budget <= 0) {
+    return Promise.reject(
+      new DmsApiError({
+        operation: req.operation,
+        kind: DmsFailureKind.Deadline,
+        message: "not sent: the invocation's time is up",
+      }),
+    );
+  }
+  return send(client, req, { ...opts, timeoutMs: Math.min(opts.timeoutMs, Math.ceil(budget)) });
 }

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { coreClient, type DmsCredentials } from '../dms/client';
 import { DmsApiError, DmsFailureKind } from '../dms/errors';
 import type { Scrub } from '../dms/scrub';
-import { type DmsRequest, send } from '../dms/transport';
-import { callBudgetMs } from '../exec/deadline';
+import { type DmsRequest, sendWithin } from '../dms/transport';
 import { type RetryContext, withRetry } from '../exec/retry';
 import type { Notification } from './message';
 
@@ -51,22 +50,8 @@ export async function publishToTopic(opts: PublishOptions, n: Notification): Pro
     pathParams: { project_id: opts.projectId, topic_urn: opts.topicUrn },
     body: { subject: n.subject, message: n.message },
   };
-  const once = () => {
-    const budget = callBudgetMs(deadline);
-    if (budget <= 0) {
-      return Promise.reject(
-        new DmsApiError({
-          operation: PUBLISH_OPERATION,
-          kind: DmsFailureKind.Deadline,
-          message: "not sent: the invocation's time is up",
-        }),
-      );
-    }
-    return send(hc, req, {
-      timeoutMs: Math.min(opts.timeoutMs, Math.ceil(budget)),
-      scrub: opts.scrub,
-    });
-  };
+  const once = () =>
+    sendWithin(deadline, hc, req, { timeoutMs: opts.timeoutMs, scrub: opts.scrub });
   const res = await withRetry(opts.retry, PUBLISH_OPERATION, once);
   const parsed = publishResponse.safeParse(res.body);
   if (!parsed.success) {
