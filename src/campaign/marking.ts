@@ -8,6 +8,20 @@ import { Outcome } from '../report/records';
 import { isOwnMark, MARK_BY_KEY, MARK_KEY, markTags } from './mark';
 import type { Campaign } from './plan';
 
+/**
+ * How old a listing may be and still stand in for a read of each instance
+ * before its mark: a minute, well under the three minutes a restart takes
+ * at the least. Skipping that read is safe because the read that matters
+ * comes after the settle (the engine's, right before the restart: it sends
+ * only to an instance still carrying this run's mark and still qualifying),
+ * and because a mark is removed again only from an instance whose status is
+ * what it was when listed. So a mark written over another run's finds that
+ * instance restarting (or restarted, and not back yet: the listing is
+ * younger than any restart), is kept as the evidence, and nothing restarts
+ * twice.
+ */
+export const FRESH_LISTING_MS = 60_000;
+
 export interface Marked {
   /** Marked by this run, ready for the restart call. */
   marked: KafkaInstance[];
@@ -92,8 +106,10 @@ export async function markBatch(
  * Removes this run's mark from instances the restart provably did not
  * reach (never sent, or refused by DMS's answer), so a refused restart
  * does not count as done. The instance is read first and the mark removed
- * only if it is still exactly the one this run wrote: another run's mark
- * is never removed. A removal that fails leaves the instance counted as
+ * only if it is still exactly the one this run wrote, on an instance whose
+ * status has not moved since the listing: another run's mark is never
+ * removed, and neither is a mark that may now stand for another run's
+ * restart. A removal that fails leaves the instance counted as
  * restarted in this period, which is the safe side; a warning says so.
  */
 export async function unmark(
@@ -106,6 +122,9 @@ export async function unmark(
     try {
       const now = await ctx.dms.showInstance(inst.instance_id);
       if (!now || !isOwnMark(campaign.written, now)) continue;
+      // A status that moved (restarting, restarted into ERROR...) may be
+      // another run's restart under our mark: keep it, it is the evidence.
+      if (now.status !== inst.status) continue;
       ctx.report.action('UnmarkRestarted', 1, [inst]);
       await ctx.dms.tagInstance(inst.instance_id, 'delete', [
         { key: MARK_KEY, value: '' },

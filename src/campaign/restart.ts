@@ -8,7 +8,7 @@ import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { Outcome } from '../report/records';
 import type { Candidate, Selection } from '../select';
 import { type Earlier, sortEarlier } from './earlier';
-import { markBatch, unmark } from './marking';
+import { FRESH_LISTING_MS, markBatch, unmark } from './marking';
 import { type Campaign, utc } from './plan';
 
 export interface CampaignInput {
@@ -140,10 +140,9 @@ export async function runCampaign(
     }
     const batch = todo.slice(0, batchSize);
     ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
-    // A listing younger than half the settle time is as good as a fresh read
-    // of each instance before its mark: the mark then lands well inside the
-    // settle, so Fischer's bound holds, and the wave costs one read less.
-    const fresh = listedAt !== undefined && ctx.clock.now() - listedAt < input.settleMs / 2;
+    // A listing younger than FRESH_LISTING_MS stands in for a read of each
+    // instance before its mark; see markBatch.
+    const fresh = listedAt !== undefined && ctx.clock.now() - listedAt < FRESH_LISTING_MS;
     const m = await markBatch(ctx, campaign, input.invocationId, batch, fresh);
     let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
     if (m.marked.length > 0) {
