@@ -5,9 +5,19 @@ type Line = OutcomeRecord | RunSummary | TotalSummary | { kind: string };
 /** A plain-text table of the outcome records, then one line per summary. */
 export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): void {
   const rows = lines.filter((l): l is OutcomeRecord => l.kind === 'outcome');
-  const head = ['policy', 'instance', 'status', 'outcome', 'reason'];
+  // With `targets`, a column for the region and project of each instance.
+  const targeted = rows.some((r) => r.region !== undefined);
+  const head = [
+    'policy',
+    ...(targeted ? ['target'] : []),
+    'instance',
+    'status',
+    'outcome',
+    'reason',
+  ];
   const cells = rows.map((r) => [
     r.policy,
+    ...(targeted ? [r.region ? `${r.region}/${r.projectId}` : ''] : []),
     r.instanceName || r.instanceId,
     r.status,
     r.outcome,
