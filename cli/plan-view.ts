@@ -1,10 +1,15 @@
 import type { Plan } from '../src/plan';
+import type { Target } from '../src/policy/resolve';
 
-/** A plan for a person: what would be done to which instance and why, in order. */
-export function printPlan(plan: Plan, out: NodeJS.WritableStream): void {
+/**
+ * A plan for a person: what would be done to which instance and why, in
+ * order. With `targets`, one plan per target, headed by its region and project.
+ */
+export function printPlan(plan: Plan, out: NodeJS.WritableStream, target?: Target): void {
   const p = plan.policy;
   const verb = p.action === 'restart' ? 'restart' : 'delete';
-  out.write(`\nplan for ${p.name} (${p.action}); nothing has been changed\n`);
+  const on = target ? ` in ${target.region}, project ${target.projectId}` : '';
+  out.write(`\nplan for ${p.name} (${p.action})${on}; nothing has been changed\n`);
   if (plan.refusal) {
     out.write(`  REFUSED: ${plan.refusal}\n`);
   } else if (plan.batches.length === 0) {

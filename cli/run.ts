@@ -4,6 +4,7 @@ import { demoFleet, type Simulator, startSimulator } from '../simulator';
 import { MaintenanceError } from '../src/errors';
 import type { Plan } from '../src/plan';
 import { loadPolicyFile } from '../src/policy/load';
+import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
 import { lineSink } from './lines';
 import { printPlan } from './plan-view';
@@ -56,7 +57,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
     io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
     const lines: Array<Record<string, unknown>> = [];
     const progress = progressWriter(io.stderr);
-    const plans: Plan[] = [];
+    const plans: TargetPlan[] = [];
     const handler = createHandler({
       destination: lineSink(
         (l) => {
@@ -66,7 +67,9 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         o.json ? io.stdout : undefined,
       ),
       env,
-      invoke: o.plan ? { planOnly: true, onPlan: (p) => plans.push(p) } : undefined,
+      invoke: o.plan
+        ? { planOnly: true, onPlan: (plan, target) => plans.push({ plan, target }) }
+        : undefined,
     });
     let failures = 0;
     for (const name of names) {
@@ -93,10 +96,16 @@ async function policyNames(o: RunOptions, file: string): Promise<string[]> {
   return [...(await loadPolicyFile(file)).keys()];
 }
 
-function printPlans(plans: readonly Plan[], json: boolean, io: Io): void {
-  for (const plan of plans) {
-    if (json) io.stdout.write(`${JSON.stringify(planLine(plan))}\n`);
-    else printPlan(plan, io.stdout);
+/** A plan, and the target it is for when the policy has `targets`. */
+interface TargetPlan {
+  plan: Plan;
+  target: Target | undefined;
+}
+
+function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io): void {
+  for (const { plan, target } of plans) {
+    if (json) io.stdout.write(`${JSON.stringify(planLine(plan, target))}\n`);
+    else printPlan(plan, io.stdout, target);
   }
 }
 
@@ -121,11 +130,15 @@ function printWindows(
   }
 }
 
-/** The plan as one JSON line, beside the handler's records. */
-export function planLine(plan: Plan): Record<string, unknown> {
+/**
+ * The plan as one JSON line, beside the handler's records; with `targets`,
+ * one line per target, with its `region` and `projectId`.
+ */
+export function planLine(plan: Plan, target?: Target): Record<string, unknown> {
   return {
     kind: 'plan',
     policy: plan.policy.name,
+    ...(target ? { region: target.region, projectId: target.projectId } : {}),
     action: plan.policy.action,
     refused: plan.refusal !== undefined,
     maxInstances: plan.policy.maxInstances,

@@ -1,13 +1,23 @@
-import type { OutcomeRecord, RunSummary } from '../src/report/records';
+import type { OutcomeRecord, RunSummary, TotalSummary } from '../src/report/records';
 
-type Line = OutcomeRecord | RunSummary | { kind: string };
+type Line = OutcomeRecord | RunSummary | TotalSummary | { kind: string };
 
 /** A plain-text table of the outcome records, then one line per summary. */
 export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): void {
   const rows = lines.filter((l): l is OutcomeRecord => l.kind === 'outcome');
-  const head = ['policy', 'instance', 'status', 'outcome', 'reason'];
+  // With `targets`, a column for the region and project of each instance.
+  const targeted = rows.some((r) => r.region !== undefined);
+  const head = [
+    'policy',
+    ...(targeted ? ['target'] : []),
+    'instance',
+    'status',
+    'outcome',
+    'reason',
+  ];
   const cells = rows.map((r) => [
     r.policy,
+    ...(targeted ? [r.region ? `${r.region}/${r.projectId}` : ''] : []),
     r.instanceName || r.instanceId,
     r.status,
     r.outcome,
@@ -22,9 +32,17 @@ export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): 
   out.write(`\n${fmt(head)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const c of cells) out.write(`${fmt(c)}\n`);
   out.write('\n');
-  for (const s of lines.filter((l): l is RunSummary => l.kind === 'summary')) {
+  for (const s of lines.filter(
+    (l): l is RunSummary | TotalSummary => l.kind === 'summary' || l.kind === 'total',
+  )) {
+    const on =
+      s.kind === 'total'
+        ? ` total of ${s.targets.length} targets (${s.targetsFailed} did not succeed)`
+        : s.region
+          ? ` ${s.region}/${s.projectId}`
+          : '';
     out.write(
-      `${s.policy}: ${s.dryRun ? 'dry run, ' : ''}listed ${s.listed}, matched ${s.matched}, succeeded ${s.succeeded}, failed ${s.failed}, skipped ${s.skipped}${s.refused ? ', REFUSED' : ''} (${s.durationMs} ms)\n`,
+      `${s.policy}${on}: ${s.dryRun ? 'dry run, ' : ''}listed ${s.listed}, matched ${s.matched}, succeeded ${s.succeeded}, failed ${s.failed}, skipped ${s.skipped}${s.refused ? ', REFUSED' : ''} (${s.durationMs} ms)\n`,
     );
   }
 }

@@ -2,11 +2,10 @@ import type { DestinationStream } from 'pino';
 import { type Env, readEnv } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import { type Clock, systemClock } from '../src/exec/clock';
-import { type Invocation, type InvokeOptions, invoke } from '../src/invoke';
+import { type Invocation, type InvocationResult, type InvokeOptions, invoke } from '../src/invoke';
 import { notifyOnFailure } from '../src/notify/notify';
 import { observeRun } from '../src/notify/observe';
 import { createLogger, type Logger } from '../src/report/logger';
-import type { RunSummary } from '../src/report/records';
 import { toInvocation } from './shim';
 
 export interface HandlerOptions {
@@ -19,7 +18,8 @@ export interface HandlerOptions {
   invoke?: InvokeOptions;
 }
 
-export type Handler = (event: unknown, context?: unknown) => Promise<RunSummary>;
+/** Resolves with the run's summary, or with `targets` the invocation's total. */
+export type Handler = (event: unknown, context?: unknown) => Promise<InvocationResult>;
 
 /**
  * Builds the handler. The same function serves FunctionGraph

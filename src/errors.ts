@@ -1,4 +1,4 @@
-import type { RunSummary } from './report/records';
+import type { RunSummary, TotalSummary } from './report/records';
 
 /**
  * The project's error hierarchy. Every error we throw on purpose is a
@@ -45,9 +45,10 @@ export class ExecutionError extends MaintenanceError {
 /** The run completed its bookkeeping but must be reported as failed. */
 export class RunFailedError extends MaintenanceError {
   override name = 'RunFailedError';
-  readonly summary: RunSummary;
+  /** The run's summary; with `targets`, the invocation's total. */
+  readonly summary: RunSummary | TotalSummary;
 
-  constructor(message: string, summary: RunSummary) {
+  constructor(message: string, summary: RunSummary | TotalSummary) {
     super(message);
     this.summary = summary;
   }

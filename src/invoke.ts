@@ -1,17 +1,18 @@
-import { campaignFailure, deadlineMayResolve } from './campaign/verdict';
 import { createDmsClient, type DmsCredentials } from './dms/client';
 import { readOnly } from './dms/read-only';
 import type { Env } from './env';
 import { ConfigError, RunFailedError } from './errors';
 import { parseEvent } from './event';
 import type { Clock } from './exec/clock';
-import { deadlineFrom } from './exec/deadline';
+import { type Deadline, deadlineFrom } from './exec/deadline';
 import type { Plan } from './plan';
 import { loadPolicyFile } from './policy/load';
-import type { Policy } from './policy/resolve';
+import type { Policy, Target } from './policy/resolve';
 import type { Logger } from './report/logger';
-import type { RunSummary } from './report/records';
+import type { RunSummary, TotalSummary } from './report/records';
 import { runPolicy } from './run';
+import { runTargets } from './targets';
+import { judgeRun } from './verdict';
 
 /** One invocation, whatever platform it came from. */
 export interface Invocation {
@@ -36,20 +37,27 @@ export interface InvokeOptions {
    * are sent, whatever the policy, the event or DRY_RUN say.
    */
   planOnly?: boolean;
-  /** Handed the plan once the run has carried it out or described it. */
-  onPlan?: (plan: Plan) => void;
+  /**
+   * Handed the plan once the run has carried it out or described it: once
+   * per target, with the target, when the policy has `targets`.
+   */
+  onPlan?: (plan: Plan, target?: Target) => void;
 }
+
+/** What an invocation resolves with: the run's summary, or with `targets` the total. */
+export type InvocationResult = RunSummary | TotalSummary;
 
 /**
  * Runs the policy an invocation asks for. Everything that can be wrong with
- * the inputs is found before the first API call. Resolves with the summary;
- * rejects when the inputs are bad, any instance failed, or the run was refused.
+ * the inputs is found before the first API call. Resolves with the summary
+ * (with `targets`, the total); rejects when the inputs are bad, any instance
+ * failed, the run was refused or incomplete (with `targets`: any target).
  */
 export async function invoke(
   inv: Invocation,
   deps: InvokeDeps,
   opts: InvokeOptions = {},
-): Promise<RunSummary> {
+): Promise<InvocationResult> {
   const { env } = deps;
   const request = parseEvent(inv.event);
   const policies = await loadPolicyFile(env.policyFile);
@@ -61,22 +69,14 @@ export async function invoke(
       'none found: give the function an agency (FunctionGraph) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
     );
   }
+  if (policy.targets) return invokeTargets(inv, deps, opts, { policy, credentials, request });
   if (!env.projectId) {
     throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
   }
   if (!env.region && !env.endpoint) {
     throw ConfigError.at('env.DMS_REGION', 'set it, or DMS_ENDPOINT');
   }
-  const deadline = deadlineFrom(inv.remainingMs, {
-    marginMs: env.deadlineMarginMs,
-    fallbackMs: env.localTimeoutMs,
-    clock: deps.clock,
-    onBadRemaining: (got) =>
-      deps.log.warn({
-        kind: 'warning',
-        message: `the platform's remaining time is not a number (${describe(got)}); using RUN_TIMEOUT_MS ${env.localTimeoutMs} ms from now`,
-      }),
-  });
+  const deadline = invocationDeadline(inv, deps);
   const client = createDmsClient({
     credentials,
     projectId: env.projectId,
@@ -102,27 +102,50 @@ export async function invoke(
     { policy, dryRun, invocationId: inv.requestId },
   );
   if (plan) opts.onPlan?.(plan);
-  if (summary.refused) {
-    throw new RunFailedError(
-      `policy ${policy.name}: refused, ${report.counts.refused} instances would be acted on and maxInstances is ${policy.maxInstances}; nothing was changed`,
-      summary,
-    );
-  }
-  const campaignStop = campaignFailure(policy.name, summary);
-  if (campaignStop) throw new RunFailedError(campaignStop, summary);
-  if (summary.failed > 0) {
-    throw new RunFailedError(
-      `policy ${policy.name}: ${summary.failed} of ${summary.matched} instances failed (${summary.succeeded} succeeded, ${summary.skipped} skipped)`,
-      summary,
-    );
-  }
-  if (!summary.complete && !deadlineMayResolve(summary)) {
-    throw new RunFailedError(
-      `policy ${policy.name}: incomplete: ${summary.notReached} of ${summary.matched} not reached before the deadline`,
-      summary,
-    );
-  }
+  const failure = judgeRun(policy, summary, report.counts.refused);
+  if (failure) throw new RunFailedError(failure.message, summary);
   return summary;
+}
+
+/** A policy with `targets`: every target with its own client, the same deadline. */
+async function invokeTargets(
+  inv: Invocation,
+  deps: InvokeDeps,
+  opts: InvokeOptions,
+  o: { policy: Policy; credentials: DmsCredentials; request: { dryRun?: boolean | undefined } },
+): Promise<TotalSummary> {
+  const { env } = deps;
+  const { policy } = o;
+  const dryRun =
+    opts.planOnly === true || env.forceDryRun || o.request.dryRun === true || policy.dryRun;
+  const { total, failure } = await runTargets(
+    {
+      env,
+      log: deps.log,
+      clock: deps.clock,
+      credentials: o.credentials,
+      deadline: invocationDeadline(inv, deps),
+      planOnly: opts.planOnly === true,
+      onPlan: opts.onPlan,
+    },
+    { policy, targets: policy.targets ?? [], dryRun, invocationId: inv.requestId },
+  );
+  if (failure) throw new RunFailedError(failure, total);
+  return total;
+}
+
+function invocationDeadline(inv: Invocation, deps: InvokeDeps): Deadline {
+  const { env } = deps;
+  return deadlineFrom(inv.remainingMs, {
+    marginMs: env.deadlineMarginMs,
+    fallbackMs: env.localTimeoutMs,
+    clock: deps.clock,
+    onBadRemaining: (got) =>
+      deps.log.warn({
+        kind: 'warning',
+        message: `the platform's remaining time is not a number (${describe(got)}); using RUN_TIMEOUT_MS ${env.localTimeoutMs} ms from now`,
+      }),
+  });
 }
 
 function describe(v: unknown): string {

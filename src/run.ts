@@ -23,6 +23,8 @@ export interface RunDeps {
   retry: RetrySettings;
   /** A campaign's wait between its marks and the re-check before the restart. */
   markSettleMs: number;
+  /** Handed the summary as it is written, also when the run then throws. */
+  onSummary?: (summary: RunSummary) => void;
 }
 
 export interface RunInput {
@@ -83,6 +85,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     const summary = report.summary(deps.clock.now() - started, error);
     const bad = summary.failed > 0 || summary.refused || !summary.complete;
     deps.log[bad ? 'error' : 'info'](summary);
+    deps.onSummary?.(summary);
     return summary;
   };
   if (where && !where.open) {

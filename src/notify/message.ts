@@ -4,7 +4,7 @@
  * goes through the scrubber first.
  */
 import type { Scrub } from '../dms/scrub';
-import { Outcome, type OutcomeRecord, type RunSummary } from '../report/records';
+import { Outcome, type OutcomeRecord, type RunSummary, type TotalSummary } from '../report/records';
 import { DEADLINE } from '../report/report';
 
 /** SMN's limits: the subject in bytes, the message in bytes of UTF-8. */
@@ -21,6 +21,8 @@ export interface FailedInvocation {
   platform: 'functiongraph' | 'lambda' | 'local';
   /** The run's summary; absent when the invocation failed before a run started. */
   summary: RunSummary | undefined;
+  /** With `targets`: the invocation's total, which then stands for the summary. */
+  total?: TotalSummary | undefined;
   /** Every outcome record the run logged. */
   records: readonly OutcomeRecord[];
 }
@@ -57,11 +59,14 @@ export function buildNotification(
     .split('\n')
     .map((l) => scrub(l).trim())
     .filter(Boolean);
-  const headline = headlineOf(f.summary, errorLines[0] ?? 'failed', scrub);
+  const run = f.total ?? f.summary;
+  const headline = headlineOf(run, errorLines[0] ?? 'failed', scrub);
   const subject = cutUtf8(scrub(`${PRODUCT}: ${headline}`), subjectBytes);
 
   const head = [`${PRODUCT}: ${headline}`, ''];
-  if (f.summary) {
+  if (f.total) {
+    head.push(...describeTotal(f.total, scrub));
+  } else if (f.summary) {
     head.push(...describeRun(f.summary, scrub));
   } else {
     head.push('The invocation failed before a run started; no instance was touched.');
@@ -76,7 +81,7 @@ export function buildNotification(
   return { subject, message: cutUtf8(join([...head, ...body, ...foot]), messageBytes) };
 }
 
-function headlineOf(summary: RunSummary | undefined, first: string, scrub: Scrub): string {
+function headlineOf(summary: { policy: string } | undefined, first: string, scrub: Scrub): string {
   const line = first.replace(/:$/, '');
   if (!summary) return line;
   const prefix = `policy ${scrub(summary.policy)}`;
@@ -89,6 +94,19 @@ function describeRun(s: RunSummary, scrub: Scrub): string[] {
     `Counts: listed ${s.listed}, matched ${s.matched}, succeeded ${s.succeeded}, failed ${s.failed}, skipped ${s.skipped}, not reached ${s.notReached}, refused ${s.refused ? 'yes' : 'no'}`,
   ];
   if (s.error) lines.push(`Stopped on: ${scrub(s.error)}`);
+  return lines;
+}
+
+function describeTotal(t: TotalSummary, scrub: Scrub): string[] {
+  const lines = [
+    `Policy: ${scrub(t.policy)} (${t.action}, ${t.dryRun ? 'dry run' : 'live'}), ${t.targets.length} targets, ${t.targetsFailed} did not succeed`,
+    `Counts, all targets: listed ${t.listed}, matched ${t.matched}, succeeded ${t.succeeded}, failed ${t.failed}, skipped ${t.skipped}, not reached ${t.notReached}, refused ${t.refused ? 'yes' : 'no'}`,
+    'Targets:',
+  ];
+  for (const r of t.targets) {
+    const why = r.reason ? `: ${r.reason}` : '';
+    lines.push(scrub(`- ${r.region}/${r.projectId}: ${r.verdict}${why}`));
+  }
   return lines;
 }
 
@@ -122,7 +140,10 @@ function instanceLine(r: OutcomeRecord, scrub: Scrub): string {
     (x): x is string => Boolean(x) && !reason.includes(x as string),
   );
   const tail = extra.length > 0 ? ` [${extra.join(', ')}]` : '';
-  return scrub(`${r.instanceName} (id ${r.instanceId}, status ${r.status})${reason}${tail}`);
+  const target = r.region && r.projectId ? `${r.region}/${r.projectId}: ` : '';
+  return scrub(
+    `${target}${r.instanceName} (id ${r.instanceId}, status ${r.status})${reason}${tail}`,
+  );
 }
 
 /** The group lines that fit in `budget` bytes; a cut group ends with how many were left out. */
@@ -160,9 +181,11 @@ function whereTheRecordsAre(f: FailedInvocation, scrub: Scrub): string {
       : f.platform === 'lambda'
         ? "the function's CloudWatch Logs log group"
         : 'the output of this run';
-  const lines = f.summary
-    ? 'one JSON line per instance (kind "outcome") and the summary (kind "summary")'
-    : 'the error line (kind "error")';
+  const lines = f.total
+    ? 'one JSON line per instance (kind "outcome"), one summary per target (kind "summary") and the total (kind "total")'
+    : f.summary
+      ? 'one JSON line per instance (kind "outcome") and the summary (kind "summary")'
+      : 'the error line (kind "error")';
   return `Full records: ${lines} in ${where}, invocation id ${id}.`;
 }
 

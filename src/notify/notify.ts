@@ -53,12 +53,14 @@ export async function notifyOnFailure(
       });
       return;
     }
+    const thrown = error instanceof RunFailedError ? error.summary : undefined;
     const notification = buildNotification(
       {
         error: error instanceof Error ? error.message : String(error),
         invocationId: ctx.invocation.requestId,
         platform: ctx.invocation.platform,
-        summary: run.summary() ?? (error instanceof RunFailedError ? error.summary : undefined),
+        summary: run.summary() ?? (thrown?.kind === 'summary' ? thrown : undefined),
+        total: run.total() ?? (thrown?.kind === 'total' ? thrown : undefined),
         records: run.records,
       },
       scrub,

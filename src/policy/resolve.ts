@@ -23,6 +23,19 @@ export interface Policy {
   minAgeMs: number;
   /** Cleanup only: `force_delete`, skipping the recycle bin. */
   forceDelete: boolean;
+  /**
+   * The regions and projects the policy runs on, each with its own client;
+   * undefined for the one project the environment names.
+   */
+  targets: readonly Target[] | undefined;
+}
+
+/** One region and project a policy runs on; see README "Several regions and projects". */
+export interface Target {
+  region: string;
+  projectId: string;
+  /** Overrides the region's public endpoint. */
+  endpoint?: string | undefined;
 }
 
 export interface Selector {
@@ -70,6 +83,7 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       minIntervalMs: (p.minIntervalMinutes ?? DEFAULT_MIN_INTERVAL_MINUTES) * 60_000,
       minAgeMs: Math.round((p.minAgeHours ?? 0) * 3_600_000),
       forceDelete: p.forceDelete ?? false,
+      targets: (p.targets ?? d.targets)?.map((t) => ({ ...t })),
     });
   }
   return out;

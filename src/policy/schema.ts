@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DAYS, isTimeZone, minutesOf } from '../campaign/window';
+import { dmsEndpoint, REGION } from '../dms/endpoint';
 import { RESTARTABLE_STATUSES } from '../dms/status';
+import { ConfigError } from '../errors';
 
 /**
  * The policy file's schema. Every object is strict, so a misspelt key is an
@@ -175,11 +177,66 @@ const window = z
     }
   });
 
+/** The most targets one policy may run on. */
+export const MAX_TARGETS = 20;
+
+/**
+ * One region and project a policy runs on. `endpoint` overrides the
+ * region's public endpoint (a VPC endpoint, a proxy, the simulator) and is
+ * checked as `DMS_ENDPOINT` is; an error about it never repeats the value.
+ */
+const target = z
+  .object({
+    region: z
+      .string({ invalid_type_error: 'must be a region id such as cn-north-4' })
+      .regex(REGION, 'not a region id such as cn-north-4 or eu-west-101'),
+    projectId: z
+      .string({ invalid_type_error: 'must be a project id' })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a project id is 1-64 letters, digits, - and _'),
+    endpoint: z
+      .string({ invalid_type_error: 'must be an origin such as https://host:port' })
+      .superRefine((v, ctx) => {
+        try {
+          dmsEndpoint({ endpoint: v });
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          for (const issue of e.issues) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message });
+          }
+        }
+      })
+      .optional(),
+  })
+  .strict();
+export type TargetSpec = z.infer<typeof target>;
+
+const targets = z
+  .array(target)
+  .min(1, 'at least one target; leave targets out to run on the project from the environment')
+  .max(MAX_TARGETS, `at most ${MAX_TARGETS} targets`)
+  .superRefine((list, ctx) => {
+    const seen = new Map<string, number>();
+    for (const [i, t] of list.entries()) {
+      const key = `${t.region}\u0000${t.projectId}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, i);
+        continue;
+      }
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [i],
+        message: `duplicate target: region ${t.region} and this projectId are already targets[${first}]`,
+      });
+    }
+  });
+
 const shared = {
   dryRun: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
   exclude: exclude.optional(),
   maxInstances: maxInstances.optional(),
   batchSize: batchSize.optional(),
+  targets: targets.optional(),
 };
 
 const policy = z

@@ -16,7 +16,17 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 export type RecordAction = 'restart' | 'delete';
 
-export interface OutcomeRecord {
+/**
+ * On every line a run writes when its policy has `targets` (outcome, action,
+ * wave, retry, warning, summary): which region and project it is about.
+ * Absent for a policy without `targets`.
+ */
+export interface TargetFields {
+  region?: string;
+  projectId?: string;
+}
+
+export interface OutcomeRecord extends TargetFields {
   kind: 'outcome';
   policy: string;
   action: RecordAction;
@@ -37,7 +47,7 @@ export interface OutcomeRecord {
   recoveredMs?: number;
 }
 
-export interface RunSummary extends CampaignFields {
+export interface RunSummary extends CampaignFields, TargetFields {
   kind: 'summary';
   policy: string;
   action: RecordAction;
@@ -87,7 +97,7 @@ export interface CampaignFields {
  * restarted and, with waitForRunning, RUNNING again), or ends otherwise
  * (`ended`: a failure, or the deadline; the outcome lines say which).
  */
-export interface WaveRecord {
+export interface WaveRecord extends TargetFields {
   kind: 'wave';
   policy: string;
   invocationId: string;
@@ -106,7 +116,7 @@ export type CleanupMode = 'all_failure' | 'by-id';
  * Written before every write call, so a process killed mid-call still
  * leaves a line naming what it was doing.
  */
-export interface ActionRecord {
+export interface ActionRecord extends TargetFields {
   kind: 'action';
   policy: string;
   invocationId: string;
@@ -114,6 +124,45 @@ export interface ActionRecord {
   /** The highest number of sends any of these instances has had, this one included. */
   attempt: number;
   instances: Array<{ id: string; name: string }>;
+}
+
+/** How one target of a policy with `targets` ended. */
+export type TargetVerdict = 'succeeded' | 'failed' | 'refused' | 'incomplete' | 'stopped';
+
+/** One target's line in the total. */
+export interface TargetResult {
+  region: string;
+  projectId: string;
+  verdict: TargetVerdict;
+  /** Why the target did not succeed: the message its own run would reject with. */
+  reason?: string;
+}
+
+/**
+ * `kind: "total"`: the last line of an invocation whose policy has
+ * `targets`, after one `kind: "summary"` per target. The counts are the
+ * targets' summed; `complete` is true only when every target's is.
+ */
+export interface TotalSummary {
+  kind: 'total';
+  policy: string;
+  action: RecordAction;
+  dryRun: boolean;
+  invocationId: string;
+  listed: number;
+  matched: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  notReached: number;
+  /** True when any target was refused. */
+  refused: boolean;
+  complete: boolean;
+  durationMs: number;
+  /** Every target, in the policy's order. */
+  targets: TargetResult[];
+  /** How many targets did not succeed. */
+  targetsFailed: number;
 }
 
 const SUCCESS: ReadonlySet<Outcome> = new Set([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHandler } from '../../handlers/index';
 import type { Simulator } from '../../simulator';
 import type { Clock } from '../../src/exec/clock';
-import type { OutcomeRecord, RunSummary } from '../../src/report/records';
+import type { OutcomeRecord, RunSummary, TotalSummary } from '../../src/report/records';
 
 /** Every JSON line the handler wrote, parsed. */
 export interface Captured {
@@ -50,7 +50,10 @@ export interface RunOptions {
 }
 
 export interface RunOutcome extends Captured {
+  /** What the handler resolved with, for a policy without `targets`. */
   result: RunSummary | undefined;
+  /** What the handler resolved with, for a policy with `targets`. */
+  total: TotalSummary | undefined;
   error: Error | undefined;
 }
 
@@ -80,13 +83,16 @@ export async function runHandler(sim: Simulator, opts: RunOptions): Promise<RunO
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   let result: RunSummary | undefined;
+  let total: TotalSummary | undefined;
   let error: Error | undefined;
   try {
-    result = await handler(opts.event, opts.context);
+    const got = await handler(opts.event, opts.context);
+    if (got.kind === 'total') total = got;
+    else result = got;
   } catch (e) {
     error = e as Error;
   }
-  return { ...captured, result, error };
+  return { ...captured, result, total, error };
 }
 
 /** The write calls the simulator received (restart, delete, tags). */

@@ -1,0 +1,192 @@
+import { createDmsClient, type DmsCredentials } from './dms/client';
+import { readOnly } from './dms/read-only';
+import type { Env } from './env';
+import type { Clock } from './exec/clock';
+import type { Deadline } from './exec/deadline';
+import type { Plan } from './plan';
+import type { Policy, Target } from './policy/resolve';
+import type { Logger } from './report/logger';
+import type { RunSummary, TargetResult, TotalSummary } from './report/records';
+import { runPolicy } from './run';
+import { judgeRun } from './verdict';
+
+/**
+ * How many targets run at once. Each has its own client, whose own limiter
+ * allows `DMS_MAX_CONCURRENCY` calls in flight, so at most this many times
+ * that are in flight across the invocation.
+ */
+export const TARGET_CONCURRENCY = 4;
+
+export interface TargetsDeps {
+  env: Env;
+  log: Logger;
+  clock: Clock;
+  /** One account's keys or agency: the same for every project and region. */
+  credentials: DmsCredentials;
+  /** The invocation's deadline, shared by every target. */
+  deadline: Deadline;
+  /** Plan only: every client refuses writes before they are sent. */
+  planOnly: boolean;
+  onPlan: ((plan: Plan, target: Target) => void) | undefined;
+}
+
+export interface TargetsInput {
+  policy: Policy;
+  targets: readonly Target[];
+  dryRun: boolean;
+  invocationId: string;
+}
+
+export interface TargetsResult {
+  total: TotalSummary;
+  /** The message the invocation rejects with, naming each target that did not succeed. */
+  failure: string | undefined;
+}
+
+/**
+ * Runs one policy on every target, {@link TARGET_CONCURRENCY} at a time in
+ * the policy's order. Each target gets its own client (its project, its
+ * region or endpoint, its own limiter) and writes its own records, each
+ * carrying `region` and `projectId`, and its own `kind: "summary"`. One
+ * target's failure (a listing that fails, failed instances, a refusal) never
+ * stops another. The invocation's deadline is shared: targets run side by
+ * side, so each has the whole time left; a target that waits for a free slot
+ * starts with what is left then, and past the write cutoff records what it
+ * would act on `skipped` for the deadline, which makes it incomplete.
+ * Ends with one `kind: "total"` line.
+ */
+export async function runTargets(deps: TargetsDeps, input: TargetsInput): Promise<TargetsResult> {
+  const started = deps.clock.now();
+  const runs = await inPool(input.targets, TARGET_CONCURRENCY, (t) => runTarget(deps, input, t));
+  const total = totalOf(
+    input,
+    runs.map((r) => r.summary),
+    runs.map((r) => r.result),
+    deps.clock.now() - started,
+  );
+  deps.log[total.targetsFailed > 0 ? 'error' : 'info'](total);
+  const bad = total.targets.filter((t) => t.verdict !== 'succeeded');
+  const failure =
+    bad.length === 0
+      ? undefined
+      : `policy ${input.policy.name}: ${bad.length} of ${total.targets.length} targets did not succeed: ${bad
+          .map((t) => `${targetName(t)}: ${t.reason ?? t.verdict}`)
+          .join('; ')}`;
+  return { total, failure };
+}
+
+/** `region/projectId`, as messages name a target. */
+export function targetName(t: { region: string; projectId: string }): string {
+  return `${t.region}/${t.projectId}`;
+}
+
+interface TargetRun {
+  summary: RunSummary | undefined;
+  result: TargetResult;
+}
+
+/** One target, start to end. Never throws: what stopped it is its verdict. */
+async function runTarget(
+  deps: TargetsDeps,
+  input: TargetsInput,
+  target: Target,
+): Promise<TargetRun> {
+  const { env } = deps;
+  const where = { region: target.region, projectId: target.projectId };
+  // Every line this target's run writes carries its region and project.
+  const log = deps.log.child(where);
+  let summary: RunSummary | undefined;
+  const prefix = `policy ${input.policy.name}: `;
+  const reasonOf = (message: string) =>
+    message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  try {
+    const client = createDmsClient({
+      credentials: deps.credentials,
+      projectId: target.projectId,
+      region: target.region,
+      endpoint: target.endpoint,
+      timeoutMs: env.requestTimeoutMs,
+      maxConcurrency: env.maxConcurrency,
+      retry: { settings: env.retry, clock: deps.clock, log },
+      deadline: deps.deadline,
+    });
+    const run = await runPolicy(
+      {
+        dms: deps.planOnly ? readOnly(client) : client,
+        log,
+        clock: deps.clock,
+        retry: env.retry,
+        deadline: deps.deadline,
+        markSettleMs: env.markSettleMs,
+        onSummary: (s) => {
+          summary = s;
+        },
+      },
+      { policy: input.policy, dryRun: input.dryRun, invocationId: input.invocationId },
+    );
+    if (run.plan) deps.onPlan?.(run.plan, target);
+    const failure = judgeRun(input.policy, run.summary, run.report.counts.refused);
+    return {
+      summary: run.summary,
+      result: failure
+        ? { ...where, verdict: failure.verdict, reason: reasonOf(failure.message) }
+        : { ...where, verdict: 'succeeded' },
+    };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // The run wrote its summary, with the error, before it threw; a target
+    // that stopped before its run began gets an error line instead.
+    if (!summary) log.error({ kind: 'error', errorType: errorType(e), message });
+    return { summary, result: { ...where, verdict: 'stopped', reason: `stopped: ${message}` } };
+  }
+}
+
+function errorType(e: unknown): string {
+  return e instanceof Error ? e.name : 'UnexpectedError';
+}
+
+function totalOf(
+  input: TargetsInput,
+  summaries: ReadonlyArray<RunSummary | undefined>,
+  results: TargetResult[],
+  durationMs: number,
+): TotalSummary {
+  const sum = (pick: (s: RunSummary) => number) =>
+    summaries.reduce((n, s) => n + (s ? pick(s) : 0), 0);
+  return {
+    kind: 'total',
+    policy: input.policy.name,
+    action: input.policy.action === 'cleanup-failed' ? 'delete' : 'restart',
+    dryRun: input.dryRun,
+    invocationId: input.invocationId,
+    listed: sum((s) => s.listed),
+    matched: sum((s) => s.matched),
+    succeeded: sum((s) => s.succeeded),
+    failed: sum((s) => s.failed),
+    skipped: sum((s) => s.skipped),
+    notReached: sum((s) => s.notReached),
+    refused: summaries.some((s) => s?.refused === true),
+    complete: summaries.every((s) => s?.complete === true),
+    durationMs,
+    targets: results,
+    targetsFailed: results.filter((r) => r.verdict !== 'succeeded').length,
+  };
+}
+
+/** `fn` over `items`, at most `limit` at once, results in the items' order. */
+async function inPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
