@@ -1,5 +1,4 @@
-import { createDmsClient, type DmsCredentials } from './dms/client';
-import { readOnly } from './dms/read-only';
+import type { DmsCredentials } from './dms/client';
 import type { Env } from './env';
 import { ConfigError, RunFailedError } from './errors';
 import { parseEvent } from './event';
@@ -8,11 +7,10 @@ import { type Deadline, deadlineFrom } from './exec/deadline';
 import type { Plan } from './plan';
 import { loadPolicyFile } from './policy/load';
 import type { Policy, Target } from './policy/resolve';
+import { runOnProject } from './project';
 import type { Logger } from './report/logger';
 import type { RunSummary, TotalSummary } from './report/records';
-import { runPolicy } from './run';
 import { runTargets } from './targets';
-import { judgeRun } from './verdict';
 
 /** One invocation, whatever platform it came from. */
 export interface Invocation {
@@ -76,33 +74,21 @@ export async function invoke(
   if (!env.region && !env.endpoint) {
     throw ConfigError.at('env.DMS_REGION', 'set it, or DMS_ENDPOINT');
   }
-  const deadline = invocationDeadline(inv, deps);
-  const client = createDmsClient({
-    credentials,
-    projectId: env.projectId,
-    region: env.region,
-    endpoint: env.endpoint,
-    timeoutMs: env.requestTimeoutMs,
-    maxConcurrency: env.maxConcurrency,
-    retry: { settings: env.retry, clock: deps.clock, log: deps.log },
-    deadline,
-  });
-  const dms = opts.planOnly ? readOnly(client) : client;
   const dryRun =
     opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
-  const { summary, report, plan } = await runPolicy(
+  const { summary, failure } = await runOnProject(
     {
-      dms,
+      env,
       log: deps.log,
       clock: deps.clock,
-      retry: env.retry,
-      deadline,
-      markSettleMs: env.markSettleMs,
+      credentials,
+      deadline: invocationDeadline(inv, deps),
+      planOnly: opts.planOnly === true,
+      onPlan: opts.onPlan,
     },
+    { projectId: env.projectId, region: env.region, endpoint: env.endpoint },
     { policy, dryRun, invocationId: inv.requestId },
   );
-  if (plan) opts.onPlan?.(plan);
-  const failure = judgeRun(policy, summary, report.counts.refused);
   if (failure) throw new RunFailedError(failure.message, summary);
   return summary;
 }

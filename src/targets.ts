@@ -1,14 +1,12 @@
-import { createDmsClient, type DmsCredentials } from './dms/client';
-import { readOnly } from './dms/read-only';
+import type { DmsCredentials } from './dms/client';
 import type { Env } from './env';
 import type { Clock } from './exec/clock';
 import type { Deadline } from './exec/deadline';
 import type { Plan } from './plan';
 import type { Policy, Target } from './policy/resolve';
+import { runOnProject } from './project';
 import type { Logger } from './report/logger';
 import type { RunSummary, TargetResult, TotalSummary } from './report/records';
-import { runPolicy } from './run';
-import { judgeRun } from './verdict';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter
@@ -91,7 +89,6 @@ async function runTarget(
   input: TargetsInput,
   target: Target,
 ): Promise<TargetRun> {
-  const { env } = deps;
   const where = { region: target.region, projectId: target.projectId };
   // Every line this target's run writes carries its region and project.
   const log = deps.log.child(where);
@@ -100,32 +97,19 @@ async function runTarget(
   const reasonOf = (message: string) =>
     message.startsWith(prefix) ? message.slice(prefix.length) : message;
   try {
-    const client = createDmsClient({
-      credentials: deps.credentials,
-      projectId: target.projectId,
-      region: target.region,
-      endpoint: target.endpoint,
-      timeoutMs: env.requestTimeoutMs,
-      maxConcurrency: env.maxConcurrency,
-      retry: { settings: env.retry, clock: deps.clock, log },
-      deadline: deps.deadline,
-    });
-    const run = await runPolicy(
+    const run = await runOnProject(
       {
-        dms: deps.planOnly ? readOnly(client) : client,
+        ...deps,
         log,
-        clock: deps.clock,
-        retry: env.retry,
-        deadline: deps.deadline,
-        markSettleMs: env.markSettleMs,
-        onSummary: (s) => {
-          summary = s;
-        },
+        onPlan: deps.onPlan && ((plan) => deps.onPlan?.(plan, target)),
       },
+      target,
       { policy: input.policy, dryRun: input.dryRun, invocationId: input.invocationId },
+      (s) => {
+        summary = s;
+      },
     );
-    if (run.plan) deps.onPlan?.(run.plan, target);
-    const failure = judgeRun(input.policy, run.summary, run.report.counts.refused);
+    const failure = run.failure;
     return {
       summary: run.summary,
       result: failure

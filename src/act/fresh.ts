@@ -42,6 +42,9 @@ export function describeFresh(f: Fresh): string {
   return `status now ${f.instance.status}`;
 }
 
+/** Tags this project writes itself (a campaign's mark): not news in a reason. */
+const OWN_TAG_PREFIX = 'dms-maintenance.';
+
 /** What changed between the listing and a fresh read, for a skip reason. */
 export function describeChange(listed: KafkaInstance, now: KafkaInstance): string {
   const parts: string[] = [];
@@ -50,9 +53,12 @@ export function describeChange(listed: KafkaInstance, now: KafkaInstance): strin
   const before = new Map(listed.tags.map((t) => [t.key, t.value]));
   const after = new Map(now.tags.map((t) => [t.key, t.value]));
   for (const [k, v] of after) {
+    if (k.startsWith(OWN_TAG_PREFIX)) continue;
     if (!before.has(k)) parts.push(`tag ${k}=${v} added`);
     else if (before.get(k) !== v) parts.push(`tag ${k} ${before.get(k)} -> ${v}`);
   }
-  for (const k of before.keys()) if (!after.has(k)) parts.push(`tag ${k} removed`);
+  for (const k of before.keys()) {
+    if (!after.has(k) && !k.startsWith(OWN_TAG_PREFIX)) parts.push(`tag ${k} removed`);
+  }
   return parts.length > 0 ? parts.join(', ') : 'no visible change';
 }

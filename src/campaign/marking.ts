@@ -2,6 +2,7 @@ import type { ActContext } from '../act/context';
 import { DEADLINE } from '../act/context';
 import { describeChange, describeFresh, readFresh } from '../act/fresh';
 import { DmsFailureKind, isDmsApiError, leavesOutcomeUnknown } from '../dms/errors';
+import { RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff } from '../exec/deadline';
 import { Outcome } from '../report/records';
@@ -14,11 +15,10 @@ import type { Campaign } from './plan';
  * at the least. Skipping that read is safe because the read that matters
  * comes after the settle (the engine's, right before the restart: it sends
  * only to an instance still carrying this run's mark and still qualifying),
- * and because a mark is removed again only from an instance whose status is
- * what it was when listed. So a mark written over another run's finds that
- * instance restarting (or restarted, and not back yet: the listing is
- * younger than any restart), is kept as the evidence, and nothing restarts
- * twice.
+ * and because a mark is never removed from an instance that is restarting.
+ * So a mark written over another run's finds that instance restarting (a
+ * restart lasts minutes, longer than the listing is old), is kept as the
+ * evidence, and nothing restarts twice.
  */
 export const FRESH_LISTING_MS = 60_000;
 
@@ -106,10 +106,9 @@ export async function markBatch(
  * Removes this run's mark from instances the restart provably did not
  * reach (never sent, or refused by DMS's answer), so a refused restart
  * does not count as done. The instance is read first and the mark removed
- * only if it is still exactly the one this run wrote, on an instance whose
- * status has not moved since the listing: another run's mark is never
- * removed, and neither is a mark that may now stand for another run's
- * restart. A removal that fails leaves the instance counted as
+ * only if it is still exactly the one this run wrote, on an instance that
+ * is not restarting: another run's mark is never removed, and neither is a
+ * mark that may now stand for another run's restart. A removal that fails leaves the instance counted as
  * restarted in this period, which is the safe side; a warning says so.
  */
 export async function unmark(
@@ -122,9 +121,9 @@ export async function unmark(
     try {
       const now = await ctx.dms.showInstance(inst.instance_id);
       if (!now || !isOwnMark(campaign.written, now)) continue;
-      // A status that moved (restarting, restarted into ERROR...) may be
-      // another run's restart under our mark: keep it, it is the evidence.
-      if (now.status !== inst.status) continue;
+      // Restarting now, within a minute of our listing, can only be another
+      // run's restart under our mark: keep the mark, it is the evidence.
+      if (RESTART_IN_PROGRESS.has(now.status)) continue;
       ctx.report.action('UnmarkRestarted', 1, [inst]);
       await ctx.dms.tagInstance(inst.instance_id, 'delete', [
         { key: MARK_KEY, value: '' },

@@ -180,10 +180,12 @@ export async function runCampaign(
       ctx.report.skipAll(rest, stop);
       break;
     }
-    if (!wait) {
-      // Without waiting there is nothing to look at again: batches go back to back.
+    if (!wait && rest.length === 0) break;
+    const stale = listedAt === undefined || ctx.clock.now() - listedAt >= FRESH_LISTING_MS;
+    if (!wait && !stale) {
+      // Without waiting, batches go back to back on the same listing while it is fresh;
+      // once it is not, one new listing is cheaper than a read of each instance.
       selection = { candidates: [], eligible: rest, notMatched: 0 };
-      listedAt = undefined;
     } else if (pastWriteCutoff(ctx.deadline)) {
       ctx.report.skipAll(rest, DEADLINE);
       break;
