@@ -10,8 +10,6 @@ export interface ExecuteOptions {
   campaign: Campaign | undefined;
   invocationId: string;
   settleMs: number;
-  /** When the plan's listing started. */
-  listedAt: number;
   /** A fresh listing, judged: a campaign looks at the fleet again before each wave. */
   relist: () => Promise<Selection>;
 }
@@ -33,7 +31,6 @@ export async function executePlan(ctx: ActContext, plan: Plan, o: ExecuteOptions
       wait: plan.policy.waitForRunning,
       invocationId: o.invocationId,
       settleMs: o.settleMs,
-      listedAt: o.listedAt,
     },
     o.relist,
   );

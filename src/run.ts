@@ -101,7 +101,6 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
   }
   try {
     // Failed instances are listed only on request; cleanup needs them.
-    const listedAt = deps.clock.now();
     const listed = await deps.dms.listInstances({ includeFailure: cleanup });
     plan = makePlan(policy, listed, judging);
     report.setListed(listed.length);
@@ -135,7 +134,6 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
         campaign,
         invocationId: input.invocationId,
         settleMs: deps.markSettleMs,
-        listedAt,
         relist: async () => selectInstances(await deps.dms.listInstances(), policy, judging),
       });
     }

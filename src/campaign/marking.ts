@@ -9,19 +9,6 @@ import { Outcome } from '../report/records';
 import { isOwnMark, MARK_BY_KEY, MARK_KEY, markTags } from './mark';
 import type { Campaign } from './plan';
 
-/**
- * How old a listing may be and still stand in for a read of each instance
- * before its mark: a minute, well under the three minutes a restart takes
- * at the least. Skipping that read is safe because the read that matters
- * comes after the settle (the engine's, right before the restart: it sends
- * only to an instance still carrying this run's mark and still qualifying),
- * and because a mark is never removed from an instance that is restarting.
- * So a mark written over another run's finds that instance restarting (a
- * restart lasts minutes, longer than the listing is old), is kept as the
- * evidence, and nothing restarts twice.
- */
-export const FRESH_LISTING_MS = 60_000;
-
 export interface Marked {
   /** Marked by this run, ready for the restart call. */
   marked: KafkaInstance[];
@@ -44,17 +31,13 @@ export async function markBatch(
   campaign: Campaign,
   invocationId: string,
   batch: readonly KafkaInstance[],
-  /** The batch comes from a listing made just now: it is not read again first. */
-  listedJustNow = false,
 ): Promise<Marked> {
   const out: Marked = { marked: [], failed: 0 };
   const fail = (inst: KafkaInstance, reason: string, more = {}) => {
     out.failed++;
     ctx.report.add(inst, { outcome: Outcome.Failed, reason, ...more });
   };
-  const fresh = listedJustNow
-    ? new Map(batch.map((inst) => [inst.instance_id, { instance: inst }] as const))
-    : await readFresh(ctx, batch);
+  const fresh = await readFresh(ctx, batch);
   for (const [k, inst] of batch.entries()) {
     const f = fresh.get(inst.instance_id) ?? { unreadable: 'not read' };
     if ('unreadable' in f) {
@@ -121,8 +104,8 @@ export async function unmark(
     try {
       const now = await ctx.dms.showInstance(inst.instance_id);
       if (!now || !isOwnMark(campaign.written, now)) continue;
-      // Restarting now, within a minute of our listing, can only be another
-      // run's restart under our mark: keep the mark, it is the evidence.
+      // Restarting now can only be another run's restart under our mark:
+      // keep the mark, it is the evidence.
       if (RESTART_IN_PROGRESS.has(now.status)) continue;
       ctx.report.action('UnmarkRestarted', 1, [inst]);
       await ctx.dms.tagInstance(inst.instance_id, 'delete', [

@@ -8,7 +8,7 @@ import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { Outcome } from '../report/records';
 import type { Candidate, Selection } from '../select';
 import { type Earlier, sortEarlier } from './earlier';
-import { FRESH_LISTING_MS, markBatch, unmark } from './marking';
+import { markBatch, unmark } from './marking';
 import { type Campaign, utc } from './plan';
 
 export interface CampaignInput {
@@ -26,8 +26,6 @@ export interface CampaignInput {
    * (Fischer's mutual exclusion, with the tag as the shared variable).
    */
   settleMs: number;
-  /** When the listing behind `selection` started, on the run's clock. */
-  listedAt: number;
 }
 
 /**
@@ -53,7 +51,6 @@ export async function runCampaign(
   const { campaign, batchSize, wait } = input;
   const per = campaign.window ? 'window' : 'interval';
   let selection = input.selection;
-  let listedAt: number | undefined = input.listedAt;
   const seen = new Set<string>();
   const kept = new Set<string>();
   let earlierDone = 0;
@@ -140,10 +137,7 @@ export async function runCampaign(
     }
     const batch = todo.slice(0, batchSize);
     ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
-    // A listing younger than FRESH_LISTING_MS stands in for a read of each
-    // instance before its mark; see markBatch.
-    const fresh = listedAt !== undefined && ctx.clock.now() - listedAt < FRESH_LISTING_MS;
-    const m = await markBatch(ctx, campaign, input.invocationId, batch, fresh);
+    const m = await markBatch(ctx, campaign, input.invocationId, batch);
     let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
     if (m.marked.length > 0) {
       const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
@@ -180,17 +174,14 @@ export async function runCampaign(
       ctx.report.skipAll(rest, stop);
       break;
     }
-    if (!wait && rest.length === 0) break;
-    const stale = listedAt === undefined || ctx.clock.now() - listedAt >= FRESH_LISTING_MS;
-    if (!wait && !stale) {
-      // Without waiting, batches go back to back on the same listing while it is fresh;
-      // once it is not, one new listing is cheaper than a read of each instance.
+    if (!wait) {
+      // Without waiting there is nothing to look at again: batches go back to back,
+      // each instance read again right before its mark and before its restart.
       selection = { candidates: [], eligible: rest, notMatched: 0 };
     } else if (pastWriteCutoff(ctx.deadline)) {
       ctx.report.skipAll(rest, DEADLINE);
       break;
     } else {
-      listedAt = ctx.clock.now();
       selection = await relist();
     }
   }

@@ -353,8 +353,8 @@ describe('outcomes that cannot be lost', () => {
 
   it('returns before its time is up although the wave read hangs', async () => {
     sim = await startSimulator({ fleet: staging(1), restartDelayMs: 60_000 });
-    // The re-check before the restart answers; every read after it hangs.
-    sim.inject({ route: 'showInstance', kind: 'hang', after: 1, times: Number.POSITIVE_INFINITY });
+    // The re-checks before the mark and before the restart answer; every read after them hangs.
+    sim.inject({ route: 'showInstance', kind: 'hang', after: 2, times: Number.POSITIVE_INFINITY });
     const policy = `${RESTART_POLICY}    waitForRunning: { pollSeconds: 1, timeoutSeconds: 60 }\n`;
     const started = Date.now();
     const r = await run({
@@ -416,13 +416,13 @@ describe('outcomes that cannot be lost', () => {
   it('stops the waves after a wave whose restart cannot be confirmed', async () => {
     sim = await startSimulator({ fleet: staging(4), restartDelayMs: 60_000 });
     // Wave one's restart never reaches DMS, and every read after its re-checks (two
-    // instances, right before the restart) fails.
+    // instances, before the mark and before the restart) fails.
     sim.inject({ route: 'instanceAction', kind: 'drop' });
     sim.inject({
       route: 'showInstance',
       kind: 'status',
       status: 500,
-      after: 2,
+      after: 4,
       times: Number.POSITIVE_INFINITY,
     });
     const policy = RESTART_POLICY.replace('batchSize: 10', 'batchSize: 2').concat(

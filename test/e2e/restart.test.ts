@@ -36,15 +36,14 @@ describe('scheduled restart', () => {
     expect(posts[0]?.body).toMatchObject({ action: 'restart' });
     expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002']]);
     expect(sim.requests.every((r) => r.signatureValid)).toBe(true);
-    // Reads: the listing (fresh enough to stand in for a read before each mark), then a
-    // re-check of each instance right before the restart.
+    // Reads: the listing, then a re-check of each instance before its mark and before the restart.
     const reads = sim.requests.filter((r) => r.method === 'GET');
     expect(
       reads
         .filter((r) => r.route !== 'listInstances')
         .map((r) => r.path.split('/').pop())
         .sort(),
-    ).toEqual(['stg-000', 'stg-001', 'stg-002']);
+    ).toEqual(['stg-000', 'stg-000', 'stg-001', 'stg-001', 'stg-002', 'stg-002']);
     expect(tagWrites(sim).sort()).toEqual(
       ['stg-000', 'stg-001', 'stg-002'].map((id) => [
         id,
