@@ -113,6 +113,36 @@ export async function writeBatch(
   };
   const skip = (inst: KafkaInstance, reason: string) =>
     ctx.report.add(inst, { outcome: Outcome.Skipped, reason, attempts: attempts(inst) });
+  // Why a call that carried an instance may have taken: kept through later rounds, so a
+  // resend that is throttled or answered failed never hides that an earlier call took.
+  const unknown = new Map<string, Earlier>();
+  const doubt = (inst: KafkaInstance, why: Earlier) => {
+    maybeApplied.add(inst.instance_id);
+    if (!unknown.has(inst.instance_id)) unknown.set(inst.instance_id, why);
+  };
+  /**
+   * The deadline stops the batch. An instance no call reached is not reached;
+   * one a call may have reached is read back while reads still may go, and is
+   * recorded as what the read shows, or failed with its outcome unknown.
+   */
+  const stopAt = async (list: readonly KafkaInstance[]): Promise<BatchResult> => {
+    const doubtful = list.filter((i) => unknown.has(i.instance_id));
+    const live = doubtful.length > 0 ? await readFresh(ctx, doubtful) : new Map<string, Fresh>();
+    for (const inst of list) {
+      const why = unknown.get(inst.instance_id);
+      const f = live.get(inst.instance_id);
+      if (!why) skip(inst, DEADLINE);
+      else if (f && kind.tookEffect(f)) {
+        succeeded.push({ instance: inst, detail: confirmed(kind, f, why, attempts(inst)) });
+      } else {
+        const seen = f ? `; ${describeFresh(f)}` : '';
+        fail(inst, `${why.cause}; the deadline came before its outcome was known${seen}`, {
+          requestId: why.requestId,
+        });
+      }
+    }
+    return { succeeded, failed, stopped: DEADLINE, maybeApplied };
+  };
 
   // The caller that makes a first `all_failure` call has just re-listed the
   // fleet and re-decided; a read of each instance would add nothing.
@@ -120,10 +150,7 @@ export async function writeBatch(
   let fresh: Map<string, Fresh> | undefined;
 
   while (pending.length > 0) {
-    if (pastWriteCutoff(ctx.deadline)) {
-      for (const p of pending) skip(p.inst, DEADLINE);
-      return { succeeded, failed, stopped: DEADLINE, maybeApplied };
-    }
+    if (pastWriteCutoff(ctx.deadline)) return stopAt(pending.map((p) => p.inst));
     fresh = firstCall
       ? undefined
       : await readFresh(
@@ -133,7 +160,14 @@ export async function writeBatch(
     const toSend: KafkaInstance[] = [];
     for (const p of pending) {
       const f = fresh?.get(p.inst.instance_id) ?? { instance: p.inst };
-      const verdict = decide(ctx, kind, p, f, sends.get(p.inst.instance_id) ?? 0);
+      const verdict = decide(
+        ctx,
+        kind,
+        p,
+        f,
+        sends.get(p.inst.instance_id) ?? 0,
+        unknown.get(p.inst.instance_id),
+      );
       if (verdict.send) toSend.push(p.inst);
       else if (verdict.outcome === Outcome.Skipped) skip(p.inst, verdict.reason);
       else if (verdict.outcome === Outcome.Failed) fail(p.inst, verdict.reason, verdict.more);
@@ -144,10 +178,7 @@ export async function writeBatch(
         });
     }
     if (toSend.length === 0) break;
-    if (pastWriteCutoff(ctx.deadline)) {
-      for (const inst of toSend) skip(inst, DEADLINE);
-      return { succeeded, failed, stopped: DEADLINE, maybeApplied };
-    }
+    if (pastWriteCutoff(ctx.deadline)) return stopAt(toSend);
 
     const ids = toSend.map((i) => i.instance_id);
     for (const id of ids) sends.set(id, (sends.get(id) ?? 0) + 1);
@@ -163,10 +194,7 @@ export async function writeBatch(
       res = await (call ? call.send(ctx.dms) : kind.send(ctx.dms, ids));
     } catch (e) {
       if (!isDmsApiError(e)) throw e;
-      if (e.kind === DmsFailureKind.Deadline) {
-        for (const inst of toSend) skip(inst, DEADLINE);
-        return { succeeded, failed, stopped: DEADLINE, maybeApplied };
-      }
+      if (e.kind === DmsFailureKind.Deadline) return stopAt(toSend);
       if (provesNotApplied(e)) {
         notAppliedRounds++;
         const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(ctx.settings, notAppliedRounds));
@@ -176,10 +204,7 @@ export async function writeBatch(
           }
           break;
         }
-        if (waitBudgetMs(ctx.deadline) < wait) {
-          for (const inst of toSend) skip(inst, DEADLINE);
-          return { succeeded, failed, stopped: DEADLINE, maybeApplied };
-        }
+        if (waitBudgetMs(ctx.deadline) < wait) return stopAt(toSend);
         ctx.log.warn({
           kind: 'retry',
           operation: call?.operation ?? kind.operation,
@@ -197,7 +222,7 @@ export async function writeBatch(
         continue;
       }
       if (leavesOutcomeUnknown(e)) {
-        for (const inst of toSend) maybeApplied.add(inst.instance_id);
+        for (const inst of toSend) doubt(inst, { cause: e.message, requestId: e.requestId });
         pending = toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
         continue;
       }
@@ -206,9 +231,9 @@ export async function writeBatch(
     }
 
     if (res.results === undefined) {
-      for (const inst of toSend) maybeApplied.add(inst.instance_id);
       const cause = 'DMS answered without per-instance results';
       const requestId = res.requestId;
+      for (const inst of toSend) doubt(inst, { cause, requestId });
       pending = toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
       continue;
     }
@@ -223,6 +248,7 @@ export async function writeBatch(
           detail: { outcome: kind.success, requestId: res.requestId, attempts: attempts(inst) },
         });
       } else if (a === undefined) {
+        doubt(inst, { cause: 'DMS gave no result for this instance', requestId: res.requestId });
         next.push({
           inst,
           why: 'unknown',
@@ -241,6 +267,27 @@ export async function writeBatch(
   return { succeeded, failed, maybeApplied };
 }
 
+/** Why an earlier call may have taken, for the reason when a read-back shows it did. */
+interface Earlier {
+  cause: string;
+  requestId?: string | undefined;
+}
+
+function confirmed(
+  kind: WriteKind,
+  f: Fresh,
+  why: Earlier,
+  attempts: number | undefined,
+): OutcomeDetail {
+  const shown = 'instance' in f ? `status ${f.instance.status}` : 'the instance being gone';
+  return {
+    outcome: kind.success,
+    reason: `confirmed by ${shown} after: ${why.cause}`,
+    requestId: why.requestId,
+    attempts,
+  };
+}
+
 type Decision =
   | { send: true }
   | { send: false; outcome: typeof Outcome.Skipped; reason: string }
@@ -253,18 +300,20 @@ type Decision =
   | { send: false; outcome: 'success'; detail: OutcomeDetail };
 
 /** What to do with one pending instance, given what DMS shows now. */
-function decide(ctx: ActContext, kind: WriteKind, p: Pending, f: Fresh, sent: number): Decision {
-  if (p.why === 'unknown' && kind.tookEffect(f)) {
-    const shown = 'instance' in f ? `status ${f.instance.status}` : 'the instance being gone';
-    return {
-      send: false,
-      outcome: 'success',
-      detail: {
-        outcome: kind.success,
-        reason: `confirmed by ${shown} after: ${p.cause}`,
-        requestId: p.requestId ?? p.error?.requestId,
-      },
-    };
+function decide(
+  ctx: ActContext,
+  kind: WriteKind,
+  p: Pending,
+  f: Fresh,
+  sent: number,
+  earlier: Earlier | undefined,
+): Decision {
+  const took =
+    p.why === 'unknown'
+      ? { cause: p.cause, requestId: p.requestId ?? p.error?.requestId }
+      : earlier;
+  if (took && kind.tookEffect(f)) {
+    return { send: false, outcome: 'success', detail: confirmed(kind, f, took, undefined) };
   }
   const before = p.why === 'first' || p.why === 'not-applied';
   const verdict = 'instance' in f ? ctx.judge(f.instance) : undefined;

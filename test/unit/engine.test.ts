@@ -186,6 +186,63 @@ describe('the write engine', () => {
     ]);
   });
 
+  it('keeps what an unanswered call may have done through a throttled resend', async () => {
+    const t = setup([inst('a')]);
+    // The first call's answer is lost, and DMS shows the restart only a moment later:
+    // the read-back still says RUNNING, the resend is throttled, then RESTARTING shows.
+    t.dms.answers.push(
+      () => apiError(DmsFailureKind.Network),
+      () => {
+        const a = t.dms.byId.get('a');
+        if (a) a.status = 'RESTARTING';
+        return apiError(DmsFailureKind.Throttled, 429);
+      },
+    );
+    const r = await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.outcomes()).toEqual([]);
+    expect(r.succeeded.map((s) => [s.instance.instance_id, s.detail.reason])).toEqual([
+      [
+        'a',
+        'confirmed by status RESTARTING after: RestartInstances failed: network, failed network',
+      ],
+    ]);
+  });
+
+  it('reads back, rather than calls not reached, what an unanswered call met at the deadline', async () => {
+    const t = setup([inst('a')]);
+    let late = false;
+    t.ctx.deadline = { remainingMs: () => (late ? 50 : 600_000), marginMs: 100, reserveMs: 0 };
+    t.dms.answers.push(() => {
+      const a = t.dms.byId.get('a');
+      if (a) a.status = 'RESTARTING';
+      late = true;
+      return apiError(DmsFailureKind.Server, 503);
+    });
+    const r = await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(r.stopped).toBe('deadline');
+    expect(r.succeeded.map((s) => s.instance.instance_id)).toEqual(['a']);
+    expect(t.outcomes()).toEqual([]);
+  });
+
+  it('fails, never calls not reached, an unanswered call the deadline leaves unsettled', async () => {
+    const t = setup([inst('a')]);
+    let late = false;
+    t.ctx.deadline = { remainingMs: () => (late ? 50 : 600_000), marginMs: 100, reserveMs: 0 };
+    t.dms.answers.push(() => {
+      late = true;
+      return apiError(DmsFailureKind.Server, 503);
+    });
+    await writeBatch(t.ctx, restartKind, [inst('a')]);
+    expect(t.records()).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        reason: expect.stringMatching(
+          /the deadline came before its outcome was known; status now RUNNING$/,
+        ),
+      }),
+    ]);
+  });
+
   it('stops resending after a bounded number of unanswered calls', async () => {
     const t = setup([inst('a')]);
     for (let i = 0; i < 5; i++) t.dms.answers.push(() => apiError(DmsFailureKind.Server, 503));
