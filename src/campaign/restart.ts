@@ -1,6 +1,7 @@
 import type { ActContext } from '../act/context';
 import { DEADLINE } from '../act/context';
 import { type BatchResult, type Success, writeBatch } from '../act/engine';
+import { describeChange } from '../act/fresh';
 import { restartKind } from '../act/restart';
 import { confirmWave, STOPPED_AFTER_BAD_WAVE, type WaitForRunning } from '../act/waves';
 import type { KafkaInstance } from '../dms/wire';
@@ -51,6 +52,8 @@ export async function runCampaign(
   const { campaign, batchSize, wait } = input;
   const per = campaign.window ? 'window' : 'interval';
   let selection = input.selection;
+  // The plan's instances, and no others: maxInstances was checked against the plan.
+  const planned = new Map(input.selection.eligible.map((i) => [i.instance_id, i]));
   const seen = new Set<string>();
   const kept = new Set<string>();
   let earlierDone = 0;
@@ -182,10 +185,45 @@ export async function runCampaign(
       ctx.report.skipAll(rest, DEADLINE);
       break;
     } else {
-      selection = await relist();
+      selection = withinPlan(ctx, await relist(), planned);
     }
   }
   finish();
+}
+
+/**
+ * A fresh listing, narrowed to the plan. An instance that became eligible
+ * since the plan (an incident, a new tag) waits for the next run, which
+ * checks `maxInstances` again. A planned instance that no longer qualifies
+ * is recorded skipped, with what changed; one that is no longer listed, or
+ * no longer matches at all, is recorded skipped too. Instances another run
+ * marked stay, for the campaign to look at.
+ */
+function withinPlan(
+  ctx: ActContext,
+  now: Selection,
+  planned: ReadonlyMap<string, KafkaInstance>,
+): Selection {
+  const seen = new Set<string>();
+  for (const c of now.candidates) {
+    seen.add(c.instance.instance_id);
+    const listed = planned.get(c.instance.instance_id);
+    if (!listed || c.verdict !== 'skip' || c.mark || ctx.report.has(listed.instance_id)) continue;
+    ctx.report.add(
+      listed,
+      skipped(`changed since the listing (${describeChange(listed, c.instance)}): ${c.reason}`),
+    );
+  }
+  for (const [id, listed] of planned) {
+    if (seen.has(id) || ctx.report.has(id)) continue;
+    ctx.report.add(
+      listed,
+      skipped(
+        "changed since the listing: no longer listed, or no longer matches the policy's selection",
+      ),
+    );
+  }
+  return { ...now, eligible: now.eligible.filter((i) => planned.has(i.instance_id)) };
 }
 
 /**

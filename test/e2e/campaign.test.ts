@@ -234,4 +234,54 @@ describe('a restart campaign', () => {
     const restarted = runs.flatMap((r) => r.outcomes.filter((o) => o.outcome === 'restarted'));
     expect(restarted.map((o) => o.instanceId).sort()).toEqual(sent);
   }, 20_000);
+
+  it('restarts only the planned instances, though more match by the next wave', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(2), fleetClock: t.now, restartDelayMs: 2 * MIN });
+    // While wave one restarts, five more instances come to match the policy.
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'mutate',
+      apply: () => {
+        for (let i = 0; i < 5; i++) {
+          sim.addInstance(mk(`new-${i}`, `kafka-prod-new-${i}`, 'RUNNING', { env: 'prod' }));
+        }
+      },
+    });
+    const r = await runHandler(sim, {
+      policy: policy(WAIT.replace('720', '600')).replace('batchSize: 2', 'batchSize: 1'),
+      clock: t.clock,
+      env,
+    });
+    expect(r.error).toBeUndefined();
+    expect(batches(sim).flat().sort()).toEqual(['prod-000', 'prod-001']);
+    expect(sim.instance('new-0')?.status).toBe('RUNNING');
+  });
+
+  it('records a planned instance that changed between waves as skipped, and resolves', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(2), fleetClock: t.now, restartDelayMs: 2 * MIN });
+    // While wave one restarts, the other planned instance is protected.
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'mutate',
+      apply: () => {
+        const other = sim.instances().find((i) => i.status === 'RUNNING');
+        if (other) sim.setTags(other.instance_id, { env: 'prod', 'maintenance-protect': 'true' });
+      },
+    });
+    const protectedPolicy = policy(WAIT)
+      .replace('batchSize: 2', 'batchSize: 1')
+      .replace(
+        'policies:',
+        'defaults:\n  exclude: { tags: { maintenance-protect: "true" } }\npolicies:',
+      );
+    const r = await runHandler(sim, { policy: protectedPolicy, clock: t.clock, env });
+    expect(r.error).toBeUndefined();
+    expect(actions(sim)).toHaveLength(1);
+    expect(r.outcomes.find((o) => o.outcome === 'skipped')?.reason).toMatch(
+      /^changed since the listing \(tag maintenance-protect=true added\): excluded by tag maintenance-protect=true$/,
+    );
+    expect(r.result).toMatchObject({ failed: 0, succeeded: 1, skipped: 1 });
+  });
 });
