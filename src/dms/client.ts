@@ -282,10 +282,18 @@ function parse<S extends z.ZodTypeAny>(
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : 'body';
+  // What was expected, never the value received: that is the server's text,
+  // and an echoing proxy can put a signed header in it.
+  const what =
+    issue?.code === 'invalid_enum_value'
+      ? `expected one of ${issue.options.join(', ')}`
+      : issue?.code === 'invalid_type'
+        ? `expected ${issue.expected}, got ${issue.received}`
+        : (issue?.code ?? 'invalid');
   throw new DmsApiError({
     operation,
     kind: DmsFailureKind.Malformed,
-    message: `unexpected response: ${where}: ${issue?.message ?? 'invalid'}`,
+    message: `unexpected response: ${where}: ${what}`,
     requestId,
   });
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../report/logger';
 import { buildNotification } from './message';
 import type { ObservedRun } from './observe';
 import { publishToTopic } from './smn';
+import { parseTopicUrn } from './topic';
 
 /** Longest piece of server or error text kept in a notification, per line. */
 const MAX_LINE = 1000;
@@ -43,7 +44,9 @@ export async function notifyOnFailure(
     MAX_LINE,
   );
   try {
-    const projectId = ctx.env.projectId;
+    // The topic's own project signs the call when the environment names none
+    // (a policy with targets needs no project id of its own).
+    const projectId = ctx.env.projectId ?? parseTopicUrn(topicUrn)?.projectId;
     if (!credentials || !projectId) {
       ctx.log.error({
         kind: 'notify',

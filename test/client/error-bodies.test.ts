@@ -70,3 +70,34 @@ describe('error bodies', () => {
     expect(e.message).not.toContain(sim.sk);
   });
 });
+
+describe('answers that do not fit', () => {
+  it('never repeats the value it did not expect, which an echoing proxy may fill with a signed header', async () => {
+    const sim = await startSimulator({ fleet: [] });
+    try {
+      const leak = `Authorization: SDK-HMAC-SHA256 Access=${sim.ak}, Signature=abc`;
+      sim.inject({
+        route: 'instanceAction',
+        kind: 'raw',
+        status: 200,
+        body: JSON.stringify({ results: [{ result: leak, instance: 'a' }] }),
+      });
+      const dms = createDmsClient({
+        credentials: { ak: sim.ak, sk: sim.sk },
+        projectId: sim.projectId,
+        endpoint: sim.endpoint,
+      });
+      const e = await dms.restartInstances(['a']).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      expect(e?.message).toMatch(
+        /unexpected response: results\.0\.result: expected one of success, failed/,
+      );
+      expect(e?.message).not.toContain(sim.ak);
+      expect(e?.message).not.toContain('SDK-HMAC-SHA256');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
