@@ -236,6 +236,24 @@ describe('targets: one policy on several regions and projects', () => {
     expect(msg).toContain('the total (kind "total")');
   });
 
+  it('signs its notification with the topic project when the environment names none', async () => {
+    const list = await startTargets();
+    const [a, , c] = list as [Simulator, Simulator, Simulator];
+    c.inject({ route: 'instanceAction', kind: 'results', failIds: ['t2-000'], times: 2 });
+    const r = await runHandler(a, {
+      policy: policy(list),
+      event: { policy: 'restart' },
+      env: {
+        DMS_ENDPOINT: undefined,
+        HUAWEICLOUD_SDK_PROJECT_ID: undefined,
+        SMN_TOPIC_URN: `urn:smn:cn-north-4:${a.projectId}:ops`,
+        SMN_ENDPOINT: a.endpoint,
+      },
+    });
+    expect(r.error?.message).toContain('1 of 3 targets did not succeed');
+    expect(list.flatMap((s) => s.published)).toHaveLength(1);
+  });
+
   it('hands the plan of each target to the command line, with its region and project', async () => {
     const list = await startTargets();
     const { destination } = sink();
