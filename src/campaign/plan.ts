@@ -46,7 +46,5 @@ export function planCampaign(policy: Policy, now: number): CampaignPlan {
   };
 }
 
-/** UTC, whole seconds: `2026-03-07T01:00:00Z`. */
-export function utc(t: number): string {
-  return `${new Date(t).toISOString().slice(0, 19)}Z`;
-}
+/** UTC, whole seconds: `2026-03-07T01:00:00Z`, as a mark carries it. */
+export { markValue as utc } from './mark';
