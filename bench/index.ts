@@ -263,14 +263,13 @@ interface ColdChild {
   out: string;
 }
 
-async function coldStart(sim: SimProcess, policyDir: string): Promise<void> {
-  const ep = await sim.serve({ size: 1000, tagged: 300 }, 0);
-  const policyFile = join(policyDir, 'bench-dry.yaml');
+/** The environment for a cold child process: a dry run of the tagged instances. */
+function dryRunEnv(ep: Endpoint, policyFile: string): NodeJS.ProcessEnv {
   writeFileSync(
     policyFile,
     'version: 1\npolicies:\n  bench:\n    action: restart\n    dryRun: true\n    select: { tags: { wave: bench } }\n    maxInstances: 10000\n',
   );
-  const env = {
+  return {
     ...process.env,
     DMS_ENDPOINT: ep.endpoint,
     HUAWEICLOUD_SDK_AK: ep.ak,
@@ -279,6 +278,11 @@ async function coldStart(sim: SimProcess, policyDir: string): Promise<void> {
     POLICY_FILE: policyFile,
     BENCH_POLICY: 'bench',
   };
+}
+
+async function coldStart(sim: SimProcess, policyDir: string): Promise<void> {
+  const ep = await sim.serve({ size: 1000, tagged: 300 }, 0);
+  const env = dryRunEnv(ep, join(policyDir, 'bench-dry.yaml'));
   const child = (args: string[]) =>
     new Promise<ColdChild>((resolve, reject) => {
       const t = process.hrtime.bigint();
@@ -331,20 +335,7 @@ async function coldStart(sim: SimProcess, policyDir: string): Promise<void> {
 
 async function memory(sim: SimProcess, policyDir: string): Promise<void> {
   const ep = await sim.serve({ size: FLEET, tagged: 2000 }, LATENCY_MS);
-  const policyFile = join(policyDir, 'bench-dry10k.yaml');
-  writeFileSync(
-    policyFile,
-    'version: 1\npolicies:\n  bench:\n    action: restart\n    dryRun: true\n    select: { tags: { wave: bench } }\n    maxInstances: 10000\n',
-  );
-  const env = {
-    ...process.env,
-    DMS_ENDPOINT: ep.endpoint,
-    HUAWEICLOUD_SDK_AK: ep.ak,
-    HUAWEICLOUD_SDK_SK: ep.sk,
-    HUAWEICLOUD_SDK_PROJECT_ID: ep.projectId,
-    POLICY_FILE: policyFile,
-    BENCH_POLICY: 'bench',
-  };
+  const env = dryRunEnv(ep, join(policyDir, 'bench-dry10k.yaml'));
   const run = (args: string[]) =>
     new Promise<string>((resolve, reject) => {
       const p = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
