@@ -8,7 +8,6 @@ import type { Selection } from './select';
 export interface ExecuteOptions {
   /** A restart policy's campaign in this invocation (its window is open). */
   campaign: Campaign | undefined;
-  invocationId: string;
   settleMs: number;
   /** A fresh listing, judged: a campaign looks at the fleet again before each wave. */
   relist: () => Promise<Selection>;
@@ -29,7 +28,6 @@ export async function executePlan(ctx: ActContext, plan: Plan, o: ExecuteOptions
       selection: plan.selection,
       batchSize: plan.policy.batchSize,
       wait: plan.policy.waitForRunning,
-      invocationId: o.invocationId,
       settleMs: o.settleMs,
     },
     o.relist,

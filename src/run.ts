@@ -132,7 +132,6 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     } else {
       await executePlan(ctx, plan, {
         campaign,
-        invocationId: input.invocationId,
         settleMs: deps.markSettleMs,
         relist: async () => selectInstances(await deps.dms.listInstances(), policy, judging),
       });

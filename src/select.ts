@@ -54,8 +54,9 @@ export interface Selection {
  * - `exclude.tags`: any one key matching excludes the instance.
  * - restart: a matched instance whose status is not in `select.status` is
  *   skipped; so is one whose status DMS never documented.
- * - restart with a `period`: an instance carrying a mark in it (not one
- *   this run wrote) is skipped as done, whatever its status.
+ * - restart with a `period`: an instance carrying a mark in it is skipped
+ *   as done, whatever its status. The mark this run wrote for a restart it
+ *   has yet to send does not count, but must still be there.
  * - cleanup-failed: only CREATEFAILED instances ever match; with
  *   `minAgeHours`, one younger than that (or of unknown age) is skipped.
  */
@@ -78,10 +79,23 @@ export function createJudge(
     const excludedBy = firstMatch(tags, policy.exclude);
     if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
-    const mark = opts.period ? readMark(instance) : undefined;
-    if (mark && opts.period && !isOwnMark(opts.ownMarks ?? new Map(), instance)) {
-      const reason = doneReason(mark, opts.period);
-      if (reason) return { verdict: 'skip', reason, mark };
+    if (opts.period) {
+      // A run about to restart what it marked reads past its own mark, and
+      // requires it: a mark that vanished no longer keeps other runs off.
+      const own = opts.ownMarks?.get(instance.instance_id);
+      if (own && !isOwnMark(opts.ownMarks ?? new Map(), instance)) {
+        return { verdict: 'skip', reason: "this run's mark is no longer on it" };
+      }
+      const mark = readMark(instance, own);
+      const done = mark && doneReason(mark, opts.period);
+      if (mark && done) {
+        // Beside this run's own mark, another run's: it restarts the instance,
+        // or it too backs off and a later run does.
+        const reason = own
+          ? `another run marked it too, at ${mark.value}; left to that run or the next`
+          : done;
+        return { verdict: 'skip', reason, mark };
+      }
     }
     if (!isKnownStatus(instance.status)) {
       return {

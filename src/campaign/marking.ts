@@ -1,16 +1,19 @@
 import type { ActContext } from '../act/context';
 import { DEADLINE } from '../act/context';
-import { describeChange, describeFresh, readFresh } from '../act/fresh';
-import { DmsFailureKind, isDmsApiError, leavesOutcomeUnknown } from '../dms/errors';
-import { RESTART_IN_PROGRESS } from '../dms/status';
-import type { KafkaInstance } from '../dms/wire';
+import {
+  DmsFailureKind,
+  isDmsApiError,
+  isInstanceNotFound,
+  leavesOutcomeUnknown,
+} from '../dms/errors';
+import type { KafkaInstance, Tag } from '../dms/wire';
 import { pastWriteCutoff } from '../exec/deadline';
 import { Outcome } from '../report/records';
-import { isOwnMark, MARK_BY_KEY, MARK_KEY, markTags } from './mark';
+import { agedMarks, markTags } from './mark';
 import type { Campaign } from './plan';
 
 export interface Marked {
-  /** Marked by this run, ready for the restart call. */
+  /** Marked by this run, ready for the re-check and the restart call. */
   marked: KafkaInstance[];
   /** Instances of the batch recorded failed here. */
   failed: number;
@@ -19,47 +22,36 @@ export interface Marked {
 }
 
 /**
- * Marks a wave's instances, one tag call each, after reading each again and
- * applying the policy to what DMS shows now (an instance another run marked
- * meanwhile is skipped as done). An instance is restarted only if its mark
- * was written: one whose mark was refused, or whose tag call's outcome stayed
- * unknown, is recorded failed and not restarted (the latter's mark, if it
- * landed, is removed again).
+ * Writes this run's mark on each instance of a wave, one tag call each, as
+ * the listing showed it. No read comes first: the write engine reads each
+ * instance once after its mark, and restarts it only if this run's mark is
+ * there, no other run's mark of this period is, and the policy still
+ * applies to what DMS shows.
+ *
+ * Why one read is enough when runs overlap: every run writes its own key,
+ * so no mark is ever overwritten. If two runs both restarted an instance,
+ * the later one's read came after the earlier one's read, which saw the
+ * earlier one's mark in place; that mark stays (it is removed only when its
+ * restart did not apply), so the later read saw it too and skipped. Two
+ * runs that read at about the same time see each other's marks and both
+ * skip; a later wave or run restarts the instance.
+ *
+ * A mark DMS refuses means no restart: `failed`. An instance gone since the
+ * listing is skipped. A tag call whose outcome stays unknown is `failed`,
+ * and its mark, if it landed, is removed again.
  */
 export async function markBatch(
   ctx: ActContext,
   campaign: Campaign,
-  invocationId: string,
   batch: readonly KafkaInstance[],
 ): Promise<Marked> {
   const out: Marked = { marked: [], failed: 0 };
-  const fail = (inst: KafkaInstance, reason: string, more = {}) => {
-    out.failed++;
-    ctx.report.add(inst, { outcome: Outcome.Failed, reason, ...more });
-  };
-  const fresh = await readFresh(ctx, batch);
   for (const [k, inst] of batch.entries()) {
-    const f = fresh.get(inst.instance_id) ?? { unreadable: 'not read' };
-    if ('unreadable' in f) {
-      fail(inst, `not restarted: it could not be re-checked before its mark: ${f.unreadable}`);
-      continue;
-    }
-    if (!('instance' in f)) {
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason: describeFresh(f) });
-      continue;
-    }
-    const v = ctx.judge(f.instance);
-    if (v.verdict !== 'act') {
-      const why = v.verdict === 'skip' ? v.reason : "it no longer matches the policy's selection";
-      const reason = `changed since the listing (${describeChange(inst, f.instance)}): ${why}`;
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason });
-      continue;
-    }
     if (pastWriteCutoff(ctx.deadline)) {
       ctx.report.skipAll(batch.slice(k), DEADLINE);
       return { ...out, stopped: DEADLINE };
     }
-    const tags = markTags(ctx.clock.now(), invocationId);
+    const tags = markTags(ctx.clock.now(), campaign.markKey);
     ctx.report.action('MarkRestarted', 1, [inst]);
     try {
       await ctx.dms.tagInstance(inst.instance_id, 'create', tags);
@@ -72,7 +64,17 @@ export async function markBatch(
         ctx.report.skipAll(batch.slice(k), DEADLINE);
         return { ...out, stopped: DEADLINE };
       }
-      fail(inst, `not restarted: its mark could not be written: ${e.message}`, {
+      if (isInstanceNotFound(e)) {
+        ctx.report.add(inst, {
+          outcome: Outcome.Skipped,
+          reason: 'changed since the listing: the instance no longer exists',
+        });
+        continue;
+      }
+      out.failed++;
+      ctx.report.add(inst, {
+        outcome: Outcome.Failed,
+        reason: `not restarted: its mark could not be written: ${e.message}`,
         errorCode: e.errorCode,
         requestId: e.requestId,
       });
@@ -86,13 +88,12 @@ export async function markBatch(
 }
 
 /**
- * Removes this run's mark from instances the restart provably did not
- * reach (never sent, or refused by DMS's answer), so a refused restart
- * does not count as done. The instance is read first and the mark removed
- * only if it is still exactly the one this run wrote, on an instance that
- * is not restarting: another run's mark is never removed, and neither is a
- * mark that may now stand for another run's restart. A removal that fails leaves the instance counted as
- * restarted in this period, which is the safe side; a warning says so.
+ * Removes this run's mark from instances its restart provably did not reach
+ * (never sent, skipped at the re-check, or refused by DMS's answer), so the
+ * instance does not count as done. Only this run's own key is deleted:
+ * another run's mark is never touched. A removal that fails leaves the
+ * instance counted as restarted in this period, which is the safe side; a
+ * warning says so.
  */
 export async function unmark(
   ctx: ActContext,
@@ -100,28 +101,59 @@ export async function unmark(
   instances: readonly KafkaInstance[],
 ): Promise<void> {
   for (const inst of instances) {
-    let reason: string | undefined;
-    try {
-      const now = await ctx.dms.showInstance(inst.instance_id);
-      if (!now || !isOwnMark(campaign.written, now)) continue;
-      // Restarting now can only be another run's restart under our mark:
-      // keep the mark, it is the evidence.
-      if (RESTART_IN_PROGRESS.has(now.status)) continue;
-      ctx.report.action('UnmarkRestarted', 1, [inst]);
-      await ctx.dms.tagInstance(inst.instance_id, 'delete', [
-        { key: MARK_KEY, value: '' },
-        { key: MARK_BY_KEY, value: '' },
-      ]);
+    const tags = campaign.written.get(inst.instance_id);
+    if (!tags) continue;
+    const failure = await deleteTags(ctx, inst, 'UnmarkRestarted', tags);
+    if (failure === undefined || isInstanceNotFound(failure.error)) {
       campaign.written.delete(inst.instance_id);
-    } catch (e) {
-      if (!isDmsApiError(e)) throw e;
-      reason = e.message;
+      continue;
     }
-    if (reason !== undefined) {
-      ctx.report.warn({
-        message: `the mark could not be removed after the restart was not applied; the instance counts as restarted in this window: ${reason}`,
-        instanceId: inst.instance_id,
-      });
-    }
+    ctx.report.warn({
+      message: `the mark could not be removed after the restart was not applied; the instance counts as restarted in this period: ${failure.message}`,
+      instanceId: inst.instance_id,
+    });
+  }
+}
+
+/**
+ * After a restart, removes the marks that count for nothing any more (older
+ * runs', aged out of this period) from the instance, as the listing showed
+ * it: a mark written since the listing is of this period and stays. A
+ * failure only costs a tag, and is a warning.
+ */
+export async function removeAgedMarks(
+  ctx: ActContext,
+  campaign: Campaign,
+  instances: readonly KafkaInstance[],
+): Promise<void> {
+  for (const inst of instances) {
+    const aged = agedMarks(inst, campaign.period, campaign.markKey);
+    if (aged.length === 0) continue;
+    const failure = await deleteTags(ctx, inst, 'RemoveAgedMarks', aged);
+    if (failure === undefined || isInstanceNotFound(failure.error)) continue;
+    ctx.report.warn({
+      message: `marks of earlier periods could not be removed: ${failure.message}`,
+      instanceId: inst.instance_id,
+    });
+  }
+}
+
+async function deleteTags(
+  ctx: ActContext,
+  inst: KafkaInstance,
+  operation: 'UnmarkRestarted' | 'RemoveAgedMarks',
+  tags: readonly Tag[],
+): Promise<{ message: string; error: unknown } | undefined> {
+  try {
+    ctx.report.action(operation, 1, [inst]);
+    await ctx.dms.tagInstance(
+      inst.instance_id,
+      'delete',
+      tags.map((t) => ({ key: t.key, value: t.value })),
+    );
+    return undefined;
+  } catch (e) {
+    if (!isDmsApiError(e)) throw e;
+    return { message: e.message, error: e };
   }
 }

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/resolve';
-import type { OwnMarks, Period } from './mark';
+import { newMarkKey, type OwnMarks, type Period } from './mark';
 import { windowAt } from './window';
 
 /** A restart policy's campaign for one invocation. */
@@ -13,8 +13,10 @@ export interface Campaign {
    * the re-check right before that call must not take them for done.
    */
   ownMarks: OwnMarks;
-  /** Every mark this run wrote: only these are ever removed. */
+  /** Every mark this run wrote and has not removed again. */
   written: OwnMarks;
+  /** This run's own mark key, new for every run of every policy. */
+  markKey: string;
 }
 
 export type CampaignPlan =
@@ -26,13 +28,14 @@ export type CampaignPlan =
  * written), or inside it, with the period whose marks mean done. A policy
  * without a window is always open, and its period is `minIntervalMinutes`.
  */
-export function planCampaign(policy: Policy, now: number): CampaignPlan {
+export function planCampaign(
+  policy: Policy,
+  now: number,
+  markKey: string = newMarkKey(),
+): CampaignPlan {
   const intervalFrom = now - policy.minIntervalMs;
-  if (!policy.window)
-    return {
-      open: true,
-      campaign: { period: { intervalFrom }, ownMarks: new Map(), written: new Map() },
-    };
+  const fresh = { ownMarks: new Map(), written: new Map(), markKey };
+  if (!policy.window) return { open: true, campaign: { period: { intervalFrom }, ...fresh } };
   const w = windowAt(policy.window, now);
   if (!w.open) return { open: false, nextOpensAt: w.nextOpensAt, nextClosesAt: w.nextClosesAt };
   return {
@@ -40,8 +43,7 @@ export function planCampaign(policy: Policy, now: number): CampaignPlan {
     campaign: {
       period: { window: { opensAt: w.opensAt, closesAt: w.closesAt }, intervalFrom },
       window: { ...w, cutoffMinutes: policy.window.cutoffMinutes },
-      ownMarks: new Map(),
-      written: new Map(),
+      ...fresh,
     },
   };
 }

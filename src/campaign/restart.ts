@@ -9,7 +9,7 @@ import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { Outcome } from '../report/records';
 import type { Candidate, Selection } from '../select';
 import { type Earlier, sortEarlier } from './earlier';
-import { markBatch, unmark } from './marking';
+import { markBatch, removeAgedMarks, unmark } from './marking';
 import { type Campaign, utc } from './plan';
 
 export interface CampaignInput {
@@ -17,14 +17,12 @@ export interface CampaignInput {
   selection: Selection;
   batchSize: number;
   wait: WaitForRunning | undefined;
-  invocationId: string;
   /**
    * How long to wait between writing a wave's marks and the re-check before
-   * the restart call (`MARK_SETTLE_MS`, default 2 s). Two runs that both saw
-   * an instance unmarked and both marked it are told apart by that re-check:
-   * the later mark wins and the other run skips the instance, as long as
-   * neither took longer than this from its re-check to its mark landing
-   * (Fischer's mutual exclusion, with the tag as the shared variable).
+   * the restart call (`MARK_SETTLE_MS`, default 2 s). Safety does not rest on
+   * it (see `markBatch`): it gives a mark another run wrote at about the same
+   * time a chance to be seen, so that both runs skip rather than rely on
+   * which read came first.
    */
   settleMs: number;
 }
@@ -40,8 +38,9 @@ export interface CampaignInput {
  *    the campaign for the rest of the period.
  * 2. Then one wave from the instances not yet done, in listing order (so
  *    overlapping runs compete for the same instances, and the marks decide):
- *    re-check, mark, settle, re-check and restart, remove the mark where the
- *    restart provably did not apply, and (with `wait`) confirm RUNNING.
+ *    mark, settle, re-check and restart, remove the mark where the restart
+ *    provably did not apply (and aged marks where it did), and (with `wait`)
+ *    confirm RUNNING.
  *    No wave starts inside the window's cutoff or past the deadline.
  */
 export async function runCampaign(
@@ -69,6 +68,7 @@ export async function runCampaign(
     });
   };
 
+  ctx.report.setCampaign({ markKey: campaign.markKey });
   for (let n = 1; ; n++) {
     const todo = selection.eligible.filter((i) => !ctx.report.has(i.instance_id));
     for (const i of todo) seen.add(i.instance_id);
@@ -140,7 +140,7 @@ export async function runCampaign(
     }
     const batch = todo.slice(0, batchSize);
     ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
-    const m = await markBatch(ctx, campaign, input.invocationId, batch);
+    const m = await markBatch(ctx, campaign, batch);
     let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
     if (m.marked.length > 0) {
       const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
@@ -153,6 +153,11 @@ export async function runCampaign(
       ctx,
       campaign,
       m.marked.filter((inst) => !result.maybeApplied.has(inst.instance_id)),
+    );
+    await removeAgedMarks(
+      ctx,
+      campaign,
+      m.marked.filter((inst) => result.maybeApplied.has(inst.instance_id)),
     );
     let stop: string | undefined = m.stopped ?? result.stopped;
     if (wait) {
@@ -179,7 +184,7 @@ export async function runCampaign(
     }
     if (!wait) {
       // Without waiting there is nothing to look at again: batches go back to back,
-      // each instance read again right before its mark and before its restart.
+      // each instance read again after its mark, right before its restart.
       selection = { candidates: [], eligible: rest, notMatched: 0 };
     } else if (pastWriteCutoff(ctx.deadline)) {
       ctx.report.skipAll(rest, DEADLINE);

@@ -86,6 +86,8 @@ export interface CampaignFields {
   cutoffAt?: string;
   /** The run ended inside the cutoff (or past the end). */
   inCutoff?: boolean;
+  /** The tag key of the marks this run writes (a live restart). */
+  markKey?: string;
   /** Selected instances not yet restarted in this window (or interval). */
   remaining?: number;
   /** Instances that stopped the campaign, as `name (id): why`. */

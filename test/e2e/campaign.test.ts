@@ -82,7 +82,7 @@ describe('a restart campaign', () => {
       remaining: 0,
     });
     expect(sim.instance('prod-000')?.tags).toContainEqual({
-      key: 'dms-maintenance.restarted-at',
+      key: first.result?.markKey,
       value: '2026-03-07T01:05:00Z',
     });
 
@@ -230,10 +230,111 @@ describe('a restart campaign', () => {
     ]);
     for (const r of runs) expect(r.error).toBeUndefined();
     const sent = batches(sim).flat().sort();
-    expect(sent).toEqual(['prod-000', 'prod-001', 'prod-002', 'prod-003']);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(new Set(sent).size).toBe(sent.length);
     const restarted = runs.flatMap((r) => r.outcomes.filter((o) => o.outcome === 'restarted'));
     expect(restarted.map((o) => o.instanceId).sort()).toEqual(sent);
-  }, 20_000);
+    // Two runs that marked an instance at the same time both left it, and took their marks off.
+    const left = ['prod-000', 'prod-001', 'prod-002', 'prod-003'].filter(
+      (id) => !sent.includes(id),
+    );
+    for (const id of left) {
+      expect(sim.instance(id)?.tags.filter((t) => t.key.startsWith('dms-maintenance.'))).toEqual(
+        [],
+      );
+    }
+    // The next run restarts exactly those.
+    sim.clearRequests();
+    const next = await runHandler(sim, { policy: policy(wait), clock, env: overlap });
+    expect(next.error).toBeUndefined();
+    expect(batches(sim).flat().sort()).toEqual(left);
+  }, 30_000);
+
+  const othersMarks: Array<[string, Record<string, string>]> = [
+    ['its own key', { 'dms-maintenance.mark-otherrun2345': '2026-03-07T01:09:30Z' }],
+    [
+      'the two-tag mark of earlier builds',
+      {
+        'dms-maintenance.restarted-at': '2026-03-07T01:09:30Z',
+        'dms-maintenance.restarted-by': 'req-other',
+      },
+    ],
+  ];
+  for (const [kind, marks] of othersMarks) {
+    it(`does not restart what another run marked (${kind}) and restarted after this run listed it`, async () => {
+      const t = movable(SAT_0200 + 10 * MIN);
+      sim = await startSimulator({ fleet: prod(2), fleetClock: t.now, restartDelayMs: 6 * MIN });
+      // Between this run's listing and its first mark, another run marks prod-000, restarts
+      // it, and it is RUNNING again: nothing this run listed shows it.
+      sim.inject({
+        route: 'tagAction',
+        kind: 'mutate',
+        apply: () => sim.setTags('prod-000', { env: 'prod', ...marks }),
+      });
+      const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+      expect(run.error).toBeUndefined();
+      expect(batches(sim)).toEqual([['prod-001']]);
+      expect(run.outcomes.find((o) => o.instanceId === 'prod-000')).toMatchObject({
+        outcome: 'skipped',
+        reason:
+          'changed since the listing (no visible change): another run marked it too, at 2026-03-07T01:09:30Z; left to that run or the next',
+      });
+      // Its own mark is taken off again; the other run's stays.
+      const others = Object.entries(marks).map(([key, value]) => ({ key, value }));
+      expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }, ...others]);
+      // One read per instance: each after its mark, none before it.
+      const shows = sim.requests.filter((r) => r.route === 'showInstance').map((r) => r.path);
+      expect(shows.map((p) => p.split('/').pop()).sort()).toEqual(['prod-000', 'prod-001']);
+    });
+  }
+
+  it('does not restart an instance whose mark vanished before the re-check', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    // Someone deletes the mark right after it lands: other runs would not see it.
+    sim.inject({
+      route: 'showInstance',
+      kind: 'mutate',
+      apply: () => sim.setTags('prod-000', { env: 'prod' }),
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(actions(sim)).toHaveLength(0);
+    expect(run.outcomes[0]).toMatchObject({
+      outcome: 'skipped',
+      reason: "changed since the listing (no visible change): this run's mark is no longer on it",
+    });
+  });
+
+  it('takes marks of earlier periods off an instance it restarts, and leaves current ones', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    const fleet = prod(1);
+    const lastWeek = { key: 'dms-maintenance.mark-lastweek2345', value: '2026-02-28T01:05:00Z' };
+    sim = await startSimulator({ fleet, fleetClock: t.now, restartDelayMs: 6 * MIN });
+    sim.setTags('prod-000', {
+      env: 'prod',
+      'dms-maintenance.restarted-at': '2026-02-21T01:05:00Z',
+      'dms-maintenance.restarted-by': 'req-0',
+      [lastWeek.key]: lastWeek.value,
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(run.error).toBeUndefined();
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: ['prod-000'] });
+    const key = run.result?.markKey;
+    expect(key).toMatch(/^dms-maintenance\.mark-[a-z2-7]{12}$/);
+    expect(sim.instance('prod-000')?.tags).toEqual([
+      { key: 'env', value: 'prod' },
+      { key, value: '2026-03-07T01:10:00Z' },
+    ]);
+    expect(tagWrites(sim).map(([, action, keys]) => [action, keys.length])).toEqual([
+      ['create', 1],
+      ['delete', 3],
+    ]);
+    expect(run.lines.filter((l) => l.kind === 'action').map((l) => l.operation)).toEqual([
+      'MarkRestarted',
+      'RestartInstances',
+      'RemoveAgedMarks',
+    ]);
+  });
 
   it('restarts only the planned instances, though more match by the next wave', async () => {
     const t = movable(SAT_0200 + 10 * MIN);

@@ -416,13 +416,13 @@ describe('outcomes that cannot be lost', () => {
   it('stops the waves after a wave whose restart cannot be confirmed', async () => {
     sim = await startSimulator({ fleet: staging(4), restartDelayMs: 60_000 });
     // Wave one's restart never reaches DMS, and every read after its re-checks (two
-    // instances, before the mark and before the restart) fails.
+    // instances, after the mark and before the restart) fails.
     sim.inject({ route: 'instanceAction', kind: 'drop' });
     sim.inject({
       route: 'showInstance',
       kind: 'status',
       status: 500,
-      after: 4,
+      after: 2,
       times: Number.POSITIVE_INFINITY,
     });
     const policy = RESTART_POLICY.replace('batchSize: 10', 'batchSize: 2').concat(

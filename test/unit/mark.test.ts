@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { tagProblem } from '../../simulator/tags';
-import { MARK_BY_KEY, MARK_KEY, markTags, markValue, readMark } from '../../src/campaign/mark';
+import {
+  agedMarks,
+  LEGACY_MARK_BY_KEY,
+  LEGACY_MARK_KEY,
+  MARK_PREFIX,
+  markTags,
+  markValue,
+  newMarkKey,
+  readMark,
+} from '../../src/campaign/mark';
 
 describe('the mark a campaign writes', () => {
-  const tags = markTags(Date.parse('2026-12-31T23:59:59.999Z'), `local-${'f'.repeat(36)}`);
+  const key = newMarkKey();
+  const tags = markTags(Date.parse('2026-12-31T23:59:59.999Z'), key);
 
-  it('is the UTC time to the second, as YYYY-MM-DDTHH:MM:SSZ', () => {
-    expect(tags).toEqual([
-      { key: MARK_KEY, value: '2026-12-31T23:59:59Z' },
-      { key: MARK_BY_KEY, value: `local-${'f'.repeat(36)}` },
-    ]);
+  it("is one tag: the run's own key, and the UTC time to the second", () => {
+    expect(key).toMatch(/^dms-maintenance\.mark-[a-z2-7]{12}$/);
+    expect(tags).toEqual([{ key, value: '2026-12-31T23:59:59Z' }]);
     expect(markValue(Date.parse('2026-03-07T01:05:00Z'))).toBe('2026-03-07T01:05:00Z');
+  });
+
+  it('has a key of its own for every run', () => {
+    const keys = new Set(Array.from({ length: 1000 }, () => newMarkKey()));
+    expect(keys.size).toBe(1000);
+    expect(newMarkKey(new Uint8Array(12).fill(255))).toBe(`${MARK_PREFIX}777777777777`);
   });
 
   it('satisfies both documented rule sets for tag keys and values', () => {
@@ -19,24 +33,66 @@ describe('the mark a campaign writes', () => {
         expect(tagProblem(rules, t.key, t.value), `${rules} ${t.key}`).toBe(undefined);
     }
     // The checker does refuse what each set forbids.
-    expect(tagProblem('older', MARK_KEY, 'a/b')).toBeDefined();
+    expect(tagProblem('older', key, 'a/b')).toBeDefined();
+    expect(tagProblem('older', `${key}x${'y'.repeat(3)}`, 'v')).toBeDefined();
     expect(tagProblem('newer', 'sys.x', 'v')).toBeDefined();
   });
 
-  it('makes any invocation id a valid value', () => {
-    const [, by] = markTags(0, 'weird/id=with*chars and a very long tail that goes on and on');
-    expect(tagProblem('older', MARK_BY_KEY, by?.value ?? '')).toBe(undefined);
-    expect(tagProblem('newer', MARK_BY_KEY, by?.value ?? '')).toBe(undefined);
+  it('is read back from the tags, newest first, and a value edited by hand is no mark', () => {
+    const other = newMarkKey();
+    const both = [
+      ...tags,
+      { key: other, value: '2027-01-01T00:00:00Z' },
+      { key: 'env', value: '2027-02-01T00:00:00Z' },
+    ];
+    expect(readMark({ tags: both })).toEqual({
+      at: Date.parse('2027-01-01T00:00:00Z'),
+      value: '2027-01-01T00:00:00Z',
+      key: other,
+    });
+    // A run reads past its own mark.
+    expect(readMark({ tags: both }, [{ key: other, value: '' }])?.key).toBe(key);
+    for (const v of ['yesterday', '2026-02-30T01:00:00Z', '2026-03-07 01:00:00Z', '']) {
+      expect(readMark({ tags: [{ key, value: v }] }), v).toBeUndefined();
+    }
   });
 
-  it('is read back from the tags, and a value edited by hand is no mark', () => {
-    expect(readMark({ tags })).toEqual({
-      at: Date.parse('2026-12-31T23:59:59Z'),
-      value: '2026-12-31T23:59:59Z',
-      by: `local-${'f'.repeat(36)}`,
+  it('still reads the two-tag mark of earlier builds', () => {
+    const legacy = [
+      { key: LEGACY_MARK_KEY, value: '2026-03-07T01:00:00Z' },
+      { key: LEGACY_MARK_BY_KEY, value: 'req-1' },
+    ];
+    expect(readMark({ tags: legacy })).toMatchObject({
+      key: LEGACY_MARK_KEY,
+      value: legacy[0]?.value,
     });
-    for (const v of ['yesterday', '2026-02-30T01:00:00Z', '2026-03-07 01:00:00Z', '']) {
-      expect(readMark({ tags: [{ key: MARK_KEY, value: v }] }), v).toBeUndefined();
-    }
+  });
+
+  it('names the marks that count for nothing in the period, never the own one', () => {
+    const own = newMarkKey();
+    const old = newMarkKey();
+    const current = newMarkKey();
+    const instance = {
+      tags: [
+        { key: LEGACY_MARK_KEY, value: '2026-02-28T01:00:00Z' },
+        { key: LEGACY_MARK_BY_KEY, value: 'req-1' },
+        { key: old, value: '2026-03-01T01:00:00Z' },
+        { key: current, value: '2026-03-07T01:10:00Z' },
+        { key: own, value: '2026-02-01T01:00:00Z' },
+        { key: 'env', value: 'prod' },
+      ],
+    };
+    const period = {
+      window: {
+        opensAt: Date.parse('2026-03-07T01:00:00Z'),
+        closesAt: Date.parse('2026-03-07T03:00:00Z'),
+      },
+      intervalFrom: Date.parse('2026-03-07T00:00:00Z'),
+    };
+    expect(agedMarks(instance, period, own)).toEqual([
+      { key: LEGACY_MARK_KEY, value: '2026-02-28T01:00:00Z' },
+      { key: LEGACY_MARK_BY_KEY, value: 'req-1' },
+      { key: old, value: '2026-03-01T01:00:00Z' },
+    ]);
   });
 });
