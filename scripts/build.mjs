@@ -18,36 +18,61 @@ import { sep } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * Two places where axios touches the web globals at load, which makes Node
- * load undici (about 25 ms) for the fetch adapter and FormData, neither of
- * which this project uses (core goes through axios's http adapter):
- * - `getFetch();` warms a cache; the fetch adapter still builds it on first use;
- * - `FormDataCtor` reads globalThis.FormData; without it `isFormData` keeps
- *   its own duck-typed check.
- * Each text must occur exactly once, or the build fails: a new axios must be
- * looked at again.
+ * Text patches to packages in dist/sdk.js, each for load time or first-call
+ * time that a run pays for nothing. Each text must occur exactly once, or
+ * the build fails: a new version must be looked at again.
+ *
+ * axios, three places where it touches Node at load for features this
+ * project never uses (core goes through axios's http adapter, HTTP/1.1):
+ * - `getFetch();` warms a cache, which makes Node load undici (about 25 ms)
+ *   for the fetch adapter; the fetch adapter still builds it on first use;
+ * - `FormDataCtor` reads globalThis.FormData, which loads undici too;
+ *   without it `isFormData` keeps its own duck-typed check;
+ * - `require('http2')` (about 8 ms) is needed only by a request with
+ *   `httpVersion: 2`; it now loads on that request's first use of it.
  */
-const AXIOS_PATCHES = [
-  ['\ngetFetch();\n', '\n'],
-  [
-    "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
-    'const FormDataCtor = undefined;',
-  ],
+const PATCHES = [
+  {
+    file: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/,
+    replace: [
+      ['\ngetFetch();\n', '\n'],
+      [
+        "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+        'const FormDataCtor = undefined;',
+      ],
+      [
+        "var http2 = require('http2');",
+        "var http2 = { connect: (...args) => require('http2').connect(...args), get constants() { return require('http2').constants; } };",
+      ],
+    ],
+    // Every use of the lazy http2 must be one of the two it provides.
+    check: (text) => {
+      const uses = new Set(text.match(/\bhttp2\.\w+/g));
+      for (const u of uses) {
+        if (u !== 'http2.connect' && u !== 'http2.constants') return `unexpected use ${u}`;
+      }
+      return undefined;
+    },
+  },
 ];
 
-const lazyAxiosGlobals = {
-  name: 'lazy-axios-globals',
+const patchSources = {
+  name: 'patch-sources',
   setup(b) {
-    b.onLoad({ filter: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/ }, async (args) => {
-      let text = await readFile(args.path, 'utf8');
-      for (const [from, to] of AXIOS_PATCHES) {
-        if (text.split(from).length !== 2) {
-          throw new Error(`axios: expected exactly one ${JSON.stringify(from)} in ${args.path}`);
+    for (const { file, replace, check } of PATCHES) {
+      b.onLoad({ filter: file }, async (args) => {
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of replace) {
+          if (text.split(from).length !== 2) {
+            throw new Error(`expected exactly one ${JSON.stringify(from)} in ${args.path}`);
+          }
+          text = text.replace(from, () => to);
         }
-        text = text.replace(from, to);
-      }
-      return { contents: text, loader: 'js' };
-    });
+        const problem = check?.(text);
+        if (problem) throw new Error(`${args.path}: ${problem}`);
+        return { contents: text, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -100,7 +125,7 @@ const [main, sdk] = await Promise.all([
     ...common,
     entryPoints: ['src/dms/sdk.ts'],
     outfile: 'dist/sdk.js',
-    plugins: [lazyAxiosGlobals],
+    plugins: [patchSources],
   }),
 ]);
 // Build messages go to stderr: `npm start` keeps stdout for JSON lines.
