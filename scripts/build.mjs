@@ -30,7 +30,18 @@ import { build } from 'esbuild';
  *   without it `isFormData` keeps its own duck-typed check;
  * - `require('http2')` (about 8 ms) is needed only by a request with
  *   `httpVersion: 2`; it now loads on that request's first use of it.
+ *
+ * The SDK core's signer orders the canonical headers with localeCompare,
+ * whose first call sets up ICU's collator: about 12 ms on the first signed
+ * request. Header names of lower-case letters, digits and `-` (every name
+ * core signs) are compared by code unit instead: the order core gives the
+ * SignedHeaders list and the server sorts by. In the root and English
+ * collations (and most others) that is the order localeCompare gave; in a
+ * few (a Danish, Czech or Lithuanian default locale) it was not, and the
+ * canonical headers could then disagree with SignedHeaders. Any other name
+ * still goes through localeCompare.
  */
+const HEADER_NAME = '/^[a-z0-9-]*$/';
 const PATCHES = [
   {
     file: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/,
@@ -53,6 +64,15 @@ const PATCHES = [
       }
       return undefined;
     },
+  },
+  {
+    file: /[\\/]@huaweicloud[\\/]huaweicloud-sdk-core[\\/]auth[\\/]AKSKSigner\.js$/,
+    replace: [
+      [
+        'headers.sort((a, b) => a.key.toLocaleLowerCase().localeCompare(b.key.toLocaleLowerCase()));',
+        `headers.sort((a, b) => { const x = a.key.toLocaleLowerCase(), y = b.key.toLocaleLowerCase(); return ${HEADER_NAME}.test(x) && ${HEADER_NAME}.test(y) ? (x < y ? -1 : x > y ? 1 : 0) : x.localeCompare(y); });`,
+      ],
+    ],
   },
 ];
 
