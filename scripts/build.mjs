@@ -6,12 +6,16 @@
 // serverless.yml deploy. The command line goes to dist/cli.js.
 //
 // Stand-ins (scripts/stubs/) replace packages a run never needs whole:
-// - `debug`: through it, follow-redirects prints every request's headers,
-//   credentials included, when DEBUG is set. Here it is always off.
+// - `debug`: through it, follow-redirects printed every request's headers,
+//   credentials included, when DEBUG is set; agent-base and
+//   https-proxy-agent log through it too. Here it is always off.
 // - `log4js`: core's logger, which prints credentials on failed calls and
 //   which we switch off anyway; with it go fs-extra, streamroller, date-format.
 // - `moment` and `lodash`: core calls one date format and three helpers.
 // - `form-data`: axios's multipart support, with mime-types and mime-db.
+// - `follow-redirects`: axios's transport for requests that may follow a
+//   redirect. Every call here sets maxRedirects: 0 and goes through Node's
+//   http and https; the stand-in refuses any other.
 // What each remaining package costs at load: README, Benchmarks.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
@@ -129,6 +133,7 @@ const common = {
     moment: './scripts/stubs/moment.cjs',
     lodash: './scripts/stubs/lodash.cjs',
     'form-data': './scripts/stubs/form-data.cjs',
+    'follow-redirects': './scripts/stubs/follow-redirects.cjs',
   },
 };
 const [main, sdk] = await Promise.all([

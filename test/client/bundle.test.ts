@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { AKSKSigner as CoreSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials as CoreCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type IncomingSigned, verifyRequest } from '../../simulator';
+import {
+  type IncomingSigned,
+  type Simulator,
+  startSimulator,
+  verifyRequest,
+} from '../../simulator';
 import type * as Sdk from '../../src/dms/sdk';
 
 // dist/sdk.js as the function runs it: the SDK core and axios, with the
@@ -15,10 +20,31 @@ const require = createRequire(join(process.cwd(), 'test/client/bundle.test.ts'))
 const bundled = require('../../dist/sdk.js') as typeof Sdk;
 
 const servers: Http2Server[] = [];
+const sims: Simulator[] = [];
 afterEach(async () => {
   vi.useRealTimers();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(sims.splice(0).map((s) => s.stop()));
 });
+
+function bundledClient(sim: Simulator): Sdk.HcClient {
+  const { BasicCredentials, ClientBuilder } = bundled;
+  return new ClientBuilder<Sdk.HcClient>((c) => c)
+    .withCredential(
+      new BasicCredentials().withAk(sim.ak).withSk(sim.sk).withProjectId(sim.projectId),
+    )
+    .withEndpoint(sim.endpoint)
+    .withOptions({ customUserAgent: 'bundle-test' })
+    .build();
+}
+
+const LIST_REQUEST = {
+  method: 'GET',
+  url: '/v2/{project_id}/instances',
+  queryParams: { engine: 'kafka', limit: 50, offset: 0 },
+  headers: {},
+  contentType: 'application/json',
+};
 
 describe('dist/sdk.js', () => {
   it('does not load http2 at load time', () => {
@@ -31,6 +57,53 @@ describe('dist/sdk.js', () => {
     const loaded = r.stdout.split('\n');
     expect(loaded).toContain('NativeModule http');
     expect(loaded).not.toContain('NativeModule http2');
+  });
+
+  it('refuses, before anything is sent, a request that may follow redirects', async () => {
+    const sim = await startSimulator({ fleet: [] });
+    sims.push(sim);
+    const hc = bundledClient(sim);
+    const list = (axiosRequestConfig?: object) =>
+      hc.sendRequest({
+        ...LIST_REQUEST,
+        pathParams: { project_id: sim.projectId },
+        ...(axiosRequestConfig ? { axiosRequestConfig } : {}),
+      } as Parameters<Sdk.HcClient['sendRequest']>[0]);
+    await expect(list()).rejects.toMatchObject({
+      message: expect.stringMatching(/redirects are never followed/),
+    });
+    await expect(list({ maxRedirects: 5 })).rejects.toBeDefined();
+    expect(sim.requests).toHaveLength(0);
+    // As the client sends every call: through Node's own http.
+    await expect(list({ maxRedirects: 0 })).resolves.toMatchObject({ instance_num: 0 });
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('answers a redirect with the 3xx itself when sent as the client sends', async () => {
+    const sim = await startSimulator({ fleet: [] });
+    const elsewhere = await startSimulator({
+      fleet: [],
+      ak: sim.ak,
+      sk: sim.sk,
+      projectId: sim.projectId,
+    });
+    sims.push(sim, elsewhere);
+    sim.inject({
+      route: 'listInstances',
+      kind: 'redirect',
+      status: 307,
+      location: `${elsewhere.endpoint}/v2/${sim.projectId}/instances`,
+    });
+    const hc = bundledClient(sim);
+    await expect(
+      hc.sendRequest({
+        ...LIST_REQUEST,
+        pathParams: { project_id: sim.projectId },
+        axiosRequestConfig: { maxRedirects: 0 },
+      } as Parameters<Sdk.HcClient['sendRequest']>[0]),
+    ).rejects.toMatchObject({ httpStatusCode: 307 });
+    expect(sim.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
   });
 
   it('still sends a request with httpVersion 2 over HTTP/2, signed', async () => {
