@@ -436,16 +436,24 @@ function print(): void {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=cold: the cold-start rows alone, for a quick look after a change.
+  const only = process.env.BENCH_ONLY || undefined;
+  if (only !== undefined && only !== 'cold')
+    throw new Error(`BENCH_ONLY: only 'cold' is known, got ${only}`);
   const policyDir = tmpdir();
   const sim = await SimProcess.start();
   try {
-    await listing(sim);
-    await throttled(sim);
-    await memory(sim, policyDir);
-    await writes(sim, policyDir);
+    if (only === undefined) {
+      await listing(sim);
+      await throttled(sim);
+      await memory(sim, policyDir);
+      await writes(sim, policyDir);
+    }
     await coldStart(sim, policyDir);
-    writeFileSync(join(policyDir, 'bench-dep-none.js'), '');
-    await dependencyCosts(policyDir);
+    if (only === undefined) {
+      writeFileSync(join(policyDir, 'bench-dep-none.js'), '');
+      await dependencyCosts(policyDir);
+    }
   } finally {
     await sim.stop();
   }

@@ -6,48 +6,97 @@
 // serverless.yml deploy. The command line goes to dist/cli.js.
 //
 // Stand-ins (scripts/stubs/) replace packages a run never needs whole:
-// - `debug`: through it, follow-redirects prints every request's headers,
-//   credentials included, when DEBUG is set. Here it is always off.
+// - `debug`: through it, follow-redirects printed every request's headers,
+//   credentials included, when DEBUG is set; agent-base and
+//   https-proxy-agent log through it too. Here it is always off.
 // - `log4js`: core's logger, which prints credentials on failed calls and
 //   which we switch off anyway; with it go fs-extra, streamroller, date-format.
 // - `moment` and `lodash`: core calls one date format and three helpers.
 // - `form-data`: axios's multipart support, with mime-types and mime-db.
+// - `follow-redirects`: axios's transport for requests that may follow a
+//   redirect. Every call here sets maxRedirects: 0 and goes through Node's
+//   http and https; the stand-in refuses any other.
 // What each remaining package costs at load: README, Benchmarks.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * Two places where axios touches the web globals at load, which makes Node
- * load undici (about 25 ms) for the fetch adapter and FormData, neither of
- * which this project uses (core goes through axios's http adapter):
- * - `getFetch();` warms a cache; the fetch adapter still builds it on first use;
- * - `FormDataCtor` reads globalThis.FormData; without it `isFormData` keeps
- *   its own duck-typed check.
- * Each text must occur exactly once, or the build fails: a new axios must be
- * looked at again.
+ * Text patches to packages in dist/sdk.js, each for load time or first-call
+ * time that a run pays for nothing. Each text must occur exactly once, or
+ * the build fails: a new version must be looked at again.
+ *
+ * axios, three places where it touches Node at load for features this
+ * project never uses (core goes through axios's http adapter, HTTP/1.1):
+ * - `getFetch();` warms a cache, which makes Node load undici (about 25 ms)
+ *   for the fetch adapter; the fetch adapter still builds it on first use;
+ * - `FormDataCtor` reads globalThis.FormData, which loads undici too;
+ *   without it `isFormData` keeps its own duck-typed check;
+ * - `require('http2')` (about 8 ms) is needed only by a request with
+ *   `httpVersion: 2`; it now loads on that request's first use of it.
+ *
+ * The SDK core's signer orders the canonical headers with localeCompare,
+ * whose first call sets up ICU's collator: about 12 ms on the first signed
+ * request. Header names of lower-case letters, digits and `-` (every name
+ * core signs) are compared by code unit instead: the order core gives the
+ * SignedHeaders list and the server sorts by. In the root and English
+ * collations (and most others) that is the order localeCompare gave; in a
+ * few (a Danish, Czech or Lithuanian default locale) it was not, and the
+ * canonical headers could then disagree with SignedHeaders. Any other name
+ * still goes through localeCompare.
  */
-const AXIOS_PATCHES = [
-  ['\ngetFetch();\n', '\n'],
-  [
-    "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
-    'const FormDataCtor = undefined;',
-  ],
+const HEADER_NAME = '/^[a-z0-9-]*$/';
+const PATCHES = [
+  {
+    file: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/,
+    replace: [
+      ['\ngetFetch();\n', '\n'],
+      [
+        "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+        'const FormDataCtor = undefined;',
+      ],
+      [
+        "var http2 = require('http2');",
+        "var http2 = { connect: (...args) => require('http2').connect(...args), get constants() { return require('http2').constants; } };",
+      ],
+    ],
+    // Every use of the lazy http2 must be one of the two it provides.
+    check: (text) => {
+      const uses = new Set(text.match(/\bhttp2\.\w+/g));
+      for (const u of uses) {
+        if (u !== 'http2.connect' && u !== 'http2.constants') return `unexpected use ${u}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    file: /[\\/]@huaweicloud[\\/]huaweicloud-sdk-core[\\/]auth[\\/]AKSKSigner\.js$/,
+    replace: [
+      [
+        'headers.sort((a, b) => a.key.toLocaleLowerCase().localeCompare(b.key.toLocaleLowerCase()));',
+        `headers.sort((a, b) => { const x = a.key.toLocaleLowerCase(), y = b.key.toLocaleLowerCase(); return ${HEADER_NAME}.test(x) && ${HEADER_NAME}.test(y) ? (x < y ? -1 : x > y ? 1 : 0) : x.localeCompare(y); });`,
+      ],
+    ],
+  },
 ];
 
-const lazyAxiosGlobals = {
-  name: 'lazy-axios-globals',
+const patchSources = {
+  name: 'patch-sources',
   setup(b) {
-    b.onLoad({ filter: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/ }, async (args) => {
-      let text = await readFile(args.path, 'utf8');
-      for (const [from, to] of AXIOS_PATCHES) {
-        if (text.split(from).length !== 2) {
-          throw new Error(`axios: expected exactly one ${JSON.stringify(from)} in ${args.path}`);
+    for (const { file, replace, check } of PATCHES) {
+      b.onLoad({ filter: file }, async (args) => {
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of replace) {
+          if (text.split(from).length !== 2) {
+            throw new Error(`expected exactly one ${JSON.stringify(from)} in ${args.path}`);
+          }
+          text = text.replace(from, () => to);
         }
-        text = text.replace(from, to);
-      }
-      return { contents: text, loader: 'js' };
-    });
+        const problem = check?.(text);
+        if (problem) throw new Error(`${args.path}: ${problem}`);
+        return { contents: text, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -74,7 +123,10 @@ const common = {
   target: 'node20',
   format: 'cjs',
   minify: true,
-  keepNames: true,
+  // No keepNames: esbuild would wrap every named function, closures made
+  // on each call included, in a call that redefines its `name`, which cost
+  // about 10 ms of a cold start. Our errors name themselves (`override
+  // name`), as do the SDK core's, axios's, zod's and yaml's.
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
@@ -84,6 +136,7 @@ const common = {
     moment: './scripts/stubs/moment.cjs',
     lodash: './scripts/stubs/lodash.cjs',
     'form-data': './scripts/stubs/form-data.cjs',
+    'follow-redirects': './scripts/stubs/follow-redirects.cjs',
   },
 };
 const [main, sdk] = await Promise.all([
@@ -100,7 +153,7 @@ const [main, sdk] = await Promise.all([
     ...common,
     entryPoints: ['src/dms/sdk.ts'],
     outfile: 'dist/sdk.js',
-    plugins: [lazyAxiosGlobals],
+    plugins: [patchSources],
   }),
 ]);
 // Build messages go to stderr: `npm start` keeps stdout for JSON lines.
@@ -118,6 +171,8 @@ await build({
   ...common,
   entryPoints: ['cli/index.ts'],
   outfile: 'dist/cli.js',
+  // commander names its errors after their classes.
+  keepNames: true,
   plugins: [sdkApart],
   supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },

@@ -8,7 +8,7 @@ import {
   readMark,
 } from './campaign/mark';
 import { FAILED_STATUS, isKnownStatus } from './dms/status';
-import { type KafkaInstance, tagMap } from './dms/wire';
+import { type KafkaInstance, type Tag, tagMap } from './dms/wire';
 import type { Policy } from './policy/resolve';
 import type { TagSelector } from './policy/schema';
 
@@ -69,14 +69,16 @@ export function createJudge(
   );
   const allowed = new Set<string>(policy.select?.status ?? []);
   const cleanup = policy.action === 'cleanup-failed';
+  // Once per policy, not once per instance: most of a listing does not match.
+  const wanted = policy.select ? Object.entries(policy.select.tags) : [];
+  const excluded = Object.entries(policy.exclude);
   return (instance) => {
-    const tags = tagMap(instance);
     const matches =
       (!cleanup || instance.status === FAILED_STATUS) &&
-      (!policy.select || matchesAll(tags, policy.select.tags)) &&
+      (!policy.select || matchesAll(instance.tags, wanted)) &&
       (nameMatchers.length === 0 || nameMatchers.some((m) => m(instance.name)));
     if (!matches) return { verdict: 'no-match' };
-    const excludedBy = firstMatch(tags, policy.exclude);
+    const excludedBy = excluded.length > 0 ? firstMatch(tagMap(instance), excluded) : undefined;
     if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
     if (opts.period) {
@@ -153,14 +155,36 @@ export function selectInstances(
   };
 }
 
-function valueMatches(actual: string | undefined, want: TagSelector[string]): boolean {
+type Wanted = TagSelector[string];
+
+function valueMatches(actual: string | undefined, want: Wanted): boolean {
   if (actual === undefined || want === undefined) return false;
   if (typeof want === 'string') return actual === want;
   return Array.isArray(want) ? want.includes(actual) : want.present;
 }
 
-function matchesAll(tags: ReadonlyMap<string, string>, selector: TagSelector): boolean {
-  return Object.entries(selector).every(([k, want]) => valueMatches(tags.get(k), want));
+/**
+ * Every selector key has a matching value. A key's value is its last tag, as
+ * in {@link tagMap}; read off the tags in place, with indexed loops, as this
+ * runs for every listed instance.
+ */
+function matchesAll(tags: readonly Tag[], wanted: ReadonlyArray<[string, Wanted]>): boolean {
+  for (let w = 0; w < wanted.length; w++) {
+    // Not destructured: unoptimized, that goes through an array iterator.
+    const entry = wanted[w] as [string, Wanted];
+    const key = entry[0];
+    const want = entry[1];
+    let actual: string | undefined;
+    for (let i = tags.length - 1; i >= 0; i--) {
+      const t = tags[i] as Tag;
+      if (t.key === key) {
+        actual = t.value;
+        break;
+      }
+    }
+    if (!valueMatches(actual, want)) return false;
+  }
+  return true;
 }
 
 /**
@@ -170,8 +194,11 @@ function matchesAll(tags: ReadonlyMap<string, string>, selector: TagSelector): b
  * written `Maintenance-Protect: " True"` still means protect, and a miss
  * here restarts or deletes an instance someone meant to keep.
  */
-function firstMatch(tags: ReadonlyMap<string, string>, selector: TagSelector): string | undefined {
-  for (const [k, want] of Object.entries(selector)) {
+function firstMatch(
+  tags: ReadonlyMap<string, string>,
+  excluded: ReadonlyArray<[string, Wanted]>,
+): string | undefined {
+  for (const [k, want] of excluded) {
     const key = fold(k);
     for (const [actualKey, actual] of tags) {
       if (fold(actualKey) === key && looselyMatches(actual, want)) {
@@ -182,7 +209,7 @@ function firstMatch(tags: ReadonlyMap<string, string>, selector: TagSelector): s
   return undefined;
 }
 
-function looselyMatches(actual: string, want: TagSelector[string]): boolean {
+function looselyMatches(actual: string, want: Wanted): boolean {
   const a = fold(actual);
   if (typeof want === 'string') return a === fold(want);
   return Array.isArray(want) ? want.some((w) => fold(w) === a) : want.present;

@@ -150,12 +150,13 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   const { ak, sk, securityToken } = opts.credentials;
   const scrub = createScrubber([ak, sk, securityToken]);
   // The name and status go into records and reasons as they are: scrub them like any
-  // other text from the network.
-  const cleaned = (i: KafkaInstance): KafkaInstance => ({
-    ...i,
-    name: scrub(i.name),
-    status: scrub(i.status),
-  });
+  // other text from the network. In place: each instance is a fresh one from
+  // readInstance, and a listing has thousands.
+  const cleaned = (i: KafkaInstance): KafkaInstance => {
+    i.name = scrub(i.name);
+    i.status = scrub(i.status);
+    return i;
+  };
 
   const call = async (req: DmsRequest): Promise<DmsResponse> => {
     const sdk = await client();

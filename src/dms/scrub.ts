@@ -22,6 +22,10 @@ const SIGNED_AUTH = /SDK-HMAC-SHA256[^\r\n"'\\]*/gi;
 const AUTH_PARTS = /\b(?:Access|Signature)=[^\s,;"'&\\]*/gi;
 // C0 and C1 controls and Unicode line breaks: one line per message.
 const CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
+// Text none of the patterns above can change: no quote, `:`, `=`, space
+// or control character, and no signed Authorization value.
+const PLAIN = /^[A-Za-z0-9._-]*$/;
+const SIGNED_AUTH_START = /SDK-HMAC-SHA256/i;
 
 /**
  * A scrubber that removes `secrets` (and their URL- and JSON-escaped forms),
@@ -47,6 +51,16 @@ export function createScrubber(
   const ordered = [...literals].sort((a, b) => b.length - a.length);
 
   return (text) => {
+    // Most text is an instance name or a status: handed back as it is when
+    // nothing below would change it, which saves a listing of 1,000
+    // instances some 2,000 rounds of replacing.
+    if (text.length <= maxLength && PLAIN.test(text) && !SIGNED_AUTH_START.test(text)) {
+      let secretIn = false;
+      for (let i = 0; i < ordered.length && !secretIn; i++) {
+        secretIn = text.includes(ordered[i] as string);
+      }
+      if (!secretIn) return text;
+    }
     let out = text
       .replace(HEADER_PAIR, REDACTED)
       .replace(SIGNED_AUTH, REDACTED)

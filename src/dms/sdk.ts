@@ -4,6 +4,7 @@
  * X-Security-Token included. We turn log4js off right after core loads, so
  * nothing core logs can reach stdout, whatever DEBUG says.
  */
+import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient';
@@ -14,4 +15,6 @@ log4js.configure({
   categories: { default: { appenders: ['off'], level: 'off' } },
 });
 
-export { BasicCredentials, ClientBuilder, type HcClient };
+// AKSKSigner is core's own signer, which core uses anyway: exported so that
+// tests can compare the bundle's (scripts/build.mjs patches it) with core's.
+export { AKSKSigner, BasicCredentials, ClientBuilder, type HcClient };

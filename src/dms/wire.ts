@@ -41,25 +41,22 @@ const OPTIONAL_TEXT = ['engine', 'created_at', 'maintain_begin', 'maintain_end']
  * these, and this is several times faster and leaves no garbage behind.
  * Refuses what the schema would: a missing or empty id or status, a name or
  * optional field that is not text, tags that are not `{key, value}` text.
+ * Indexed loops, not `for...of`: in a cold process this runs unoptimized,
+ * where every iteration of `for...of` allocates.
  */
 export function readInstance(raw: unknown): KafkaInstance | WireIssue {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { path: '', message: 'expected an object' };
   }
   const r = raw as Record<string, unknown>;
-  for (const key of ['instance_id', 'status'] as const) {
-    const v = r[key];
-    if (typeof v !== 'string') return { path: key, message: textIssue(v) };
-    if (v === '') return { path: key, message: 'must not be empty' };
-  }
+  const id = requiredText(r, 'instance_id');
+  if (typeof id !== 'string') return id;
+  const status = requiredText(r, 'status');
+  if (typeof status !== 'string') return status;
   if (typeof r.name !== 'string') return { path: 'name', message: textIssue(r.name) };
-  const inst: KafkaInstance = {
-    instance_id: r.instance_id as string,
-    name: r.name,
-    status: r.status as string,
-    tags: [],
-  };
-  for (const key of OPTIONAL_TEXT) {
+  const inst: KafkaInstance = { instance_id: id, name: r.name, status, tags: [] };
+  for (let k = 0; k < OPTIONAL_TEXT.length; k++) {
+    const key = OPTIONAL_TEXT[k] as (typeof OPTIONAL_TEXT)[number];
     const v = r[key];
     if (v === undefined) continue;
     if (typeof v !== 'string') return { path: key, message: textIssue(v) };
@@ -82,6 +79,13 @@ export function readInstance(raw: unknown): KafkaInstance | WireIssue {
     }
   }
   return inst;
+}
+
+function requiredText(r: Record<string, unknown>, key: string): string | WireIssue {
+  const v = r[key];
+  if (typeof v !== 'string') return { path: key, message: textIssue(v) };
+  if (v === '') return { path: key, message: 'must not be empty' };
+  return v;
 }
 
 /** True when {@link readInstance} refused the body. */

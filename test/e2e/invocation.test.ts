@@ -161,4 +161,28 @@ describe('invocation forms', () => {
     expect(summary).toMatchObject({ kind: 'summary', succeeded: 2, dryRun: true });
     expect(lines.map((l) => JSON.parse(l).kind)).toEqual(['outcome', 'outcome', 'summary']);
   });
+
+  it('names its errors in the bundled dist/index.js as from source', async () => {
+    sim = await startSimulator({ fleet: staging(1) });
+    const { createHandler } = require('../../dist/index.js');
+    const lines: string[] = [];
+    const handler = createHandler({
+      destination: { write: (s: string) => lines.push(s) },
+      env: { ...simEnv(sim), POLICY_FILE: writePolicyFile(TWO_POLICIES) },
+    });
+    const e = await handler({ policy: 'nightly' }, undefined).catch((x: Error) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('ConfigError');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ kind: 'error', errorType: 'ConfigError' });
+    // A failed call: the client's own error, through the bundled SDK core.
+    const failing = createHandler({
+      destination: { write: () => {} },
+      env: {
+        ...simEnv(sim, { HUAWEICLOUD_SDK_SK: 'wrong' }),
+        POLICY_FILE: writePolicyFile(RESTART_POLICY),
+      },
+    });
+    const f = await failing({ policy: 'restart' }, undefined).catch((x: Error) => x);
+    expect(f.name).toBe('DmsApiError');
+  });
 });

@@ -88,6 +88,19 @@ describe('scrubbing server-supplied text', () => {
     expect(out).toBe(`ab${TRUNCATED}`);
   });
 
+  it('hands plain names and statuses back as they are, unless they hold what it removes', () => {
+    for (const plain of ['kafka-stg-orders-01', 'RUNNING', 'a.b_c-D9', '']) {
+      expect(scrub(plain)).toBe(plain);
+    }
+    // Names of letters, digits, '.', '_' and '-' only, each still scrubbed.
+    expect(scrub(`kafka-${AK}-x`)).toBe('kafka-[redacted]-x');
+    expect(createScrubber(['plainsecret'])('kafka-plainsecret')).toBe('kafka-[redacted]');
+    expect(scrub('kafka-SDK-HMAC-SHA256-x')).toBe('kafka-[redacted]');
+    expect(scrub('kafka-sdk-hmac-sha256')).toBe('kafka-[redacted]');
+    const long = 'k'.repeat(MAX_SERVER_TEXT + 1);
+    expect(scrub(long)).toBe(`${'k'.repeat(MAX_SERVER_TEXT)}${TRUNCATED}`);
+  });
+
   it('ignores empty secrets', () => {
     expect(createScrubber(['', undefined])('plain text')).toBe('plain text');
   });

@@ -28,6 +28,23 @@ const restart = (select: string, extra = '') =>
   policy(`    action: restart\n    select: ${select}\n${extra}`);
 
 describe('selection', () => {
+  it('reads a tag key given twice by its last value, as everywhere else', () => {
+    const twice = (id: string, first: string, last: string): KafkaInstance => ({
+      instance_id: id,
+      name: `kafka-${id}`,
+      status: 'RUNNING',
+      tags: [
+        { key: 'env', value: first },
+        { key: 'team', value: 'data' },
+        { key: 'env', value: last },
+      ],
+    });
+    const p = restart('{ tags: { env: staging, team: data } }');
+    const sel = selectInstances([twice('a', 'prod', 'staging'), twice('b', 'staging', 'prod')], p);
+    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a']);
+    expect(sel.notMatched).toBe(1);
+  });
+
   it('requires every select tag to match (AND)', () => {
     const p = restart('{ tags: { env: staging, team: data } }');
     const sel = selectInstances(

@@ -47,6 +47,15 @@ describe('bundle stand-ins', () => {
     expect(log4js.getLogger().error('Authorization: x')).toBeUndefined();
   });
 
+  it('follow-redirects: refuses every request, before anything is sent', () => {
+    type Transport = { request(...a: unknown[]): unknown; get(...a: unknown[]): unknown };
+    const fr = require('../../scripts/stubs/follow-redirects.cjs') as Record<string, Transport>;
+    for (const t of [fr.http, fr.https]) {
+      expect(() => t?.request({ host: '127.0.0.1' })).toThrow(/redirects are never followed/);
+      expect(() => t?.get({ host: '127.0.0.1' })).toThrow(/redirects are never followed/);
+    }
+  });
+
   it('form-data: refuses to build a multipart body', () => {
     const FormData = require('../../scripts/stubs/form-data.cjs') as new () => unknown;
     expect(() => new FormData()).toThrow(/multipart/);
