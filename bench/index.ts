@@ -435,22 +435,34 @@ function print(): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** The parts `BENCH_ONLY` may name (comma-separated), in the order they run. */
+const PARTS = ['listing', 'throttle', 'memory', 'writes', 'cold', 'deps'] as const;
+type Part = (typeof PARTS)[number];
+
+/** BENCH_ONLY=cold (or throttle, writes, ...): some parts alone, for a quick look after a change. */
+function chosenParts(): ReadonlySet<Part> {
+  const only = process.env.BENCH_ONLY;
+  if (!only) return new Set(PARTS);
+  const names = only.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!(PARTS as readonly string[]).includes(n)) {
+      throw new Error(`BENCH_ONLY: ${n} is not one of ${PARTS.join(', ')}`);
+    }
+  }
+  return new Set(names as Part[]);
+}
+
 async function main(): Promise<void> {
-  // BENCH_ONLY=cold: the cold-start rows alone, for a quick look after a change.
-  const only = process.env.BENCH_ONLY || undefined;
-  if (only !== undefined && only !== 'cold')
-    throw new Error(`BENCH_ONLY: only 'cold' is known, got ${only}`);
+  const parts = chosenParts();
   const policyDir = tmpdir();
   const sim = await SimProcess.start();
   try {
-    if (only === undefined) {
-      await listing(sim);
-      await throttled(sim);
-      await memory(sim, policyDir);
-      await writes(sim, policyDir);
-    }
-    await coldStart(sim, policyDir);
-    if (only === undefined) {
+    if (parts.has('listing')) await listing(sim);
+    if (parts.has('throttle')) await throttled(sim);
+    if (parts.has('memory')) await memory(sim, policyDir);
+    if (parts.has('writes')) await writes(sim, policyDir);
+    if (parts.has('cold')) await coldStart(sim, policyDir);
+    if (parts.has('deps')) {
       writeFileSync(join(policyDir, 'bench-dep-none.js'), '');
       await dependencyCosts(policyDir);
     }

@@ -9,8 +9,11 @@
  * - **rate**: at most this many calls started in any sliding window
  *   (1 s). Unbounded until the first 429; then set just under the number
  *   of calls that got through in the last window, and raised slowly while
- *   nothing is throttled. Concurrency alone cannot do this: with short
- *   latencies even one call at a time can exceed a rate limit.
+ *   nothing is throttled. A later 429 cuts the rate itself by 10%: by then
+ *   the calls that got through in the last window undercount what the API
+ *   admits (some are still in flight, and the window held retries that
+ *   waited), and cutting to them dropped the rate by a quarter or more. Concurrency alone cannot do this: with short latencies
+ *   even one call at a time can exceed a rate limit.
  *
  * A 429 from a call started before the last cut is not taken as a new
  * signal: it was already in flight when the limiter reacted.
@@ -43,8 +46,11 @@ export interface LimiterStats {
 
 /** Cut applied to the concurrency on a 429. */
 export const CONCURRENCY_CUT = 0.5;
-/** Share of the calls that got through in the last window that the rate is cut to. */
-export const RATE_CUT = 0.95;
+/**
+ * On the first 429, the share of the calls that got through in the last
+ * window that the rate is set to; on a later one, the share of the rate.
+ */
+export const RATE_CUT = 0.9;
 /** Rate growth per window of successes, in calls per window. */
 export const RATE_GROWTH = 0.25;
 
@@ -147,9 +153,9 @@ export class AdaptiveLimiter {
     this.lastCutAt = now;
     this.concurrency = Math.max(1, this.concurrency * CONCURRENCY_CUT);
     this.prune(now);
-    const gotThrough = this.passed.length;
-    const next = Math.max(1, Math.floor(gotThrough * RATE_CUT));
-    this.rate = Math.min(this.rate ?? next, next);
+    const next =
+      this.rate === undefined ? Math.floor(this.passed.length * RATE_CUT) : this.rate * RATE_CUT;
+    this.rate = Math.max(1, next);
   }
 
   private prune(now: number): void {

@@ -99,7 +99,7 @@ describe('adaptive limiter', () => {
     expect(limiter.stats.concurrency).toBe(8);
   });
 
-  it('after a 429, starts no more calls in any second than got through in the last one, less 5%', async () => {
+  it('after a 429, starts no more calls in any second than got through in the last one, less 10%', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, isThrottle });
     // 20 calls get through at once, then the 21st is throttled.
     const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
@@ -108,7 +108,7 @@ describe('adaptive limiter', () => {
     const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
     await vi.advanceTimersByTimeAsync(5);
     await t;
-    expect(limiter.stats.rate).toBe(19);
+    expect(limiter.stats.rate).toBe(18);
 
     const startedAt: number[] = [];
     const later = Array.from({ length: 54 }, () =>
@@ -122,11 +122,31 @@ describe('adaptive limiter', () => {
     // No sliding second holds more than the learnt rate (which grows slowly).
     for (const s of startedAt) {
       const inWindow = startedAt.filter((x) => x >= s && x < s + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(20);
+      expect(inWindow).toBeLessThanOrEqual(19);
     }
     // Nothing started until the burst's second was over.
     expect(Math.min(...startedAt)).toBeGreaterThanOrEqual(1000);
-    expect(limiter.stats.rate).toBeGreaterThanOrEqual(19);
+    expect(limiter.stats.rate).toBeGreaterThanOrEqual(18);
+  });
+
+  it('cuts the rate itself by 10% on a later 429, not to the few calls of the last window', async () => {
+    const limiter = new AdaptiveLimiter({ maxConcurrency: 4, isThrottle });
+    const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all(burst);
+    const first = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(5);
+    await first;
+    expect(limiter.stats.rate).toBe(18);
+    // A quiet stretch: five calls get through in the next second, then one is throttled.
+    await vi.advanceTimersByTimeAsync(2000);
+    const few = Array.from({ length: 5 }, () => limiter.run(settleIn(1, 'ok')));
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all(few);
+    const later = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(5);
+    await later;
+    expect(limiter.stats.rate).toBe(16);
   });
 
   it('does not cut again for a 429 from a call started before the last cut', async () => {
