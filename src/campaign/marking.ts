@@ -118,7 +118,9 @@ export async function unmark(
 /**
  * After a restart, removes the marks that count for nothing any more (older
  * runs', aged out of this period) from the instance, as the listing showed
- * it: a mark written since the listing is of this period and stays. A
+ * it: a mark written since the listing is of this period and stays. Another
+ * policy with a longer period may still have counted one of them as done;
+ * this run's own mark, newer than all of them, now says that for it. A
  * failure only costs a tag, and is a warning.
  */
 export async function removeAgedMarks(
