@@ -179,6 +179,15 @@ export class AdaptiveLimiter {
           this.wake(Math.max(1, frees - now + 1));
           return;
         }
+        // Evenly spaced, not in bursts: after a pause (a slow answer, a stalled
+        // event loop) a whole window's calls would otherwise go at once, and
+        // arrive at the API closer together than they were started.
+        const last = this.starts.at(-1);
+        const gap = this.windowMs / this.rate;
+        if (last !== undefined && now - last < gap) {
+          this.wake(Math.max(1, Math.ceil(last + gap - now)));
+          return;
+        }
       }
       this.queue.shift()?.start();
     }

@@ -141,12 +141,36 @@ describe('adaptive limiter', () => {
     // A quiet stretch: five calls get through in the next second, then one is throttled.
     await vi.advanceTimersByTimeAsync(2000);
     const few = Array.from({ length: 5 }, () => limiter.run(settleIn(1, 'ok')));
-    await vi.advanceTimersByTimeAsync(5);
+    await vi.advanceTimersByTimeAsync(500);
     await Promise.all(few);
     const later = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
     await vi.advanceTimersByTimeAsync(5);
     await later;
     expect(limiter.stats.rate).toBe(16);
+  });
+
+  it('after a 429, spaces the calls it starts evenly instead of in bursts', async () => {
+    const limiter = new AdaptiveLimiter({ maxConcurrency: 8, isThrottle });
+    const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all(burst);
+    const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(5);
+    await t;
+    expect(limiter.stats.rate).toBe(18);
+    // A whole window later, 18 calls are allowed at once by the window, yet go one by one.
+    await vi.advanceTimersByTimeAsync(2000);
+    const startedAt: number[] = [];
+    const later = Array.from({ length: 18 }, () =>
+      limiter.run(async () => {
+        startedAt.push(Date.now());
+        return settleIn(1, 'ok')();
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(later);
+    const gaps = startedAt.slice(1).map((s, i) => s - (startedAt[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(Math.floor(1000 / 18));
   });
 
   it('does not cut again for a 429 from a call started before the last cut', async () => {
