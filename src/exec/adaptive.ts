@@ -12,7 +12,8 @@
  *   nothing is throttled. A later 429 cuts the rate itself by 10%: by then
  *   the calls that got through in the last window undercount what the API
  *   admits (some are still in flight, and the window held retries that
- *   waited), and cutting to them dropped the rate by a quarter or more. Concurrency alone cannot do this: with short latencies
+ *   waited), and cutting to them dropped the rate by a quarter or more.
+ *   Once a rate is set, calls start evenly spaced, one every window / rate. Concurrency alone cannot do this: with short latencies
  *   even one call at a time can exceed a rate limit.
  *
  * A 429 from a call started before the last cut is not taken as a new
