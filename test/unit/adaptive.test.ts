@@ -21,6 +21,16 @@ function settleIn<T>(ms: number, value: T | Error): () => Promise<T> {
     );
 }
 
+/** 20 calls get through at once, then the 21st is throttled: the first cut. */
+async function twentyThenThrottled(limiter: AdaptiveLimiter): Promise<void> {
+  const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
+  await vi.advanceTimersByTimeAsync(5);
+  await Promise.all(burst);
+  const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
+  await vi.advanceTimersByTimeAsync(5);
+  await t;
+}
+
 describe('adaptive limiter', () => {
   it('runs at most maxConcurrency calls at once, in order, and hands back results', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 3, isThrottle });
@@ -101,13 +111,7 @@ describe('adaptive limiter', () => {
 
   it('after a 429, starts no more calls in any second than got through in the last one, less 10%', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, isThrottle });
-    // 20 calls get through at once, then the 21st is throttled.
-    const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
-    await vi.advanceTimersByTimeAsync(5);
-    await Promise.all(burst);
-    const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
-    await vi.advanceTimersByTimeAsync(5);
-    await t;
+    await twentyThenThrottled(limiter);
     expect(limiter.stats.rate).toBe(18);
 
     const startedAt: number[] = [];
@@ -131,12 +135,7 @@ describe('adaptive limiter', () => {
 
   it('cuts the rate itself by 10% on a later 429, not to the few calls of the last window', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, isThrottle });
-    const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
-    await vi.advanceTimersByTimeAsync(5);
-    await Promise.all(burst);
-    const first = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
-    await vi.advanceTimersByTimeAsync(5);
-    await first;
+    await twentyThenThrottled(limiter);
     expect(limiter.stats.rate).toBe(18);
     // A quiet stretch: five calls get through in the next second, then one is throttled.
     await vi.advanceTimersByTimeAsync(2000);
@@ -151,12 +150,7 @@ describe('adaptive limiter', () => {
 
   it('after a 429, spaces the calls it starts evenly instead of in bursts', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 8, isThrottle });
-    const burst = Array.from({ length: 20 }, () => limiter.run(settleIn(1, 'ok')));
-    await vi.advanceTimersByTimeAsync(5);
-    await Promise.all(burst);
-    const t = limiter.run(settleIn(1, new Throttled())).catch(() => undefined);
-    await vi.advanceTimersByTimeAsync(5);
-    await t;
+    await twentyThenThrottled(limiter);
     expect(limiter.stats.rate).toBe(18);
     // A whole window later, 18 calls are allowed at once by the window, yet go one by one.
     await vi.advanceTimersByTimeAsync(2000);
