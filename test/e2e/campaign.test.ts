@@ -288,6 +288,19 @@ describe('a restart campaign', () => {
     });
   }
 
+  it('skips an instance deleted between the listing and its mark, and goes on', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(2), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    sim.inject({ route: 'tagAction', kind: 'mutate', apply: () => sim.removeInstance('prod-000') });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim)).toEqual([['prod-001']]);
+    expect(run.outcomes.find((o) => o.instanceId === 'prod-000')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'changed since the listing: the instance no longer exists',
+    });
+  });
+
   it('does not restart an instance whose mark vanished before the re-check', async () => {
     const t = movable(SAT_0200 + 10 * MIN);
     sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
