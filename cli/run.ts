@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
 import { demoFleet, type Simulator, startSimulator } from '../simulator';
+import { nodeDebugRefusal } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import type { Plan } from '../src/plan';
 import { loadPolicyFile } from '../src/policy/load';
@@ -38,6 +39,12 @@ export interface Io {
  * Returns the exit code: 0 when every run succeeded.
  */
 export async function runCommand(o: RunOptions, io: Io): Promise<number> {
+  const debug = nodeDebugRefusal(io.env.NODE_DEBUG);
+  if (debug) {
+    // One line, before the simulator or any handler starts: no request is ever signed.
+    io.stderr.write(`NODE_DEBUG ${debug}\n`);
+    return 1;
+  }
   const env: Record<string, string | undefined> = { ...io.env };
   if (o.file) env.POLICY_FILE = resolve(o.file);
   env.POLICY_FILE ??= resolve('policies.yaml');

@@ -44,6 +44,7 @@ export function instanceAction(ctx: HandlerContext): Reply {
 
 function act(ctx: HandlerContext, action: 'restart' | 'delete', id: string): boolean {
   if (ctx.outcome?.failIds.has(id)) return false;
+  if (ctx.outcome?.ignoreIds.has(id)) return true;
   const { store } = ctx;
   const allowed = action === 'restart' ? store.canRestart(id) : store.canDelete(id);
   if (allowed && ctx.apply) {

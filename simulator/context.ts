@@ -18,5 +18,10 @@ export interface HandlerContext {
   allFailureResponse: 204 | 200;
   tagRules: TagRules;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
-  outcome?: { failIds: Set<string>; omitIds: Set<string>; omitAppliedIds: Set<string> };
+  outcome?: {
+    failIds: Set<string>;
+    omitIds: Set<string>;
+    omitAppliedIds: Set<string>;
+    ignoreIds: Set<string>;
+  };
 }

@@ -70,6 +70,15 @@ function replacement(
   }
 }
 
+/** A normal answer with its JSON body passed through a `rewrite` fault's edit. */
+function rewritten(reply: Reply, fault: Extract<FaultSpec, { kind: 'rewrite' }>): Reply {
+  const body = reply.body === undefined || reply.body === '' ? undefined : JSON.parse(reply.body);
+  const edited = fault.edit(body);
+  const status = fault.status ?? reply.status;
+  if (edited === undefined) return { status };
+  return { ...reply, status, body: JSON.stringify(edited), contentType: JSON_TYPE };
+}
+
 export async function runPipeline(
   state: PipelineState,
   req: IncomingMessage,
@@ -160,8 +169,11 @@ export async function runPipeline(
         failIds: new Set(fault.failIds),
         omitIds: new Set(fault.omitIds),
         omitAppliedIds: new Set(fault.omitAppliedIds),
+        ignoreIds: new Set(fault.ignoreIds),
       };
       return answer(handle());
+    case 'rewrite':
+      return answer(rewritten(handle(), fault));
     case 'mutate':
       fault.apply();
       return answer(handle());

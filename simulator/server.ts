@@ -12,6 +12,8 @@ export const DEMO_PROJECT_ID = '0b5e7d3a9c8f4e21a6d2c4b8f1e3a5c7';
 export const DEMO_AK = 'SIMULATORAK0000000001';
 export const DEMO_SK = 'simulatorSecretKey000000000000000000000001';
 const MAX_BODY = 1024 * 1024;
+/** How long an accepted restart still shows RUNNING, unless a test says otherwise. */
+export const DEFAULT_RESTART_ONSET_MS = 300;
 
 function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
@@ -38,6 +40,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     {
       restartMs: opts.restartDelayMs ?? 2000,
       deleteMs: opts.deleteDelayMs ?? 1000,
+      onsetMs: opts.restartOnsetMs ?? DEFAULT_RESTART_ONSET_MS,
     },
     opts.fleetClock,
   );
@@ -121,7 +124,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setTags: (id, tags) =>
       store.setTags(
         id,
-        Object.entries(tags).map(([key, value]) => ({ key, value })),
+        Array.isArray(tags) ? tags : Object.entries(tags).map(([key, value]) => ({ key, value })),
       ),
     addInstance: (instance) => store.add(instance),
     landNextRestartIn: (id, status) => store.landNextRestartIn(id, status),

@@ -11,6 +11,8 @@ export const DEFAULT_MAINTAIN_END = '06:00:00';
 export interface Delays {
   restartMs: number;
   deleteMs: number;
+  /** How long an accepted restart still shows the status it had before RESTARTING. */
+  onsetMs: number;
 }
 
 /** Newest first, then by id, so pages are stable. */
@@ -22,7 +24,10 @@ export function byCreatedDesc(a: SimInstance, b: SimInstance): number {
 
 interface Pending {
   at: number;
-  done: (instance: SimInstance) => void;
+  /** Applied at `at`; handed `at`, so a next stage is timed from it, not from the look. */
+  done: (instance: SimInstance, at: number) => void;
+  /** A restart DMS accepted that has not shown RESTARTING yet. */
+  onset?: boolean;
 }
 
 /**
@@ -98,8 +103,13 @@ export class Store {
     this.changed(false);
   }
 
+  /**
+   * A restart is taken from Running or Faulty, and not while one is already
+   * accepted and about to begin: that one is answered failed.
+   */
   canRestart(id: string): boolean {
     const status = this.get(id)?.status;
+    if (this.pending.get(id)?.onset) return false;
     return status !== undefined && RESTARTABLE.has(status);
   }
 
@@ -113,13 +123,34 @@ export class Store {
     this.landings.set(id, status);
   }
 
-  /** RESTARTING now; RUNNING (or where it was told to land) after the restart delay. */
+  /**
+   * As DMS does: the instance keeps its status for the onset delay, then is
+   * RESTARTING, and RUNNING (or where it was told to land) after the restart
+   * delay.
+   */
   restart(id: string): void {
     const landing = this.landings.get(id) ?? 'RUNNING';
     this.landings.delete(id);
-    this.transition(id, 'RESTARTING', this.delays.restartMs, (instance) => {
-      if (instance.status === 'RESTARTING') instance.status = landing;
-    });
+    const instance = this.get(id);
+    if (!instance) return;
+    const before = instance.status;
+    const restarting = (i: SimInstance, at: number) => {
+      // Anything that changed the instance meanwhile (a delete, a test) wins.
+      if (i.status !== before) return;
+      i.status = 'RESTARTING';
+      this.pending.set(id, {
+        at: at + this.delays.restartMs,
+        done: (j) => {
+          if (j.status === 'RESTARTING') j.status = landing;
+        },
+      });
+    };
+    if (this.delays.onsetMs <= 0) {
+      restarting(instance, this.now());
+      this.changed(false);
+      return;
+    }
+    this.pending.set(id, { at: this.now() + this.delays.onsetMs, done: restarting, onset: true });
   }
 
   /** DELETING now, gone after the delete delay. */
@@ -143,6 +174,7 @@ export class Store {
     this.changed(true);
   }
 
+  /** Replaces the instance's tags, as given: a key may appear twice. */
   setTags(id: string, tags: SimTag[]): void {
     const instance = this.get(id);
     if (!instance) throw new Error(`no such instance: ${id}`);
@@ -187,13 +219,18 @@ export class Store {
       if (p.at > now) continue;
       this.pending.delete(id);
       const instance = this.byId.get(id);
-      if (instance) p.done(instance);
+      if (instance) p.done(instance, p.at);
       // A finished delete removes the instance: the listing order is rebuilt.
       this.changed(true);
     }
   }
 
-  private transition(id: string, status: string, delayMs: number, done: (i: SimInstance) => void) {
+  private transition(
+    id: string,
+    status: string,
+    delayMs: number,
+    done: (i: SimInstance, at: number) => void,
+  ) {
     const instance = this.get(id);
     if (!instance) return;
     instance.status = status;

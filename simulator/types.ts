@@ -8,7 +8,8 @@ export interface SimTag {
 export interface SimInstance {
   instance_id: string;
   name: string;
-  engine: 'kafka';
+  /** `kafka`; anything else is a listing answer DMS should not give, for tests. */
+  engine: string;
   engine_version: string;
   status: string;
   tags: SimTag[];
@@ -95,7 +96,20 @@ export type FaultKind =
    * `omitIds` are left out of the answer without acting, `omitAppliedIds` are
    * acted on but left out of the answer.
    */
-  | { kind: 'results'; failIds?: string[]; omitIds?: string[]; omitAppliedIds?: string[] }
+  | {
+      kind: 'results';
+      failIds?: string[];
+      omitIds?: string[];
+      omitAppliedIds?: string[];
+      /** Answered success, and never carried out: the restart DMS took and then dropped. */
+      ignoreIds?: string[];
+    }
+  /**
+   * The call is handled normally, and its JSON answer is then rewritten by
+   * `edit` before it is sent: another instance's id, another engine, a tag
+   * key twice, an `error_code` in a 200. Returning undefined sends no body.
+   */
+  | { kind: 'rewrite'; status?: number; edit: (body: unknown) => unknown }
   /** Runs `apply` (a change to the fleet) just before the call is handled normally. */
   | { kind: 'mutate'; apply: () => void };
 
@@ -118,6 +132,12 @@ export interface SimulatorOptions {
   port?: number;
   /** RESTARTING -> RUNNING after this many ms; default 2000. */
   restartDelayMs?: number;
+  /**
+   * DMS accepts a restart and shows RESTARTING only a little later: for this
+   * many ms (on the fleet's clock) the instance keeps its status, and another
+   * restart of it is answered failed. Default 300; 0 is RESTARTING at once.
+   */
+  restartOnsetMs?: number;
   /** DELETING -> removed after this many ms; default 1000. */
   deleteDelayMs?: number;
   /** Answer to `all_failure` deletes: 204 without a body (default) or 200 with results. */
@@ -175,8 +195,8 @@ export interface Simulator {
   instances(): SimInstance[];
   instance(id: string): SimInstance | undefined;
   setStatus(id: string, status: string): void;
-  /** Replaces the instance's tags. */
-  setTags(id: string, tags: Record<string, string>): void;
+  /** Replaces the instance's tags; a list may hold a key twice, as a bad answer would. */
+  setTags(id: string, tags: Record<string, string> | SimTag[]): void;
   addInstance(instance: SimInstance): void;
   /** The next restart of this instance lands in `status` (e.g. `ERROR`) instead of RUNNING. */
   landNextRestartIn(id: string, status: string): void;

@@ -82,6 +82,9 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     return v;
   };
 
+  const debug = nodeDebugRefusal(get('NODE_DEBUG'));
+  // Refused before anything else is read: nothing may start that would sign a request.
+  if (debug) throw ConfigError.at('env.NODE_DEBUG', debug, 'the environment');
   const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
   const file = get('POLICY_FILE');
   const ak = get('HUAWEICLOUD_SDK_AK');
@@ -128,4 +131,39 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
   };
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;
+}
+
+/** Node's debug sections that print requests, headers included, to stderr. */
+const REQUEST_SECTIONS = ['http', 'https', 'http2', 'net', 'tls', 'fetch', 'undici'];
+
+/**
+ * Why this `NODE_DEBUG` must stop the process before any call, or undefined.
+ *
+ * @example nodeDebugRefusal('http') // 'names "http", for which Node itself prints ...'
+ */
+export function nodeDebugRefusal(nodeDebug: string | undefined): string | undefined {
+  const debug = printsRequests(nodeDebug);
+  return debug
+    ? `names ${debug}, for which Node itself prints every request's Authorization and X-Security-Token headers; unset NODE_DEBUG (or leave out ${debug}) and run again`
+    : undefined;
+}
+
+/**
+ * The first section of `NODE_DEBUG` (comma-separated names, `*` as a
+ * wildcard, any case, as Node reads it) that makes Node print requests.
+ * Node reads the variable once at start-up, from its own internals, so a
+ * process that has it cannot be made quiet: it must not start.
+ */
+function printsRequests(nodeDebug: string | undefined): string | undefined {
+  if (!nodeDebug) return undefined;
+  for (const raw of nodeDebug.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    const pattern = new RegExp(
+      `^${name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`,
+      'i',
+    );
+    if (REQUEST_SECTIONS.some((s) => pattern.test(s))) return JSON.stringify(name);
+  }
+  return undefined;
 }

@@ -22,7 +22,8 @@ export class ConfigError extends MaintenanceError {
 
   constructor(issues: readonly ConfigIssue[], source?: string) {
     const where = source ? ` in ${source}` : '';
-    const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`);
+    // A message quotes values it was given; a 200,000-character key would bury the rest.
+    const lines = issues.map((i) => `  ${i.path || '(root)'}: ${cut(i.message, MAX_MESSAGE)}`);
     super(`invalid configuration${where}:\n${lines.join('\n')}`);
     this.issues = issues;
   }
@@ -30,6 +31,23 @@ export class ConfigError extends MaintenanceError {
   static at(path: string, message: string, source?: string): ConfigError {
     return new ConfigError([{ path, message }], source);
   }
+}
+
+/** The most characters of one value (a key, a name) that a message shows. */
+export const MAX_SHOWN = 64;
+/** The most characters of one issue's message that an error shows. */
+const MAX_MESSAGE = 300;
+
+/**
+ * A value as a message shows it: whole when short, else its first `max`
+ * characters and how long it was. Never splits a surrogate pair.
+ *
+ * @example cut('k'.repeat(200_000)) // 'kkk…(200000 characters)', 64 k's
+ */
+export function cut(text: string, max = MAX_SHOWN): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}…(${text.length} characters)`;
 }
 
 export interface ConfigIssue {

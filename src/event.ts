@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors';
 import { formatPath, toConfigIssues } from './issues';
+import { duplicateKey } from './json-keys';
 
 /** What an event asks for: which policy, and optionally a safer dry run. */
 export interface RunRequest {
@@ -93,6 +94,13 @@ function fromText(text: string, path: Path): RunRequest {
     throw ConfigError.at(formatPath(path), 'starts with { but is not valid JSON');
   }
   if (!isObject(parsed)) throw ConfigError.at(formatPath(path), 'must be a JSON object');
+  const twice = duplicateKey(t);
+  if (twice) {
+    throw ConfigError.at(
+      formatPath([...path, ...twice.path, twice.key]),
+      'duplicate key: a request must say each thing once',
+    );
+  }
   return fromObject(parsed, path);
 }
 

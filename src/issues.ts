@@ -1,5 +1,5 @@
 import type { ZodIssue } from 'zod';
-import type { ConfigIssue } from './errors';
+import { type ConfigIssue, cut } from './errors';
 
 /** Says what to write instead of an unknown key, or nothing. */
 export type UnknownKeyHint = (key: string) => string | undefined;
@@ -26,17 +26,15 @@ export function toConfigIssues(
   );
 }
 
-/** `['policies', 'nightly', 'select', 'status', 0]` → `policies.nightly.select.status[0]` */
+/**
+ * `['policies', 'nightly', 'select', 'status', 0]` → `policies.nightly.select.status[0]`.
+ * A long key is cut ({@link cut}), so that a message stays readable.
+ */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, p) =>
-      typeof p === 'number'
-        ? `${acc}[${p}]`
-        : /^[A-Za-z0-9_-]+$/.test(p)
-          ? acc
-            ? `${acc}.${p}`
-            : p
-          : `${acc}[${JSON.stringify(p)}]`,
-    '',
-  );
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    const p = cut(part);
+    if (/^[A-Za-z0-9_-]+$/.test(p)) return acc ? `${acc}.${p}` : p;
+    return `${acc}[${JSON.stringify(p)}]`;
+  }, '');
 }

@@ -1,6 +1,7 @@
 import type { ActContext } from './act/context';
 import { planCampaign, utc } from './campaign/plan';
 import { dryRunCampaign, earlierOf } from './campaign/restart';
+import { campaignFailure } from './campaign/verdict';
 import type { DmsClient } from './dms/client';
 import type { KafkaInstance } from './dms/wire';
 import type { Clock } from './exec/clock';
@@ -83,7 +84,11 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       }
     }
     const summary = report.summary(deps.clock.now() - started, error);
-    const bad = summary.failed > 0 || summary.refused || !summary.complete;
+    const bad =
+      summary.failed > 0 ||
+      summary.refused ||
+      !summary.complete ||
+      campaignFailure(policy.name, summary) !== undefined;
     deps.log[bad ? 'error' : 'info'](summary);
     deps.onSummary?.(summary);
     return summary;

@@ -8,7 +8,8 @@ import {
   readMark,
 } from './campaign/mark';
 import { FAILED_STATUS, isKnownStatus } from './dms/status';
-import { type KafkaInstance, type Tag, tagMap } from './dms/wire';
+import { KAFKA_ENGINE, type KafkaInstance, type Tag } from './dms/wire';
+import { cut } from './errors';
 import type { Policy } from './policy/resolve';
 import type { TagSelector } from './policy/schema';
 
@@ -24,6 +25,9 @@ export type Verdict =
 export type Candidate =
   | { instance: KafkaInstance; verdict: 'act' }
   | { instance: KafkaInstance; verdict: 'skip'; reason: string; mark?: Mark };
+
+/** Why a run does not restart an instance whose mark, written by this run, is gone. */
+export const MARK_VANISHED = "this run's mark is no longer on it";
 
 /** What the judgement needs besides the policy. */
 export interface JudgeOptions {
@@ -73,20 +77,33 @@ export function createJudge(
   const wanted = policy.select ? Object.entries(policy.select.tags) : [];
   const excluded = Object.entries(policy.exclude);
   return (instance) => {
+    if (!isKafka(instance)) {
+      return {
+        verdict: 'skip',
+        reason: `engine ${JSON.stringify(cut(instance.engine ?? ''))} is not Kafka; never acted on`,
+      };
+    }
     const matches =
       (!cleanup || instance.status === FAILED_STATUS) &&
       (!policy.select || matchesAll(instance.tags, wanted)) &&
       (nameMatchers.length === 0 || nameMatchers.some((m) => m(instance.name)));
     if (!matches) return { verdict: 'no-match' };
-    const excludedBy = excluded.length > 0 ? firstMatch(tagMap(instance), excluded) : undefined;
+    const excludedBy = excluded.length > 0 ? firstMatch(instance.tags, excluded) : undefined;
     if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
+    const twice = duplicatedKey(instance.tags);
+    if (twice !== undefined) {
+      return {
+        verdict: 'skip',
+        reason: `tag key ${JSON.stringify(cut(twice))} appears more than once; which value holds is unknown, so it is never acted on`,
+      };
+    }
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
     if (opts.period) {
       // A run about to restart what it marked reads past its own mark, and
       // requires it: a mark that vanished no longer keeps other runs off.
       const own = opts.ownMarks?.get(instance.instance_id);
       if (own && !isOwnMark(opts.ownMarks ?? new Map(), instance)) {
-        return { verdict: 'skip', reason: "this run's mark is no longer on it" };
+        return { verdict: 'skip', reason: MARK_VANISHED };
       }
       const mark = readMark(instance, own);
       const done = mark && doneReason(mark, opts.period);
@@ -190,23 +207,45 @@ function matchesAll(tags: readonly Tag[], wanted: ReadonlyArray<[string, Wanted]
 /**
  * The exclusion rule: the first instance tag the selector matches, as
  * `key=value` for the skip reason. Unlike `select.tags`, keys and values
- * are compared ignoring case and surrounding whitespace: a protect tag
- * written `Maintenance-Protect: " True"` still means protect, and a miss
- * here restarts or deletes an instance someone meant to keep.
+ * are compared loosely (see {@link fold}): a protect tag written
+ * `Maintenance-Protect: " True"`, or `ｔｒｕｅ` from a CJK input method, still
+ * means protect, and a miss here restarts or deletes an instance someone
+ * meant to keep. Every tag is looked at, so a key that appears twice
+ * excludes when any of its values does.
  */
 function firstMatch(
-  tags: ReadonlyMap<string, string>,
+  tags: readonly Tag[],
   excluded: ReadonlyArray<[string, Wanted]>,
 ): string | undefined {
   for (const [k, want] of excluded) {
     const key = fold(k);
-    for (const [actualKey, actual] of tags) {
-      if (fold(actualKey) === key && looselyMatches(actual, want)) {
-        return `${actualKey}=${actual}`;
+    for (const t of tags) {
+      if (fold(t.key) === key && looselyMatches(t.value, want)) {
+        return `${cut(t.key)}=${cut(t.value)}`;
       }
     }
   }
   return undefined;
+}
+
+/** A tag key the instance carries more than once, or undefined. */
+function duplicatedKey(tags: readonly Tag[]): string | undefined {
+  if (tags.length < 2) return undefined;
+  const seen = new Set<string>();
+  for (const t of tags) {
+    if (seen.has(t.key)) return t.key;
+    seen.add(t.key);
+  }
+  return undefined;
+}
+
+/**
+ * A listing asks DMS for `engine=kafka`, so an instance without an engine
+ * is taken as one; any other engine (an answer we did not ask for) is not.
+ * ShowInstance answers must name their engine (see the client).
+ */
+function isKafka(instance: KafkaInstance): boolean {
+  return instance.engine === undefined || instance.engine.toLowerCase() === KAFKA_ENGINE;
 }
 
 function looselyMatches(actual: string, want: Wanted): boolean {
@@ -215,6 +254,15 @@ function looselyMatches(actual: string, want: Wanted): boolean {
   return Array.isArray(want) ? want.some((w) => fold(w) === a) : want.present;
 }
 
-function fold(s: string): string {
-  return s.trim().toLowerCase();
+// Zero-width space, non-joiner, joiner, word joiner, BOM and the soft hyphen:
+// invisible, so a value that holds one looks like the value without it.
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+
+/**
+ * How exclusion keys and values are compared: Unicode NFKC (full-width
+ * `ｔｒｕｅ` becomes `true`), invisible characters removed, surrounding
+ * whitespace trimmed, lower case.
+ */
+export function fold(s: string): string {
+  return s.normalize('NFKC').replace(INVISIBLE, '').trim().toLowerCase();
 }

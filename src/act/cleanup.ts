@@ -1,5 +1,6 @@
 import { DELETE_IN_PROGRESS, isKnownStatus, STILL_CREATING } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
+import { cut } from '../errors';
 import type { Plan } from '../plan';
 import type { Policy } from '../policy/resolve';
 import { type CleanupMode, Outcome } from '../report/records';
@@ -45,6 +46,12 @@ export function chooseMode(
   if (policy.select) {
     return byId('the policy selects by tag or name; all_failure would ignore that');
   }
+  const protect = Object.keys(policy.exclude);
+  if (protect.length > 0) {
+    return byId(
+      `the policy excludes by tag (${protect.map((k) => cut(k)).join(', ')}); all_failure would ignore a protection added before DMS runs it`,
+    );
+  }
   const excluded = selection.candidates.filter((c) => c.verdict === 'skip').length;
   if (excluded > 0) {
     return byId(
@@ -79,8 +86,9 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
   const { policy } = plan;
   const targets = plan.selection.eligible;
   let choice = plan.mode ?? chooseMode(policy, plan.listed, plan.selection);
+  let now: readonly KafkaInstance[] = plan.listed;
   if (choice.mode === 'all_failure' && targets.length > 0) {
-    const now = await ctx.dms.listInstances({ includeFailure: true });
+    now = await ctx.dms.listInstances({ includeFailure: true });
     const again = selectInstances(now, policy, { now: ctx.clock.now() });
     const recheck = chooseMode(policy, now, again);
     if (recheck.mode !== 'all_failure') {
@@ -103,6 +111,7 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
       send: (dms) => dms.deleteAllFailed(force),
     });
     for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
+    await recordUnplanned(ctx, now);
     return;
   }
   for (let i = 0; i < targets.length; i += policy.batchSize) {
@@ -112,6 +121,46 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
       ctx.report.skipAll(targets.slice(i + policy.batchSize), r.stopped);
       return;
     }
+  }
+}
+
+/**
+ * `all_failure` deletes what DMS holds failed when it runs the call, and an
+ * instance can fail (or arrive failed) between our last listing and then.
+ * That cannot be prevented, so it is made visible: a listing right after the
+ * call, and every instance it shows being deleted without a record of ours
+ * (and was not already being deleted before it) is recorded
+ * `deleted-unplanned`, with a warning; the run then fails and notifies. A listing that fails is a warning: nothing more can be known.
+ */
+async function recordUnplanned(ctx: ActContext, before: readonly KafkaInstance[]): Promise<void> {
+  const deleting = new Set(
+    before.filter((i) => DELETE_IN_PROGRESS.has(i.status)).map((i) => i.instance_id),
+  );
+  let after: KafkaInstance[];
+  try {
+    after = await ctx.dms.listInstances({ includeFailure: true });
+  } catch (e) {
+    ctx.report.warn({
+      message: `the listing after all_failure failed; instances it may have deleted without a plan are not known: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    return;
+  }
+  const unplanned = after.filter(
+    (i) =>
+      DELETE_IN_PROGRESS.has(i.status) &&
+      !deleting.has(i.instance_id) &&
+      !ctx.report.has(i.instance_id),
+  );
+  if (unplanned.length === 0) return;
+  ctx.report.warn({
+    message: 'all_failure deleted instances this run did not plan to delete',
+    instances: unplanned.map((i) => ({ id: i.instance_id, name: i.name })),
+  });
+  for (const inst of unplanned) {
+    ctx.report.add(inst, {
+      outcome: Outcome.DeletedUnplanned,
+      reason: `status ${inst.status} right after the all_failure call, which this run did not plan for it: it failed or appeared after the listing`,
+    });
   }
 }
 

@@ -13,6 +13,7 @@ import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
 import { type ActContext, DEADLINE } from './context';
 import { describeChange, describeFresh, type Fresh, readFresh } from './fresh';
+import { inOnset, readBack } from './onset';
 
 /** One kind of batch write: restart, or delete by id. */
 export interface WriteKind {
@@ -23,6 +24,8 @@ export interface WriteKind {
   send(dms: DmsClient, ids: string[]): Promise<ActionResponse>;
   /** After a call whose answer was lost: does the instance now show that it took? */
   tookEffect(fresh: Fresh): boolean;
+  /** How long DMS may take to show that a call took; see `readBack`. */
+  onsetMs?: number;
 }
 
 /** A first call made differently from the resends: `all_failure`. */
@@ -35,6 +38,8 @@ export interface FirstCall {
 export interface Success {
   instance: KafkaInstance;
   detail: OutcomeDetail;
+  /** A read already showed the write under way (a restart seen RESTARTING). */
+  seenRestarting?: boolean;
 }
 
 export interface BatchResult {
@@ -100,6 +105,7 @@ export async function writeBatch(
   first?: FirstCall,
 ): Promise<BatchResult> {
   const sends = new Map<string, number>();
+  const sentAt = new Map<string, number>();
   const resentAfterFailed = new Set<string>();
   const maybeApplied = new Set<string>();
   const succeeded: Success[] = [];
@@ -133,7 +139,11 @@ export async function writeBatch(
       const f = live.get(inst.instance_id);
       if (!why) skip(inst, DEADLINE);
       else if (f && kind.tookEffect(f)) {
-        succeeded.push({ instance: inst, detail: confirmed(kind, f, why, attempts(inst)) });
+        succeeded.push({
+          instance: inst,
+          detail: confirmed(kind, f, why, attempts(inst)),
+          seenRestarting: true,
+        });
       } else {
         const seen = f ? `; ${describeFresh(f)}` : '';
         fail(inst, `${why.cause}; the deadline came before its outcome was known${seen}`, {
@@ -153,9 +163,12 @@ export async function writeBatch(
     if (pastWriteCutoff(ctx.deadline)) return stopAt(pending.map((p) => p.inst));
     fresh = firstCall
       ? undefined
-      : await readFresh(
+      : await readBack(
           ctx,
+          kind,
           pending.map((p) => p.inst),
+          new Set(pending.filter((p) => p.why === 'unknown').map((p) => p.inst.instance_id)),
+          sentAt,
         );
     const toSend: KafkaInstance[] = [];
     for (const p of pending) {
@@ -167,6 +180,7 @@ export async function writeBatch(
         f,
         sends.get(p.inst.instance_id) ?? 0,
         unknown.get(p.inst.instance_id),
+        inOnset(kind, sentAt.get(p.inst.instance_id), ctx.clock.now()),
       );
       if (verdict.send) toSend.push(p.inst);
       else if (verdict.outcome === Outcome.Skipped) skip(p.inst, verdict.reason);
@@ -175,6 +189,7 @@ export async function writeBatch(
         succeeded.push({
           instance: p.inst,
           detail: { ...verdict.detail, attempts: attempts(p.inst) },
+          seenRestarting: true,
         });
     }
     if (toSend.length === 0) break;
@@ -182,6 +197,7 @@ export async function writeBatch(
 
     const ids = toSend.map((i) => i.instance_id);
     for (const id of ids) sends.set(id, (sends.get(id) ?? 0) + 1);
+    for (const id of ids) sentAt.set(id, ctx.clock.now());
     const call = firstCall;
     firstCall = undefined;
     ctx.report.action(
@@ -307,6 +323,7 @@ function decide(
   f: Fresh,
   sent: number,
   earlier: Earlier | undefined,
+  onset: boolean,
 ): Decision {
   const took =
     p.why === 'unknown'
@@ -320,6 +337,13 @@ function decide(
   if (verdict?.verdict === 'act') {
     if (p.why === 'unknown' && sent >= MAX_SENDS_PER_INSTANCE) {
       return failed(p, `${p.cause}; not sent again after ${sent} sends`);
+    }
+    if (p.why === 'unknown' && onset) {
+      // No time was left to watch for the write to show: it may still begin.
+      return failed(
+        p,
+        `${p.cause}; not resent: it may still begin, and there was no time left to wait for it`,
+      );
     }
     return { send: true };
   }

@@ -1,4 +1,4 @@
-import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
+import { InstanceStatus, RESTART_IN_PROGRESS, RESTART_ONSET_MS } from '../dms/status';
 import { waitBudgetMs } from '../exec/deadline';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
@@ -22,13 +22,18 @@ export interface WaveResult {
 
 /**
  * Polls the instances a wave restarted until each is RUNNING again, and
- * records each the moment it settles. One that lands anywhere else, or is
- * still not back `timeoutMs` after it was restarted, is recorded failed.
+ * records each the moment it settles. DMS shows RESTARTING only a little
+ * after it accepts a restart, so an instance is back only once it was seen
+ * leave RUNNING (RESTARTING or STARTING) and return. One still RUNNING
+ * {@link RESTART_ONSET_MS} (or `timeoutMs`, if shorter) after its restart
+ * was accepted never began it, and is recorded failed; so is one that lands
+ * anywhere else, or is still not back `timeoutMs` after it was restarted.
  * Polling stops at the write cutoff; those not yet confirmed are then
  * recorded with their detail and the reason.
  *
  * `since` says when an instance was restarted; by default, now. A campaign
  * passes the time of its mark for instances an earlier invocation restarted.
+ * A {@link Success} with `seenRestarting` was already seen leave RUNNING.
  */
 export async function confirmWave(
   ctx: ActContext,
@@ -39,31 +44,37 @@ export async function confirmWave(
   const started = ctx.clock.now();
   const sinceOf = (s: Success) => since?.(s) ?? started;
   const waiting = new Map(restarted.map((s) => [s.instance.instance_id, s]));
+  const left = new Set(
+    restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
+  );
+  const onsetMs = Math.min(RESTART_ONSET_MS, wait.timeoutMs);
+  // The time by which an instance must have shown what it waits for: leaving RUNNING, then RUNNING.
+  const dueAt = (id: string, s: Success) => sinceOf(s) + (left.has(id) ? wait.timeoutMs : onsetMs);
   let bad = 0;
   let cutByDeadline = false;
   const lastSeen = new Map<string, string>();
-  const timedOut = (s: Success) => {
+  const timedOut = (id: string, s: Success) => {
     bad++;
-    const seen = lastSeen.get(s.instance.instance_id);
+    const seen = lastSeen.get(id);
     ctx.report.add(s.instance, {
       ...s.detail,
       outcome: Outcome.Failed,
-      reason: `restarted, but not RUNNING after ${Math.round(wait.timeoutMs / 1000)} s${seen ? ` (last seen: ${seen})` : ''}`,
+      reason: left.has(id)
+        ? `restarted, but not RUNNING after ${Math.round(wait.timeoutMs / 1000)} s${seen ? ` (last seen: ${seen})` : ''}`
+        : `restart accepted, but never seen to begin: not seen RESTARTING within ${Math.round(onsetMs / 1000)} s${seen ? ` (last seen: ${seen})` : ''}`,
     });
   };
 
   while (waiting.size > 0) {
     const now = ctx.clock.now();
     for (const [id, s] of waiting) {
-      if (sinceOf(s) + wait.timeoutMs <= now) {
+      if (dueAt(id, s) <= now) {
         waiting.delete(id);
-        timedOut(s);
+        timedOut(id, s);
       }
     }
     if (waiting.size === 0) break;
-    const untilTimeout = Math.min(
-      ...[...waiting.values()].map((s) => sinceOf(s) + wait.timeoutMs - now),
-    );
+    const untilTimeout = Math.min(...[...waiting].map(([id, s]) => dueAt(id, s) - now));
     const untilCutoff = waitBudgetMs(ctx.deadline);
     if (untilCutoff <= 0) {
       cutByDeadline = true;
@@ -80,7 +91,14 @@ export async function confirmWave(
       lastSeen.set(id, describeFresh(f));
       // An unreadable status may be a passing fault: look again next time.
       if ('unreadable' in f) continue;
-      if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) continue;
+      if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) {
+        left.add(id);
+        continue;
+      }
+      // Still RUNNING before it was ever seen restarting: the restart has not begun yet.
+      if ('instance' in f && f.instance.status === InstanceStatus.Running && !left.has(id)) {
+        continue;
+      }
       waiting.delete(id);
       if ('instance' in f && f.instance.status === InstanceStatus.Running) {
         ctx.report.add(s.instance, { ...s.detail, recoveredMs: ctx.clock.now() - sinceOf(s) });
@@ -96,12 +114,13 @@ export async function confirmWave(
       }
     }
   }
-  for (const s of waiting.values()) {
+  for (const [id, s] of waiting) {
+    const what = left.has(id)
+      ? 'RUNNING not confirmed before the deadline'
+      : 'not yet seen restarting when the deadline came';
     ctx.report.add(s.instance, {
       ...s.detail,
-      reason: s.detail.reason
-        ? `${s.detail.reason}; RUNNING not confirmed before the deadline`
-        : 'restart accepted; RUNNING not confirmed before the deadline',
+      reason: s.detail.reason ? `${s.detail.reason}; ${what}` : `restart accepted; ${what}`,
     });
   }
   return { bad, cutByDeadline };

@@ -7,7 +7,7 @@ import { confirmWave, STOPPED_AFTER_BAD_WAVE, type WaitForRunning } from '../act
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { Outcome } from '../report/records';
-import type { Candidate, Selection } from '../select';
+import { type Candidate, MARK_VANISHED, type Selection } from '../select';
 import { type Earlier, sortEarlier } from './earlier';
 import { markBatch, removeAgedMarks, unmark } from './marking';
 import { type Campaign, utc } from './plan';
@@ -62,12 +62,33 @@ export async function runCampaign(
   });
   const finish = () => {
     const w = campaign.window;
+    if (vanished.size > 0) {
+      ctx.report.warn({
+        message: `${vanished.size} of the ${marked} marks this run wrote were gone at the re-check; those instances were not restarted`,
+        markKey: campaign.markKey,
+        instances: [...vanished],
+      });
+    }
     ctx.report.setCampaign({
+      marked,
+      marksVanished: vanished.size,
       remaining: counts().remaining,
       ...(w ? { inCutoff: ctx.clock.now() >= w.cutoffAt } : {}),
     });
   };
 
+  // Marks that DMS took and then did not show at the re-check: counted, since a
+  // campaign whose marks never stick would otherwise restart nothing, silently.
+  let marked = 0;
+  const vanished = new Set<string>();
+  const watching: ActContext = {
+    ...ctx,
+    judge: (instance) => {
+      const v = ctx.judge(instance);
+      if (v.verdict === 'skip' && v.reason === MARK_VANISHED) vanished.add(instance.instance_id);
+      return v;
+    },
+  };
   ctx.report.setCampaign({ markKey: campaign.markKey });
   for (let n = 1; ; n++) {
     const todo = selection.eligible.filter((i) => !ctx.report.has(i.instance_id));
@@ -87,9 +108,11 @@ export async function runCampaign(
       });
     }
     if (stoppedBy.length === 0 && sorted.restarting.length > 0 && wait) {
+      // Listed restarting: each was seen leave RUNNING.
       const inFlight: Success[] = sorted.restarting.map((e) => ({
         instance: e.instance,
         detail: skipped(`${e.reason}; RUNNING again`),
+        seenRestarting: true,
       }));
       const marks = new Map(sorted.restarting.map((e) => [e.instance.instance_id, e.mark.at]));
       const w = await confirmWave(
@@ -141,11 +164,12 @@ export async function runCampaign(
     const batch = todo.slice(0, batchSize);
     ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...counts() });
     const m = await markBatch(ctx, campaign, batch);
+    marked += m.marked.length;
     let result: BatchResult = { succeeded: [], failed: 0, maybeApplied: new Set() };
     if (m.marked.length > 0) {
       const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
       if (settle > 0) await ctx.clock.sleep(settle);
-      result = await writeBatch(ctx, restartKind, m.marked);
+      result = await writeBatch(watching, restartKind, m.marked);
     }
     for (const inst of m.marked) campaign.ownMarks.delete(inst.instance_id);
     for (const id of result.maybeApplied) kept.add(id);

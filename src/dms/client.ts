@@ -15,6 +15,7 @@ import {
   type ActionResponse,
   actionResponseSchema,
   isWireIssue,
+  KAFKA_ENGINE,
   type KafkaInstance,
   listPageSchema,
   readInstance,
@@ -231,7 +232,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
           url: '/v2/{project_id}/instances/{instance_id}',
           pathParams: { instance_id: id },
         });
-        return cleaned(instance('ShowInstance', res.body, res.requestId));
+        return cleaned(shownInstance(id, res.body, res.requestId));
       } catch (e) {
         if (isInstanceNotFound(e)) return undefined;
         throw e;
@@ -307,6 +308,30 @@ function instance(operation: string, raw: unknown, requestId: string | undefined
     operation,
     kind: DmsFailureKind.Malformed,
     message: `unexpected response: ${got.path || 'body'}: ${got.message}`,
+    requestId,
+  });
+}
+
+/**
+ * ShowInstance's answer, trusted only as the instance asked for: an answer
+ * that names another id, or no engine, or an engine other than Kafka, is
+ * malformed, and the caller takes the instance as unreadable.
+ */
+function shownInstance(id: string, raw: unknown, requestId: string | undefined): KafkaInstance {
+  const got = instance('ShowInstance', raw, requestId);
+  const wrong =
+    got.instance_id !== id
+      ? 'instance_id: the answer is for another instance'
+      : got.engine === undefined
+        ? 'engine: Required'
+        : got.engine.toLowerCase() !== KAFKA_ENGINE
+          ? 'engine: not a Kafka instance'
+          : undefined;
+  if (wrong === undefined) return got;
+  throw new DmsApiError({
+    operation: 'ShowInstance',
+    kind: DmsFailureKind.Malformed,
+    message: `unexpected response: ${wrong}`,
     requestId,
   });
 }

@@ -4,7 +4,10 @@ import { ExecutionError } from '../errors';
 export const DmsFailureKind = {
   /** 429, API Gateway throttling (APIG.0308). */
   Throttled: 'throttled',
-  /** DMS.00400026: another operation is in progress on the instance. */
+  /**
+   * DMS.00400026: the operation is not allowed due to the instance status.
+   * Source: https://support.huaweicloud.com/eu/api-kafka/ErrorCode.html
+   */
   Busy: 'busy',
   /** Any 5xx: the gateway or DMS failed, and nobody knows what it did. */
   Server: 'server',

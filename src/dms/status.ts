@@ -32,6 +32,8 @@ export const InstanceStatus = {
   Starting: 'STARTING',
   Upgrading: 'UPGRADING',
   Deleted: 'DELETED',
+  /** In the recycle bin after a delete that was not forced. */
+  Recycle: 'RECYCLE',
 } as const;
 export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
 
@@ -57,16 +59,27 @@ export const RESTARTABLE_STATUSES = [
 ] as const;
 export type RestartableStatus = (typeof RESTARTABLE_STATUSES)[number];
 
+/**
+ * How long after DMS accepted a restart the instance may still show RUNNING.
+ * DMS shows RESTARTING a few seconds after it takes a restart, and a restart
+ * lasts 3 to 15 minutes (the restart guide, see {@link RESTARTABLE_STATUSES}),
+ * so an instance still RUNNING two minutes after its restart was accepted
+ * never began it: it cannot have gone and come back unseen between polls at
+ * most 120 s apart (`pollSeconds` is at most 120).
+ */
+export const RESTART_ONSET_MS = 120_000;
+
 /** Statuses on the way back from a restart. */
 export const RESTART_IN_PROGRESS: ReadonlySet<string> = new Set([
   InstanceStatus.Restarting,
   InstanceStatus.Starting,
 ]);
 
-/** Statuses that show a delete was taken. */
+/** Statuses that show a delete was taken: the recycle bin too. */
 export const DELETE_IN_PROGRESS: ReadonlySet<string> = new Set([
   InstanceStatus.Deleting,
   InstanceStatus.Deleted,
+  InstanceStatus.Recycle,
 ]);
 
 /** Creation has not finished: `all_failure` could catch such an instance if it fails. */

@@ -105,6 +105,12 @@ export async function send(
       requestId: seen.requestId,
     });
   }
+  const carried = errorBody(seen.body);
+  if (carried.code !== undefined) {
+    // A 2xx that carries an error code is an error all the same: a gateway or
+    // DMS answered 200 and said no. Never taken as success, never as malformed.
+    throw httpError(req.operation, seen.status ?? 200, carried, seen, opts.scrub);
+  }
   return { status: seen.status ?? 0, requestId: seen.requestId, body: seen.body };
 }
 
@@ -140,7 +146,17 @@ function toDmsError(
       requestId: seen.requestId,
     });
   }
-  const body = errorBody(seen.body);
+  return httpError(operation, status, errorBody(seen.body), seen, scrub);
+}
+
+/** An answer with an HTTP status and, maybe, DMS's error code and message. */
+function httpError(
+  operation: string,
+  status: number,
+  body: { code?: string; message?: string },
+  seen: Seen,
+  scrub: Scrub,
+): DmsApiError {
   const errorCode = body.code === undefined ? undefined : scrub(body.code);
   return new DmsApiError({
     operation,

@@ -15,6 +15,9 @@ export type Tag = z.infer<typeof tagSchema>;
  * dropped at parsing, so 10,000 listed instances fit in a 128 MB function.
  * `maintain_begin`/`maintain_end` are kept for maintenance-window campaigns.
  */
+/** The only engine this project acts on, as DMS writes it. */
+export const KAFKA_ENGINE = 'kafka';
+
 export interface KafkaInstance {
   instance_id: string;
   name: string;

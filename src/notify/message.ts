@@ -114,6 +114,10 @@ const GROUPS: Array<{ title: string; pick: (r: OutcomeRecord) => boolean }> = [
   { title: 'Failed', pick: (r) => r.outcome === Outcome.Failed },
   { title: 'Refused', pick: (r) => r.outcome === Outcome.Refused },
   {
+    title: 'Deleted by all_failure without being planned',
+    pick: (r) => r.outcome === Outcome.DeletedUnplanned,
+  },
+  {
     title: 'Not reached before the deadline',
     pick: (r) => r.outcome === Outcome.Skipped && r.reason === DEADLINE,
   },

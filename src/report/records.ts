@@ -11,6 +11,12 @@ export const Outcome = {
   Failed: 'failed',
   Skipped: 'skipped',
   Refused: 'refused',
+  /**
+   * Cleanup with `all_failure`: an instance the listing right after the call
+   * shows deleting (or in the recycle bin) that this run never planned to
+   * delete. Counted as failed: the run rejects and notifies.
+   */
+  DeletedUnplanned: 'deleted-unplanned',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -92,6 +98,13 @@ export interface CampaignFields {
   remaining?: number;
   /** Instances that stopped the campaign, as `name (id): why`. */
   stoppedBy?: string[];
+  /** Marks this run wrote (a live restart). */
+  marked?: number;
+  /**
+   * Of those, marks that were gone at the re-check right before the restart:
+   * the instance was not restarted. Every mark gone fails the run.
+   */
+  marksVanished?: number;
 }
 
 /**

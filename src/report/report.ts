@@ -119,7 +119,11 @@ export class Report {
     this.count(rec);
     this.recorded.add(rec.instanceId);
     const level =
-      rec.outcome === Outcome.Failed || rec.outcome === Outcome.Refused ? 'error' : 'info';
+      rec.outcome === Outcome.Failed ||
+      rec.outcome === Outcome.Refused ||
+      rec.outcome === Outcome.DeletedUnplanned
+        ? 'error'
+        : 'info';
     this.log[level](rec);
   }
 
@@ -137,7 +141,7 @@ export class Report {
     const t = this.tally;
     t.matched++;
     if (isSuccess(rec.outcome)) t.succeeded++;
-    else if (rec.outcome === Outcome.Failed) {
+    else if (rec.outcome === Outcome.Failed || rec.outcome === Outcome.DeletedUnplanned) {
       t.failed++;
       this.failed.push(rec);
     } else if (rec.outcome === Outcome.Refused) t.refused++;

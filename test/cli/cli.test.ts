@@ -156,7 +156,7 @@ policies:
     expect(r.code).toBe(0);
     expect(writes(sim)).toHaveLength(0);
     expect(r.stdout).toMatch(
-      /mode: by-id \(1 failed instance is skipped \(excluded, or younger than minAgeHours\); all_failure would delete them too\)/,
+      /mode: by-id \(the policy excludes by tag \(maintenance-protect\); all_failure would ignore a protection added before DMS runs it\)/,
     );
     expect(r.stdout).toMatch(/call 1: delete kafka-f1\n/);
   });
@@ -234,5 +234,64 @@ describe('run', () => {
     const r = await cli(['run', '-f', writePolicyFile(RESTART_POLICY)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--policy NAME, or run them all with --all/);
+  });
+});
+
+describe('a process that would print its own signed headers', () => {
+  for (const nodeDebug of ['http', 'fs,NET', '*', 'ht*']) {
+    it(`refuses to start with NODE_DEBUG=${nodeDebug}, in one line, without a call`, async () => {
+      const sim = await startSimulator({ fleet: staging(1) });
+      sims.push(sim);
+      const r = await cli(['run', '-p', 'restart', '-f', writePolicyFile(RESTART_POLICY)], {
+        ...simEnv(sim),
+        NODE_DEBUG: nodeDebug,
+      });
+      expect(r.code).toBe(1);
+      // Node's own debug lines may come first (NODE_DEBUG=* names them all); ours is one line.
+      const ours = r.stderr.split('\n').filter((l) => l.includes('NODE_DEBUG'));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toMatch(/^NODE_DEBUG names .*Authorization.*unset NODE_DEBUG/);
+      expect(sim.requests).toHaveLength(0);
+      expect(r.stdout + r.stderr).not.toContain(sim.ak);
+    });
+  }
+
+  it('refuses in the handler too, before any call', async () => {
+    const sim = await startSimulator({ fleet: staging(1) });
+    sims.push(sim);
+    const run = await runHandler(sim, { policy: RESTART_POLICY, env: { NODE_DEBUG: 'tls' } });
+    expect(run.error?.message).toMatch(/env\.NODE_DEBUG: names "tls"/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('starts with NODE_DEBUG naming only sections that print no request', async () => {
+    const sim = await startSimulator({ fleet: staging(1) });
+    sims.push(sim);
+    const run = await runHandler(sim, { policy: RESTART_POLICY, env: { NODE_DEBUG: 'fs,timer' } });
+    expect(run.error).toBeUndefined();
+  });
+});
+
+describe('validate, with values too long to read', () => {
+  it('cuts a 200,000-character tag key in its message', async () => {
+    const key = 'k'.repeat(200_000);
+    const file = join(mkdtempSync(join(tmpdir(), 'dms-long-')), 'policies.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        policies: {
+          p: {
+            action: 'restart',
+            select: { tags: { env: 'x' } },
+            exclude: { tags: { [key]: 'x' } },
+          },
+        },
+      }),
+    );
+    const r = await cli(['validate', file], {}, tmpdir());
+    expect(r.code).toBe(1);
+    expect(r.stderr.length + r.stdout.length).toBeLessThan(1000);
+    expect(r.stdout + r.stderr).toContain(`${'k'.repeat(64)}…(200000 characters)`);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator';
-import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk } from '../support/fleet';
+import { ALL_FAILURE_POLICY, CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk } from '../support/fleet';
 import { batches, byOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
@@ -21,7 +21,7 @@ describe('failed-instance cleanup', () => {
         mk('err', 'kafka-err', 'ERROR'),
       ],
     });
-    const run = await runHandler(sim, { policy: CLEANUP_POLICY });
+    const run = await runHandler(sim, { policy: ALL_FAILURE_POLICY });
 
     expect(run.error).toBeUndefined();
     const lists = sim.requests.filter((r) => r.route === 'listInstances');
@@ -62,7 +62,7 @@ describe('failed-instance cleanup', () => {
 
   it('skips the recycle bin only with forceDelete: true', async () => {
     sim = await startSimulator({ fleet: [failed('f1')] });
-    await runHandler(sim, { policy: `${CLEANUP_POLICY}    forceDelete: true\n` });
+    await runHandler(sim, { policy: `${ALL_FAILURE_POLICY}    forceDelete: true\n` });
     expect(writes(sim).map((r) => r.body)).toEqual([
       { action: 'delete', all_failure: 'kafka', force_delete: true },
     ]);

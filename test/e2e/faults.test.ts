@@ -1,10 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../simulator';
-import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
+import {
+  ALL_FAILURE_POLICY,
+  CLEANUP_POLICY,
+  DEV_CLEANUP_POLICY,
+  mk,
+  RESTART_POLICY,
+  staging,
+} from '../support/fleet';
 import {
   actions,
   batches,
   byOutcome,
+  movableClock,
   type RunOutcome,
   runHandler,
   writes,
@@ -146,10 +154,12 @@ describe('fault suite: writes', () => {
   });
 
   it('reads status back after a restart call that hung past the timeout', async () => {
-    sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000 });
+    const t = movableClock();
+    sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000, fleetClock: t.now });
     sim.inject({ route: 'instanceAction', kind: 'hang' });
-    const r = await run({ env: { DMS_REQUEST_TIMEOUT_MS: '300' } });
-    // The hung call was never applied, so the read-back finds RUNNING and resends.
+    const r = await run({ env: { DMS_REQUEST_TIMEOUT_MS: '300' }, clock: t.clock });
+    // The hung call was never applied: the read-backs find RUNNING through the
+    // whole onset of a restart, and only then is it sent again.
     expect(batches(sim)).toEqual([
       ['stg-000', 'stg-001'],
       ['stg-000', 'stg-001'],
@@ -192,15 +202,17 @@ describe('fault suite: writes', () => {
 
   for (const status of [500, 502, 504] as const) {
     it(`reads status back after a ${status} on restart and resends only what did not restart`, async () => {
-      sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000 });
+      const t = movableClock();
+      sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000, fleetClock: t.now });
       sim.inject({ route: 'instanceAction', kind: 'status', status });
-      const r = await run({});
+      const r = await run({ clock: t.clock });
       expect(batches(sim)).toEqual([
         ['stg-000', 'stg-001'],
         ['stg-000', 'stg-001'],
       ]);
-      // Re-checks after the marks, before the first call, and read-backs after it.
-      expect(sim.requests.filter((q) => q.route === 'showInstance')).toHaveLength(4);
+      // Re-checks after the marks, before the first call; then read-backs after it, at
+      // once and through the restart's onset (2, 4, 8, 16 s, then every 30 s to 120 s).
+      expect(sim.requests.filter((q) => q.route === 'showInstance')).toHaveLength(2 + 2 * 8);
       expect(byOutcome(r.outcomes)).toEqual({ restarted: ['stg-000', 'stg-001'] });
       expect(r.error).toBeUndefined();
     });
@@ -253,9 +265,10 @@ describe('fault suite: writes', () => {
   });
 
   it('reads back an instance missing from the answer, and resends it only if it did not restart', async () => {
-    sim = await startSimulator({ fleet: staging(3), restartDelayMs: 60_000 });
+    const t = movableClock();
+    sim = await startSimulator({ fleet: staging(3), restartDelayMs: 60_000, fleetClock: t.now });
     sim.inject({ route: 'instanceAction', kind: 'results', omitIds: ['stg-001'] });
-    const r = await run({});
+    const r = await run({ clock: t.clock });
     expect(batches(sim)).toEqual([['stg-000', 'stg-001', 'stg-002'], ['stg-001']]);
     expect(r.outcomes.find((o) => o.instanceId === 'stg-001')).toMatchObject({
       outcome: 'restarted',
@@ -282,7 +295,7 @@ describe('fault suite: writes', () => {
       deleteDelayMs: 60_000,
     });
     sim.inject({ route: 'instanceAction', kind: 'lost-response' });
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     expect(actions(sim)).toHaveLength(1);
     expect(byOutcome(r.outcomes)).toEqual({ deleted: ['f1', 'f2'] });
   });
@@ -291,7 +304,7 @@ describe('fault suite: writes', () => {
     sim = await startSimulator({ fleet: [mk('f1', 'k1', 'CREATEFAILED')] });
     sim.inject({ route: 'instanceAction', kind: 'drop' });
     // An instance whose creation fails after our listing must not be caught by a resend.
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     expect(actions(sim).map((q) => q.body)).toEqual([
       { action: 'delete', all_failure: 'kafka' },
       { action: 'delete', instances: ['f1'] },

@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import type { Clock } from '../../src/exec/clock';
-import { CLEANUP_POLICY, DEV_CLEANUP_POLICY, mk, RESTART_POLICY, staging } from '../support/fleet';
+import {
+  ALL_FAILURE_POLICY,
+  CLEANUP_POLICY,
+  DEV_CLEANUP_POLICY,
+  mk,
+  RESTART_POLICY,
+  staging,
+} from '../support/fleet';
 import {
   actions,
   batches,
   byOutcome,
+  movableClock,
   type RunOutcome,
   runHandler,
   writes,
@@ -106,7 +114,7 @@ describe('what DMS really returns', () => {
       body: '{"error_code":"APIG.0101","error_msg":"The API does not exist or has not been published in the environment."}',
       times: Number.POSITIVE_INFINITY,
     });
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     expect(sim.instance('f1')?.status).toBe('CREATEFAILED');
     expect(r.outcomes).toEqual([
       expect.objectContaining({
@@ -129,9 +137,10 @@ describe('what DMS really returns', () => {
   });
 
   it('reads back after a 524 on a restart instead of calling it failed', async () => {
-    sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000 });
+    const t = movableClock();
+    sim = await startSimulator({ fleet: staging(2), restartDelayMs: 60_000, fleetClock: t.now });
     sim.inject({ route: 'instanceAction', kind: 'raw', status: 524, body: '' });
-    const r = await run({});
+    const r = await run({ clock: t.clock });
     expect(r.error).toBeUndefined();
     expect(batches(sim)).toEqual([
       ['stg-000', 'stg-001'],
@@ -206,7 +215,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
       kind: 'mutate',
       apply: () => sim.setStatus('c1', 'CREATEFAILED'),
     });
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     expect(writes(sim).map((q) => q.body)).toEqual([{ action: 'delete', instances: ['f1'] }]);
     expect(sim.instance('c1')?.status).toBe('CREATEFAILED');
     expect(r.result).toMatchObject({
@@ -215,15 +224,14 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
     });
   });
 
-  it('falls back to by-id when a failed instance was protected after the listing', async () => {
+  it('deletes by id, and skips a failed instance protected after the listing', async () => {
     sim = await startSimulator({
       fleet: [mk('f1', 'kafka-f1', 'CREATEFAILED'), mk('f2', 'kafka-f2', 'CREATEFAILED')],
     });
     // Between the listing and the write, someone protects f2.
     sim.inject({
-      route: 'listInstances',
+      route: 'showInstance',
       kind: 'mutate',
-      after: 1,
       apply: () => sim.setTags('f2', { 'maintenance-protect': 'true' }),
     });
     const r = await run({ policy: CLEANUP_POLICY, event: {} });
@@ -231,9 +239,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
     expect(sim.instance('f2')).toBeDefined();
     expect(r.result).toMatchObject({
       mode: 'by-id',
-      modeReason: expect.stringMatching(
-        /^changed since the listing: 1 failed instance is skipped \(excluded/,
-      ),
+      modeReason: expect.stringMatching(/^the policy excludes by tag \(maintenance-protect\)/),
     });
     expect(reasonOf(r, 'f2')).toBe(
       'changed since the listing (tag maintenance-protect=true added): excluded by tag maintenance-protect=true',
@@ -242,7 +248,7 @@ describe('all_failure only when it deletes exactly what was recorded', () => {
 
   it('says which rule chose all_failure', async () => {
     sim = await startSimulator({ fleet: [mk('f1', 'kafka-f1', 'CREATEFAILED')] });
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     expect(r.result).toMatchObject({
       mode: 'all_failure',
       modeReason: expect.stringMatching(/every failed instance is selected/),
@@ -443,7 +449,7 @@ describe('outcomes that cannot be lost', () => {
       deleteDelayMs: 60_000,
     });
     sim.inject({ route: 'instanceAction', kind: 'throttle' });
-    const r = await run({ policy: CLEANUP_POLICY, event: {} });
+    const r = await run({ policy: ALL_FAILURE_POLICY, event: {} });
     // The resend goes by id: all_failure is never sent twice.
     expect(writes(sim).map((q) => q.body)).toEqual([
       { action: 'delete', all_failure: 'kafka' },

@@ -23,7 +23,8 @@ const fleet = () => [
 
 describe('scheduled restart', () => {
   it('restarts exactly the matching RUNNING instances and sends nothing else', async () => {
-    sim = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000 });
+    // RESTARTING at once, so the statuses below are read as the restart left them.
+    sim = await startSimulator({ fleet: fleet(), restartDelayMs: 60_000, restartOnsetMs: 0 });
     const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
 
     expect(run.error).toBeUndefined();

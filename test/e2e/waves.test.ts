@@ -38,10 +38,17 @@ policies:
 
 describe('restarts in safe waves', () => {
   it('starts each wave only when the one before is RUNNING again', async () => {
-    sim = await startSimulator({ fleet: staging(6), restartDelayMs: 30 });
+    const clock = jumpingClock();
+    // The fleet keeps the handler's time: each restart shows RUNNING for its onset first.
+    sim = await startSimulator({
+      fleet: staging(6),
+      restartDelayMs: 3_000,
+      restartOnsetMs: 1_500,
+      fleetClock: clock.now,
+    });
     const run = await runHandler(sim, {
       policy: policy('{ pollSeconds: 1, timeoutSeconds: 60 }'),
-      clock: jumpingClock(),
+      clock,
     });
     expect(run.error).toBeUndefined();
     expect(batches(sim)).toHaveLength(3);
@@ -57,11 +64,10 @@ describe('restarts in safe waves', () => {
       }
     }
     expect(byOutcome(run.outcomes).restarted).toHaveLength(6);
-    for (const o of run.outcomes) expect(o.recoveredMs).toBeGreaterThanOrEqual(1000);
+    for (const o of run.outcomes) expect(o.recoveredMs).toBeGreaterThanOrEqual(4_500);
   });
 
   it('stops the waves after an instance lands in ERROR', async () => {
-    sim = await startSimulator({ fleet: staging(6), restartDelayMs: 30 });
     let broken = '';
     const clock = jumpingClock((n) => {
       // Before the first look at wave one, one of its instances goes bad.
@@ -69,6 +75,7 @@ describe('restarts in safe waves', () => {
       broken = batches(sim)[0]?.[0] ?? '';
       sim.setStatus(broken, 'ERROR');
     });
+    sim = await startSimulator({ fleet: staging(6), restartDelayMs: 3_000, fleetClock: clock.now });
     const run = await runHandler(sim, {
       policy: policy('{ pollSeconds: 1, timeoutSeconds: 60 }'),
       clock,
@@ -91,10 +98,15 @@ describe('restarts in safe waves', () => {
   });
 
   it('fails a wave still restarting at the timeout, and starts no other', async () => {
-    sim = await startSimulator({ fleet: staging(4), restartDelayMs: 600_000 });
+    const clock = jumpingClock();
+    sim = await startSimulator({
+      fleet: staging(4),
+      restartDelayMs: 600_000,
+      fleetClock: clock.now,
+    });
     const run = await runHandler(sim, {
       policy: policy('{ pollSeconds: 5, timeoutSeconds: 30 }'),
-      clock: jumpingClock(),
+      clock,
     });
     expect(batches(sim)).toHaveLength(1);
     expect(run.outcomes.filter((o) => o.outcome === 'failed').map((o) => o.reason)).toEqual([

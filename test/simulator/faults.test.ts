@@ -8,7 +8,7 @@ const C = demoId(3); // RUNNING
 
 let sim: Simulator;
 beforeEach(async () => {
-  sim = await startSimulator({ restartDelayMs: 60_000 });
+  sim = await startSimulator({ restartDelayMs: 60_000, restartOnsetMs: 0 });
 });
 afterEach(() => sim.stop());
 

@@ -14,7 +14,13 @@ let sim: Simulator;
 afterEach(() => sim.stop());
 
 async function start(opts: SimulatorOptions = {}) {
-  sim = await startSimulator({ restartDelayMs: 150, deleteDelayMs: 100, ...opts });
+  // No onset here: these tests look at the status right after the call; the onset has its own.
+  sim = await startSimulator({
+    restartDelayMs: 150,
+    deleteDelayMs: 100,
+    restartOnsetMs: 0,
+    ...opts,
+  });
   return sim;
 }
 
@@ -58,6 +64,24 @@ describe('restart', () => {
     now += 599_000;
     expect(sim.instance(STG_ORDERS)?.status).toBe('RESTARTING');
     now += 1_000;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
+  });
+
+  it('shows RESTARTING only after the onset, and answers a second restart meanwhile failed', async () => {
+    let now = Date.UTC(2026, 2, 7, 1, 0);
+    await start({ restartOnsetMs: 5_000, restartDelayMs: 60_000, fleetClock: () => now });
+    await action({ action: 'restart', instances: [STG_ORDERS] });
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
+    const again = await action({ action: 'restart', instances: [STG_ORDERS] });
+    expect(again.json()).toEqual({ results: [{ result: 'failed', instance: STG_ORDERS }] });
+    now += 4_999;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
+    now += 1;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RESTARTING');
+    now += 59_999;
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RESTARTING');
+    // Timed from the onset's end, however late the fleet is looked at.
+    now += 10_000_000;
     expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
   });
 

@@ -57,6 +57,15 @@ policies:
     select: { tags: { env: dev } }
 `;
 
+/** A cleanup that excludes nothing and selects nothing: it may use all_failure. */
+export const ALL_FAILURE_POLICY = `version: 1
+policies:
+  cleanup:
+    action: cleanup-failed
+    dryRun: false
+`;
+
+/** A cleanup that excludes protected instances: always by id. */
 export const CLEANUP_POLICY = `version: 1
 defaults:
   exclude: { tags: { maintenance-protect: "true" } }

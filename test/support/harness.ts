@@ -128,3 +128,22 @@ export function byOutcome(records: readonly OutcomeRecord[]): Record<string, str
   for (const v of Object.values(out)) v.sort();
   return out;
 }
+
+/**
+ * One time for the handler and the simulator's fleet (pass `now` as the
+ * simulator's `fleetClock`): each sleep moves it forward by what was asked
+ * and yields to the event loop for a moment.
+ */
+export function movableClock(start = Date.now()): { clock: Clock; now: () => number } {
+  let now = start;
+  return {
+    now: () => now,
+    clock: {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { writeBatch } from '../../src/act/engine';
 import { restartKind } from '../../src/act/restart';
 import type { DmsClient } from '../../src/dms/client';
 import { DmsApiError, DmsFailureKind } from '../../src/dms/errors';
+import { RESTART_ONSET_MS } from '../../src/dms/status';
 import type { ActionResponse, KafkaInstance } from '../../src/dms/wire';
 import { parsePolicies } from '../../src/policy/load';
 import type { Policy } from '../../src/policy/resolve';
@@ -117,13 +118,21 @@ function setup(instances: KafkaInstance[], policy = RESTART) {
     invocationId: 't',
   });
   const slept: number[] = [];
+  // Time passes only in sleeps, so a restart's onset can end.
+  let now = 0;
   const ctx: ActContext = {
     dms,
     report,
     log,
     judge: createJudge(policy),
     settings: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-    clock: { now: () => 0, sleep: async (ms) => void slept.push(ms) },
+    clock: {
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    },
     deadline: { remainingMs: () => 600_000, marginMs: 0, reserveMs: 0 },
   };
   const records = () => lines.filter((l) => l.kind === 'outcome') as unknown as OutcomeRecord[];
@@ -172,14 +181,17 @@ describe('the write engine', () => {
       return apiError(DmsFailureKind.Network);
     });
     const r = await writeBatch(t.ctx, restartKind, [inst('a'), inst('b')]);
-    expect(t.dms.calls).toEqual([
+    expect(t.dms.calls.slice(0, 5)).toEqual([
       'show a',
       'show b',
       'restart a,b',
       'show a',
       'show b',
-      'restart b',
     ]);
+    // b still reads RUNNING: it is looked at through a restart's whole onset
+    // (2, 4, 8, 16, 30, 30, 30 s) before it is sent again.
+    expect(t.dms.calls.slice(5)).toEqual([...Array(7).fill('show b'), 'restart b']);
+    expect(t.slept.reduce((a, b) => a + b, 0)).toBe(RESTART_ONSET_MS);
     expect(r.succeeded.map((s) => [s.instance.instance_id, s.detail.attempts])).toEqual([
       ['a', 1],
       ['b', 2],
@@ -318,12 +330,23 @@ describe('choosing how a cleanup deletes', () => {
   const mode = (instances: KafkaInstance[], policy = CLEANUP) =>
     chooseMode(policy, instances, selectInstances(instances, policy));
 
+  const ALL = policyOf(`version: 1
+policies:
+  c:
+    action: cleanup-failed
+    dryRun: false
+`);
+
   it('uses all_failure only when every failed instance is selected and nothing could surprise it', () => {
-    expect(mode([inst('f', 'CREATEFAILED', {}), inst('r')]).mode).toBe('all_failure');
+    expect(mode([inst('f', 'CREATEFAILED', {}), inst('r')], ALL).mode).toBe('all_failure');
+  });
+
+  it('goes by id for a policy with any exclusion, even one no instance carries yet', () => {
+    const m = mode([inst('f', 'CREATEFAILED', {}), inst('r')], CLEANUP);
+    expect(m).toMatchObject({ mode: 'by-id', reason: expect.stringMatching(/excludes by tag/) });
   });
 
   it.each([
-    ['a failed instance is excluded', [inst('f', 'CREATEFAILED', { protect: 'TRUE' })], /excluded/],
     ['one is still CREATING', [inst('f', 'CREATEFAILED', {}), inst('c', 'CREATING')], /CREATING/],
     [
       'a status is undocumented',
@@ -331,7 +354,7 @@ describe('choosing how a cleanup deletes', () => {
       /does not document/,
     ],
   ])('goes by id when %s', (_, instances, reason) => {
-    const m = mode(instances);
+    const m = mode(instances, ALL);
     expect(m.mode).toBe('by-id');
     expect(m.reason).toMatch(reason);
   });

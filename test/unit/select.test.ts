@@ -28,7 +28,7 @@ const restart = (select: string, extra = '') =>
   policy(`    action: restart\n    select: ${select}\n${extra}`);
 
 describe('selection', () => {
-  it('reads a tag key given twice by its last value, as everywhere else', () => {
+  it('never acts on an instance that carries a tag key twice; which value holds is unknown', () => {
     const twice = (id: string, first: string, last: string): KafkaInstance => ({
       instance_id: id,
       name: `kafka-${id}`,
@@ -41,7 +41,14 @@ describe('selection', () => {
     });
     const p = restart('{ tags: { env: staging, team: data } }');
     const sel = selectInstances([twice('a', 'prod', 'staging'), twice('b', 'staging', 'prod')], p);
-    expect(sel.eligible.map((i) => i.instance_id)).toEqual(['a']);
+    expect(sel.eligible).toEqual([]);
+    expect(sel.candidates).toEqual([
+      expect.objectContaining({
+        verdict: 'skip',
+        reason:
+          'tag key "env" appears more than once; which value holds is unknown, so it is never acted on',
+      }),
+    ]);
     expect(sel.notMatched).toBe(1);
   });
 
