@@ -1,4 +1,4 @@
-import type { Plan } from '../src/plan';
+import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
 
 /**

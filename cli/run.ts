@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
 import { demoFleet, type Simulator, startSimulator } from '../simulator';
-import { nodeDebugRefusal } from '../src/env';
 import { MaintenanceError } from '../src/errors';
-import type { Plan } from '../src/plan';
+import { nodeDebugRefusal } from '../src/invocation/env';
+import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';

@@ -1,4 +1,4 @@
-import type { Invocation } from '../src/invoke';
+import type { Invocation } from '../src/invocation/invoke';
 
 /** The parts of FunctionGraph's Node.js context we use. */
 export interface FunctionGraphContext {

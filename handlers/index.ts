@@ -1,8 +1,13 @@
 import type { DestinationStream } from 'pino';
-import { type Env, readEnv } from '../src/env';
 import { MaintenanceError } from '../src/errors';
 import { type Clock, systemClock } from '../src/exec/clock';
-import { type Invocation, type InvocationResult, type InvokeOptions, invoke } from '../src/invoke';
+import { type Env, readEnv } from '../src/invocation/env';
+import {
+  type Invocation,
+  type InvocationResult,
+  type InvokeOptions,
+  invoke,
+} from '../src/invocation/invoke';
 import { notifyOnFailure } from '../src/notify/notify';
 import { observeRun } from '../src/notify/observe';
 import { createLogger, type Logger } from '../src/report/logger';

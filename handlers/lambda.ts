@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { Invocation } from '../src/invoke';
+import type { Invocation } from '../src/invocation/invoke';
 
 export type LambdaContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 

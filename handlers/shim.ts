@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../src/exec/clock';
-import type { Invocation } from '../src/invoke';
+import type { Invocation } from '../src/invocation/invoke';
 import { fromFunctionGraph, isFunctionGraphContext } from './functiongraph';
 import { fromLambda, isLambdaContext } from './lambda';
 

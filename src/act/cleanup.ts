@@ -1,10 +1,9 @@
-import { DELETE_IN_PROGRESS, isKnownStatus, STILL_CREATING } from '../dms/status';
+import { DELETE_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
-import { cut } from '../errors';
-import type { Plan } from '../plan';
-import type { Policy } from '../policy/resolve';
-import { type CleanupMode, Outcome } from '../report/records';
-import { type Selection, selectInstances } from '../select';
+import { chooseMode } from '../plan/mode';
+import type { Plan } from '../plan/plan';
+import { selectInstances } from '../plan/select';
+import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import { type WriteKind, writeBatch } from './engine';
 
@@ -22,58 +21,6 @@ export const forceDeleteKind: WriteKind = {
   ...deleteKind,
   send: (dms, ids) => dms.deleteInstances(ids, { force: true }),
 };
-
-export interface ModeChoice {
-  mode: CleanupMode;
-  reason: string;
-}
-
-/**
- * Chooses how a cleanup deletes. `all_failure` deletes every creation-failed
- * Kafka instance DMS knows when it runs the call, whatever its tags, so it
- * is used only when that provably is exactly what was recorded: the listing
- * was consistent (or the run would have stopped), the policy selects no
- * subset, no failed instance is excluded, none was still CREATING (it could
- * fail before the call), and none is in a status DMS does not document.
- * Otherwise each instance is deleted by id. Pure.
- */
-export function chooseMode(
-  policy: Policy,
-  listed: readonly KafkaInstance[],
-  selection: Selection,
-): ModeChoice {
-  const byId = (reason: string): ModeChoice => ({ mode: 'by-id', reason });
-  if (policy.select) {
-    return byId('the policy selects by tag or name; all_failure would ignore that');
-  }
-  const protect = Object.keys(policy.exclude);
-  if (protect.length > 0) {
-    return byId(
-      `the policy excludes by tag (${protect.map((k) => cut(k)).join(', ')}); all_failure would ignore a protection added before DMS runs it`,
-    );
-  }
-  const excluded = selection.candidates.filter((c) => c.verdict === 'skip').length;
-  if (excluded > 0) {
-    return byId(
-      `${some(excluded, 'failed instance')} skipped (excluded, or younger than minAgeHours); all_failure would delete them too`,
-    );
-  }
-  const creating = listed.filter((i) => i.status === STILL_CREATING).length;
-  if (creating > 0) {
-    return byId(
-      `${some(creating, 'instance')} ${STILL_CREATING} in the listing; one that fails before the call would be deleted by all_failure without a record`,
-    );
-  }
-  const unknown = listed.filter((i) => !isKnownStatus(i.status)).length;
-  if (unknown > 0) {
-    return byId(`${some(unknown, 'instance')} in a status DMS does not document`);
-  }
-  return {
-    mode: 'all_failure',
-    reason:
-      'every failed instance is selected; none excluded, none CREATING; the listing was consistent',
-  };
-}
 
 /**
  * Deletes the plan's CREATEFAILED instances. For `all_failure`, the fleet is
@@ -162,11 +109,6 @@ async function recordUnplanned(ctx: ActContext, before: readonly KafkaInstance[]
       reason: `status ${inst.status} right after the all_failure call, which this run did not plan for it: it failed or appeared after the listing`,
     });
   }
-}
-
-/** `1 instance is`, `2 instances are`. */
-function some(n: number, noun: string): string {
-  return n === 1 ? `1 ${noun} is` : `${n} ${noun}s are`;
 }
 
 function sameIds(a: readonly KafkaInstance[], b: readonly KafkaInstance[]): boolean {

@@ -1,8 +1,8 @@
 import type { DmsClient } from '../dms/client';
 import type { KafkaInstance } from '../dms/wire';
 import type { RetryContext } from '../exec/retry';
+import type { Verdict } from '../plan/select';
 import type { Report } from '../report/report';
-import type { Verdict } from '../select';
 
 /** What acting needs: the client, time and retry settings, the policy's judgement, the report. */
 export interface ActContext extends RetryContext {

@@ -1,15 +1,10 @@
 import { InstanceStatus, RESTART_IN_PROGRESS, RESTART_ONSET_MS } from '../dms/status';
 import { waitBudgetMs } from '../exec/deadline';
+import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
 import { describeFresh, readFresh } from './fresh';
-
-/** How long to wait for a restarted wave to be RUNNING again, and how often to look. */
-export interface WaitForRunning {
-  timeoutMs: number;
-  pollMs: number;
-}
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
 

@@ -1,22 +1,40 @@
+import type { DmsCredentials } from '../dms/client';
 import { createScrubber } from '../dms/scrub';
-import type { Env } from '../env';
 import { RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { deadlineFrom } from '../exec/deadline';
-import type { Invocation } from '../invoke';
+import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { buildNotification } from './message';
 import type { ObservedRun } from './observe';
 import { publishToTopic } from './smn';
-import { parseTopicUrn } from './topic';
+import { type NotifySettings, parseTopicUrn } from './topic';
 
 /** Longest piece of server or error text kept in a notification, per line. */
 const MAX_LINE = 1000;
 
+/** What {@link notifyOnFailure} reads of the environment (the shell's `Env` has it). */
+export interface NotifyEnv {
+  notify: NotifySettings | undefined;
+  credentials: DmsCredentials | undefined;
+  projectId: string | undefined;
+  localTimeoutMs: number;
+  requestTimeoutMs: number;
+  retry: RetrySettings;
+}
+
+/** What {@link notifyOnFailure} reads of the invocation (the shell's `Invocation` has it). */
+export interface NotifyInvocation {
+  requestId: string;
+  platform: 'functiongraph' | 'lambda' | 'local';
+  remainingMs: () => unknown;
+  credentials: DmsCredentials | undefined;
+}
+
 /** What {@link notifyOnFailure} needs from the invocation. */
 export interface NotifyContext {
-  env: Env;
-  invocation: Invocation;
+  env: NotifyEnv;
+  invocation: NotifyInvocation;
   /** The real logger: the `notify` line is not part of the run's records. */
   log: Logger;
   clock: Clock;

@@ -1,7 +1,6 @@
-import type { WaitForRunning } from '../act/waves';
-import { DAYS, type WindowSpec } from '../campaign/window';
 import { InstanceStatus, type RestartableStatus } from '../dms/status';
 import type { PolicyAction, PolicyFile, PolicySpec, TagSelector } from './schema';
+import { DAYS, type WindowSpec } from './window';
 
 /** One policy with the file's defaults applied: what the run acts on. */
 export interface Policy {
@@ -36,6 +35,12 @@ export interface Target {
   projectId: string;
   /** Overrides the region's public endpoint. */
   endpoint?: string | undefined;
+}
+
+/** How long to wait for a restarted wave to be RUNNING again, and how often to look. */
+export interface WaitForRunning {
+  timeoutMs: number;
+  pollMs: number;
 }
 
 export interface Selector {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DAYS, isTimeZone, minutesOf } from '../campaign/window';
 import { dmsEndpoint, REGION } from '../dms/endpoint';
 import { RESTARTABLE_STATUSES } from '../dms/status';
 import { ConfigError } from '../errors';
+import { DAYS, isTimeZone, minutesOf } from './window';
 
 /**
  * The policy file's schema. Every object is strict, so a misspelt key is an
@@ -139,7 +139,7 @@ const hhmm = z
   .string({ invalid_type_error: 'write the time quoted, as "HH:MM"' })
   .refine((v) => minutesOf(v) !== undefined, 'must be "HH:MM", 00:00 to 23:59');
 
-/** A campaign's window; see src/campaign/window.ts for the arithmetic. */
+/** A campaign's window; see src/policy/window.ts for the arithmetic. */
 const window = z
   .object({
     timezone: z

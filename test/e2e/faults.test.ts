@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import {
   ALL_FAILURE_POLICY,
-  CLEANUP_POLICY,
   DEV_CLEANUP_POLICY,
   mk,
   RESTART_POLICY,

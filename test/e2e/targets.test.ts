@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planLine } from '../../cli/run';
 import { createHandler } from '../../handlers/index';
 import { type Simulator, startSimulator } from '../../simulator';
-import type { Plan } from '../../src/plan';
+import type { Plan } from '../../src/plan/plan';
 import type { Target } from '../../src/policy/resolve';
 import { mk, RESTART_POLICY, staging } from '../support/fleet';
 import {

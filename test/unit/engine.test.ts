@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMode, deleteKind } from '../../src/act/cleanup';
+import { deleteKind } from '../../src/act/cleanup';
 import type { ActContext } from '../../src/act/context';
 import { writeBatch } from '../../src/act/engine';
 import { restartKind } from '../../src/act/restart';
@@ -7,12 +7,13 @@ import type { DmsClient } from '../../src/dms/client';
 import { DmsApiError, DmsFailureKind } from '../../src/dms/errors';
 import { RESTART_ONSET_MS } from '../../src/dms/status';
 import type { ActionResponse, KafkaInstance } from '../../src/dms/wire';
+import { chooseMode } from '../../src/plan/mode';
+import { createJudge, selectInstances } from '../../src/plan/select';
 import { parsePolicies } from '../../src/policy/load';
 import type { Policy } from '../../src/policy/resolve';
 import { createLogger } from '../../src/report/logger';
 import type { OutcomeRecord } from '../../src/report/records';
 import { Report } from '../../src/report/report';
-import { createJudge, selectInstances } from '../../src/select';
 
 /**
  * A DMS client made of plain data: instances in a map, and a queue of what

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/env';
 import { ConfigError } from '../../src/errors';
+import { readEnv } from '../../src/invocation/env';
 
 /** The ConfigError readEnv throws for `source`. */
 function refusal(source: Record<string, string>): ConfigError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../../src/errors';
-import { parseEvent } from '../../src/event';
+import { parseEvent } from '../../src/invocation/event';
 
 const timer = (user_event: unknown) => ({
   version: 'v2.0',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tagProblem } from '../../simulator/tags';
 import {
@@ -9,10 +10,10 @@ import {
   markValue,
   newMarkKey,
   readMark,
-} from '../../src/campaign/mark';
+} from '../../src/plan/mark';
 
 describe('the mark a campaign writes', () => {
-  const key = newMarkKey();
+  const key = newMarkKey(randomBytes(12));
   const tags = markTags(Date.parse('2026-12-31T23:59:59.999Z'), key);
 
   it("is one tag: the run's own key, and the UTC time to the second", () => {
@@ -22,7 +23,7 @@ describe('the mark a campaign writes', () => {
   });
 
   it('has a key of its own for every run', () => {
-    const keys = new Set(Array.from({ length: 1000 }, () => newMarkKey()));
+    const keys = new Set(Array.from({ length: 1000 }, () => newMarkKey(randomBytes(12))));
     expect(keys.size).toBe(1000);
     expect(newMarkKey(new Uint8Array(12).fill(255))).toBe(`${MARK_PREFIX}777777777777`);
   });
@@ -39,7 +40,7 @@ describe('the mark a campaign writes', () => {
   });
 
   it('is read back from the tags, newest first, and a value edited by hand is no mark', () => {
-    const other = newMarkKey();
+    const other = newMarkKey(randomBytes(12));
     const both = [
       ...tags,
       { key: other, value: '2027-01-01T00:00:00Z' },
@@ -69,9 +70,9 @@ describe('the mark a campaign writes', () => {
   });
 
   it('names the marks that count for nothing in the period, never the own one', () => {
-    const own = newMarkKey();
-    const old = newMarkKey();
-    const current = newMarkKey();
+    const own = newMarkKey(randomBytes(12));
+    const old = newMarkKey(randomBytes(12));
+    const current = newMarkKey(randomBytes(12));
     const instance = {
       tags: [
         { key: LEGACY_MARK_KEY, value: '2026-02-28T01:00:00Z' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/env';
+import { readEnv } from '../../src/invocation/env';
 import { parseTopicUrn } from '../../src/notify/topic';
 
 const PROJECT = '0b5e7d3a9c8f4e21a6d2c4b8f1e3a5c7';

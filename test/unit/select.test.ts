@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaInstance } from '../../src/dms/wire';
+import { selectInstances } from '../../src/plan/select';
 import { parsePolicies } from '../../src/policy/load';
 import type { Policy } from '../../src/policy/resolve';
-import { selectInstances } from '../../src/select';
 
 function inst(
   id: string,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, type WindowSpec, windowAt } from '../../src/campaign/window';
+import { isTimeZone, type WindowSpec, windowAt } from '../../src/policy/window';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');

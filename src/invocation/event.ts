@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from './errors';
-import { formatPath, toConfigIssues } from './issues';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { formatPath, toConfigIssues } from '../issues';
 import { duplicateKey } from './json-keys';
 
 /** What an event asks for: which policy, and optionally a safer dry run. */

@@ -1,17 +1,10 @@
 import picomatch from 'picomatch';
-import {
-  doneReason,
-  isOwnMark,
-  type Mark,
-  type OwnMarks,
-  type Period,
-  readMark,
-} from './campaign/mark';
-import { FAILED_STATUS, isKnownStatus } from './dms/status';
-import { KAFKA_ENGINE, type KafkaInstance, type Tag } from './dms/wire';
-import { cut } from './errors';
-import type { Policy } from './policy/resolve';
-import type { TagSelector } from './policy/schema';
+import { FAILED_STATUS, isKnownStatus } from '../dms/status';
+import { KAFKA_ENGINE, type KafkaInstance, type Tag } from '../dms/wire';
+import { cut } from '../errors';
+import type { Policy } from '../policy/resolve';
+import type { TagSelector } from '../policy/schema';
+import { doneReason, isOwnMark, type Mark, type OwnMarks, type Period, readMark } from './mark';
 
 /** What the policy says about one instance. */
 export type Verdict =

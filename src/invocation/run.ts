@@ -1,19 +1,21 @@
-import type { ActContext } from './act/context';
-import { planCampaign, utc } from './campaign/plan';
-import { dryRunCampaign, earlierOf } from './campaign/restart';
-import { campaignFailure } from './campaign/verdict';
-import type { DmsClient } from './dms/client';
-import type { KafkaInstance } from './dms/wire';
-import type { Clock } from './exec/clock';
-import type { Deadline } from './exec/deadline';
-import type { RetrySettings } from './exec/retry';
-import { executePlan } from './execute';
-import { makePlan, type Plan } from './plan';
-import type { Policy } from './policy/resolve';
-import type { Logger } from './report/logger';
-import { Outcome, type RunSummary } from './report/records';
-import { Report } from './report/report';
-import { createJudge, type JudgeOptions, selectInstances } from './select';
+import { randomBytes } from 'node:crypto';
+import { dryRunCampaign, earlierOf } from '../act/campaign';
+import type { ActContext } from '../act/context';
+import { executePlan } from '../act/execute';
+import type { DmsClient } from '../dms/client';
+import type { KafkaInstance } from '../dms/wire';
+import type { Clock } from '../exec/clock';
+import type { Deadline } from '../exec/deadline';
+import type { RetrySettings } from '../exec/retry';
+import { planCampaign, utc } from '../plan/campaign';
+import { newMarkKey } from '../plan/mark';
+import { makePlan, type Plan } from '../plan/plan';
+import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';
+import type { Policy } from '../policy/resolve';
+import type { Logger } from '../report/logger';
+import { Outcome, type RunSummary } from '../report/records';
+import { Report } from '../report/report';
+import { campaignFailure } from './campaign-verdict';
 
 export interface RunDeps {
   /** A client whose reads retry and whose calls honour `deadline`. */
@@ -58,7 +60,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     dryRun,
     invocationId: input.invocationId,
   });
-  const where = cleanup ? undefined : planCampaign(policy, started);
+  const where = cleanup ? undefined : planCampaign(policy, started, newMarkKey(randomBytes(12)));
   const campaign = where?.open ? where.campaign : undefined;
   const judging: JudgeOptions = {
     now: started,

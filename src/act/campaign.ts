@@ -1,16 +1,17 @@
-import type { ActContext } from '../act/context';
-import { DEADLINE } from '../act/context';
-import { type BatchResult, type Success, writeBatch } from '../act/engine';
-import { describeChange } from '../act/fresh';
-import { restartKind } from '../act/restart';
-import { confirmWave, STOPPED_AFTER_BAD_WAVE, type WaitForRunning } from '../act/waves';
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
+import { type Campaign, utc } from '../plan/campaign';
+import { type Earlier, sortEarlier } from '../plan/earlier';
+import { type Candidate, MARK_VANISHED, type Selection } from '../plan/select';
+import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
-import { type Candidate, MARK_VANISHED, type Selection } from '../select';
-import { type Earlier, sortEarlier } from './earlier';
+import type { ActContext } from './context';
+import { DEADLINE } from './context';
+import { type BatchResult, type Success, writeBatch } from './engine';
+import { describeChange } from './fresh';
 import { markBatch, removeAgedMarks, unmark } from './marking';
-import { type Campaign, utc } from './plan';
+import { restartKind } from './restart';
+import { confirmWave, STOPPED_AFTER_BAD_WAVE } from './waves';
 
 export interface CampaignInput {
   campaign: Campaign;

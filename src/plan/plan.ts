@@ -1,7 +1,7 @@
-import { chooseMode, type ModeChoice } from './act/cleanup';
-import { isKnownStatus } from './dms/status';
-import type { KafkaInstance } from './dms/wire';
-import type { Policy } from './policy/resolve';
+import { isKnownStatus } from '../dms/status';
+import type { KafkaInstance } from '../dms/wire';
+import type { Policy } from '../policy/resolve';
+import { chooseMode, type ModeChoice } from './mode';
 import { type JudgeOptions, type Selection, selectInstances } from './select';
 
 /**

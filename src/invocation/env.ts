@@ -1,10 +1,10 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import type { DmsCredentials } from './dms/client';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from './dms/client';
-import { dmsEndpoint } from './dms/endpoint';
-import { ConfigError, type ConfigIssue } from './errors';
-import { DEFAULT_RETRY, type RetrySettings } from './exec/retry';
-import { type NotifySettings, readNotifySettings } from './notify/topic';
+import type { DmsCredentials } from '../dms/client';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from '../dms/client';
+import { dmsEndpoint } from '../dms/endpoint';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { DEFAULT_RETRY, type RetrySettings } from '../exec/retry';
+import { type NotifySettings, readNotifySettings } from '../notify/topic';
 
 /** Every setting the function takes from its environment, read in one place. */
 export interface Env {

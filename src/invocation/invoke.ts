@@ -1,15 +1,15 @@
-import type { DmsCredentials } from './dms/client';
+import type { DmsCredentials } from '../dms/client';
+import { ConfigError, RunFailedError } from '../errors';
+import type { Clock } from '../exec/clock';
+import { type Deadline, deadlineFrom } from '../exec/deadline';
+import type { Plan } from '../plan/plan';
+import { loadPolicyFile } from '../policy/load';
+import type { Policy, Target } from '../policy/resolve';
+import type { Logger } from '../report/logger';
+import type { RunSummary, TotalSummary } from '../report/records';
 import type { Env } from './env';
-import { ConfigError, RunFailedError } from './errors';
 import { parseEvent } from './event';
-import type { Clock } from './exec/clock';
-import { type Deadline, deadlineFrom } from './exec/deadline';
-import type { Plan } from './plan';
-import { loadPolicyFile } from './policy/load';
-import type { Policy, Target } from './policy/resolve';
-import { runOnProject } from './project';
-import type { Logger } from './report/logger';
-import type { RunSummary, TotalSummary } from './report/records';
+import { type ProjectTarget, runOnProject } from './project';
 import { runTargets } from './targets';
 
 /** One invocation, whatever platform it came from. */
@@ -67,57 +67,39 @@ export async function invoke(
       'none found: give the function an agency (FunctionGraph) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
     );
   }
-  if (policy.targets) return invokeTargets(inv, deps, opts, { policy, credentials, request });
+  // Without targets, the one project the environment names.
+  const project = policy.targets ? undefined : projectOf(env);
+  // An event may make a run safer, never bolder; a plan never writes.
+  const dryRun =
+    opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
+  const run = {
+    env,
+    log: deps.log,
+    clock: deps.clock,
+    credentials,
+    deadline: invocationDeadline(inv, deps),
+    planOnly: opts.planOnly === true,
+    onPlan: opts.onPlan,
+  };
+  const input = { policy, dryRun, invocationId: inv.requestId };
+  if (!project) {
+    const { total, failure } = await runTargets(run, { ...input, targets: policy.targets ?? [] });
+    if (failure) throw new RunFailedError(failure, total);
+    return total;
+  }
+  const { summary, failure } = await runOnProject(run, project, input);
+  if (failure) throw new RunFailedError(failure.message, summary);
+  return summary;
+}
+
+function projectOf(env: Env): ProjectTarget {
   if (!env.projectId) {
     throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
   }
   if (!env.region && !env.endpoint) {
     throw ConfigError.at('env.DMS_REGION', 'set it, or DMS_ENDPOINT');
   }
-  const dryRun =
-    opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
-  const { summary, failure } = await runOnProject(
-    {
-      env,
-      log: deps.log,
-      clock: deps.clock,
-      credentials,
-      deadline: invocationDeadline(inv, deps),
-      planOnly: opts.planOnly === true,
-      onPlan: opts.onPlan,
-    },
-    { projectId: env.projectId, region: env.region, endpoint: env.endpoint },
-    { policy, dryRun, invocationId: inv.requestId },
-  );
-  if (failure) throw new RunFailedError(failure.message, summary);
-  return summary;
-}
-
-/** A policy with `targets`: every target with its own client, the same deadline. */
-async function invokeTargets(
-  inv: Invocation,
-  deps: InvokeDeps,
-  opts: InvokeOptions,
-  o: { policy: Policy; credentials: DmsCredentials; request: { dryRun?: boolean | undefined } },
-): Promise<TotalSummary> {
-  const { env } = deps;
-  const { policy } = o;
-  const dryRun =
-    opts.planOnly === true || env.forceDryRun || o.request.dryRun === true || policy.dryRun;
-  const { total, failure } = await runTargets(
-    {
-      env,
-      log: deps.log,
-      clock: deps.clock,
-      credentials: o.credentials,
-      deadline: invocationDeadline(inv, deps),
-      planOnly: opts.planOnly === true,
-      onPlan: opts.onPlan,
-    },
-    { policy, targets: policy.targets ?? [], dryRun, invocationId: inv.requestId },
-  );
-  if (failure) throw new RunFailedError(failure, total);
-  return total;
+  return { projectId: env.projectId, region: env.region, endpoint: env.endpoint };
 }
 
 function invocationDeadline(inv: Invocation, deps: InvokeDeps): Deadline {

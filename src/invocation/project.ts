@@ -1,11 +1,11 @@
-import { createDmsClient, type DmsCredentials } from './dms/client';
-import { readOnly } from './dms/read-only';
+import { createDmsClient, type DmsCredentials } from '../dms/client';
+import { readOnly } from '../dms/read-only';
+import type { Clock } from '../exec/clock';
+import type { Deadline } from '../exec/deadline';
+import type { Plan } from '../plan/plan';
+import type { Policy } from '../policy/resolve';
+import type { Logger } from '../report/logger';
 import type { Env } from './env';
-import type { Clock } from './exec/clock';
-import type { Deadline } from './exec/deadline';
-import type { Plan } from './plan';
-import type { Policy } from './policy/resolve';
-import type { Logger } from './report/logger';
 import { type RunResult, runPolicy } from './run';
 import { judgeRun, type RunFailure } from './verdict';
 

@@ -1,12 +1,12 @@
-import type { DmsCredentials } from './dms/client';
+import type { DmsCredentials } from '../dms/client';
+import type { Clock } from '../exec/clock';
+import type { Deadline } from '../exec/deadline';
+import type { Plan } from '../plan/plan';
+import type { Policy, Target } from '../policy/resolve';
+import type { Logger } from '../report/logger';
+import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
 import type { Env } from './env';
-import type { Clock } from './exec/clock';
-import type { Deadline } from './exec/deadline';
-import type { Plan } from './plan';
-import type { Policy, Target } from './policy/resolve';
 import { runOnProject } from './project';
-import type { Logger } from './report/logger';
-import type { RunSummary, TargetResult, TotalSummary } from './report/records';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter

@@ -1,5 +1,3 @@
-import type { ActContext } from '../act/context';
-import { DEADLINE } from '../act/context';
 import {
   DmsFailureKind,
   isDmsApiError,
@@ -8,9 +6,11 @@ import {
 } from '../dms/errors';
 import type { KafkaInstance, Tag } from '../dms/wire';
 import { pastWriteCutoff } from '../exec/deadline';
+import type { Campaign } from '../plan/campaign';
+import { agedMarks, markTags } from '../plan/mark';
 import { Outcome } from '../report/records';
-import { agedMarks, markTags } from './mark';
-import type { Campaign } from './plan';
+import type { ActContext } from './context';
+import { DEADLINE } from './context';
 
 export interface Marked {
   /** Marked by this run, ready for the re-check and the restart call. */

@@ -1,6 +1,6 @@
-import { campaignFailure, deadlineMayResolve } from './campaign/verdict';
-import type { Policy } from './policy/resolve';
-import type { RunSummary, TargetVerdict } from './report/records';
+import type { Policy } from '../policy/resolve';
+import type { RunSummary, TargetVerdict } from '../report/records';
+import { campaignFailure, deadlineMayResolve } from './campaign-verdict';
 
 /** Why a finished run must be reported failed, and how it ended. */
 export interface RunFailure {

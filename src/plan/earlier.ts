@@ -1,6 +1,6 @@
-import type { WaitForRunning } from '../act/waves';
 import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
+import type { WaitForRunning } from '../policy/resolve';
 import type { Mark } from './mark';
 
 /** An instance a run of this campaign already marked in this period. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type KafkaInstance, type Tag, tagMap } from '../dms/wire';
 
 /**
@@ -10,7 +9,7 @@ import { type KafkaInstance, type Tag, tagMap } from '../dms/wire';
  * a mark is only ever removed by the run that wrote it (its restart did not
  * apply) or, once it has aged out of every period, by a later restart of the
  * instance. That is what lets the one read after the mark decide alone (see
- * `src/campaign/marking.ts`).
+ * `src/act/marking.ts`).
  *
  * Key and value satisfy both documented rule sets for DMS tags: the older
  * one (key at most 36, value at most 43 characters, none of `=*<>,|/`) and
@@ -28,8 +27,11 @@ export const LEGACY_MARK_BY_KEY = 'dms-maintenance.restarted-by';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
-/** A new run's mark key: the prefix and 12 random characters (60 bits). */
-export function newMarkKey(bytes: Uint8Array = randomBytes(12)): string {
+/**
+ * A new run's mark key: the prefix and 12 characters (60 bits) made of 12
+ * random bytes, which the caller draws (`randomBytes(12)`): the core draws none.
+ */
+export function newMarkKey(bytes: Uint8Array): string {
   let suffix = '';
   for (let i = 0; i < 12; i++) suffix += ALPHABET[(bytes[i] ?? 0) % 32];
   return `${MARK_PREFIX}${suffix}`;

@@ -1,9 +1,9 @@
-import { cleanupFailed } from './act/cleanup';
-import type { ActContext } from './act/context';
-import type { Campaign } from './campaign/plan';
-import { runCampaign } from './campaign/restart';
-import type { Plan } from './plan';
-import type { Selection } from './select';
+import type { Campaign } from '../plan/campaign';
+import type { Plan } from '../plan/plan';
+import type { Selection } from '../plan/select';
+import { runCampaign } from './campaign';
+import { cleanupFailed } from './cleanup';
+import type { ActContext } from './context';
 
 export interface ExecuteOptions {
   /** A restart policy's campaign in this invocation (its window is open). */

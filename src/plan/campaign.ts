@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/resolve';
-import { newMarkKey, type OwnMarks, type Period } from './mark';
-import { windowAt } from './window';
+import { windowAt } from '../policy/window';
+import type { OwnMarks, Period } from './mark';
 
 /** A restart policy's campaign for one invocation. */
 export interface Campaign {
@@ -28,11 +28,7 @@ export type CampaignPlan =
  * written), or inside it, with the period whose marks mean done. A policy
  * without a window is always open, and its period is `minIntervalMinutes`.
  */
-export function planCampaign(
-  policy: Policy,
-  now: number,
-  markKey: string = newMarkKey(),
-): CampaignPlan {
+export function planCampaign(policy: Policy, now: number, markKey: string): CampaignPlan {
   const intervalFrom = now - policy.minIntervalMs;
   const fresh = { ownMarks: new Map(), written: new Map(), markKey };
   if (!policy.window) return { open: true, campaign: { period: { intervalFrom }, ...fresh } };
