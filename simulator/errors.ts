@@ -33,12 +33,10 @@ export const dms = {
     ),
   unsupportedEngine: () => error(400, 'DMS.00400007', 'Unsupported type.'),
   busy: () =>
-    error(
-      400,
-      'DMS.00400026',
-      'Another operation is being performed on the instance. Please try again later.',
-    ),
+    error(400, 'DMS.00400026', 'The operation is not allowed due to the instance status.'),
   instanceNotFound: () => error(404, 'DMS.00404022', 'The instance does not exist.'),
+  /** ListInstances with an offset at or past the end of the filtered listing. */
+  offsetInvalid: () => error(400, 'DMS.40050010', 'Offset parameter is invalid.'),
   internal: () => error(500, 'DMS.00500000', 'Internal service error.'),
   unavailable: () => error(503, 'DMS.00503000', 'The service is temporarily unavailable.'),
 };

@@ -55,6 +55,8 @@ export function listInstances(ctx: HandlerContext): Reply {
         q.name === '' ||
         (exactName ? i.name === q.name : i.name.includes(q.name))),
   );
+  // As DMS: a page past the end is refused, not answered empty (the first page never is).
+  if (offset > 0 && offset >= matching.length) return dms.offsetInvalid();
   return json(200, {
     instances: matching.slice(offset, offset + limit),
     instance_num: matching.length,

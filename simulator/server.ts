@@ -41,6 +41,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       restartMs: opts.restartDelayMs ?? 2000,
       deleteMs: opts.deleteDelayMs ?? 1000,
       onsetMs: opts.restartOnsetMs ?? DEFAULT_RESTART_ONSET_MS,
+      recycleBin: opts.recycleBin ?? false,
     },
     opts.fleetClock,
   );

@@ -13,6 +13,8 @@ export interface Delays {
   deleteMs: number;
   /** How long an accepted restart still shows the status it had before RESTARTING. */
   onsetMs: number;
+  /** A delete that is not forced leaves the instance in the recycle bin. */
+  recycleBin?: boolean;
 }
 
 /** Newest first, then by id, so pages are stable. */
@@ -115,7 +117,7 @@ export class Store {
 
   canDelete(id: string): boolean {
     const status = this.get(id)?.status;
-    return status !== undefined && status !== 'DELETING';
+    return status !== undefined && status !== 'DELETING' && status !== 'RECYCLE';
   }
 
   /** The next restart of this instance ends in `status` instead of RUNNING. */
@@ -153,10 +155,17 @@ export class Store {
     this.pending.set(id, { at: this.now() + this.delays.onsetMs, done: restarting, onset: true });
   }
 
-  /** DELETING now, gone after the delete delay. */
-  delete(id: string): void {
+  /**
+   * DELETING now; after the delete delay, gone, or in the recycle bin
+   * (status RECYCLE, still listed) when the project keeps one and the delete
+   * was not forced.
+   */
+  delete(id: string, force = false): void {
+    const bin = this.delays.recycleBin && !force;
     this.transition(id, 'DELETING', this.delays.deleteMs, (instance) => {
-      if (instance.status === 'DELETING') this.byId.delete(instance.instance_id);
+      if (instance.status !== 'DELETING') return;
+      if (bin) instance.status = 'RECYCLE';
+      else this.byId.delete(instance.instance_id);
     });
   }
 

@@ -34,7 +34,12 @@ export function tagProblem(rules: TagRules, key: string, value: string): string 
     return `tag key must be 1 to ${r.maxKey} characters`;
   }
   if (r.bad.test(key)) return `tag key may hold ${r.what}`;
-  if (rules === 'newer' && /^sys/i.test(key)) return 'tag key must not start with sys';
+  // The API page and the SDK's model: no space at either end of a key.
+  if (key.trim() !== key) return 'tag key must not start or end with a space';
+  // Reserved: `sys` on the older API pages, `_sys_` in the SDK's model; both are refused.
+  if (rules === 'newer' && /^(sys|_sys_)/i.test(key)) {
+    return 'tag key must not start with sys or _sys_';
+  }
   if ([...value].length > r.maxValue) return `tag value must be at most ${r.maxValue} characters`;
   if (r.bad.test(value)) return `tag value may hold ${r.what}`;
   return undefined;

@@ -140,6 +140,12 @@ export interface SimulatorOptions {
   restartOnsetMs?: number;
   /** DELETING -> removed after this many ms; default 1000. */
   deleteDelayMs?: number;
+  /**
+   * The project keeps a recycle bin: a delete without `force_delete: true`
+   * leaves the instance listed with status RECYCLE after the delete delay,
+   * as DMS does where the bin is on. Default false.
+   */
+  recycleBin?: boolean;
   /** Answer to `all_failure` deletes: 204 without a body (default) or 200 with results. */
   allFailureResponse?: 204 | 200;
   /** Clock for X-Sdk-Date checks and request times; default Date.now. */

@@ -34,6 +34,12 @@ const RETRYABLE: ReadonlySet<DmsFailureKind> = new Set([
 
 export const BUSY_ERROR_CODE = 'DMS.00400026';
 /**
+ * ListInstances with an `offset` at or past the end of the filtered listing:
+ * HTTP 400, "Offset parameter is invalid". Only a page after the first meets
+ * it, when the fleet shrank since the first page told its size.
+ */
+export const OFFSET_PAST_END_CODE = 'DMS.40050010';
+/**
  * DMS's own answer for an instance it does not know. Any other 404 (API
  * Gateway's `APIG.0101` for a wrong route, a proxy's page) proves nothing
  * about the instance. Source: https://support.huaweicloud.com/eu/api-kafka/ErrorCode.html

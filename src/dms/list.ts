@@ -1,4 +1,5 @@
 import { ExecutionError } from '../errors';
+import { isDmsApiError, OFFSET_PAST_END_CODE } from './errors';
 import type { KafkaInstance } from './wire';
 
 /** One ListInstances page, parsed. */
@@ -56,6 +57,11 @@ export async function listOnce(
       try {
         got = await fetchPage(page * pageSize);
       } catch (e) {
+        if (isOffsetPastEnd(e)) {
+          // Proof that the fleet shrank since the first page: list again, never this page.
+          failure ??= `the page at offset ${page * pageSize} is past the end now (DMS.40050010): the fleet shrank while it was listed`;
+          continue;
+        }
         thrown = true;
         throw e;
       }
@@ -103,4 +109,9 @@ export async function listConsistent(
     if (n < tries) await backoff(n);
   }
   throw new ListingInconsistentError(tries, last);
+}
+
+/** DMS's answer to a page whose offset is at or past the end of the listing. */
+function isOffsetPastEnd(e: unknown): boolean {
+  return isDmsApiError(e) && e.errorCode === OFFSET_PAST_END_CODE;
 }

@@ -1,39 +1,46 @@
 /**
  * What DMS for Kafka says about instance status, in one place. Every status
  * the project reasons about is named here; code elsewhere uses these names,
- * never string literals.
- *
- * Sources: the SDK's status enum; the status table at
- * https://support.huaweicloud.com/intl/en-us/api-kafka/kafka-api-180514012.html;
- * the Go SDK's `services/kafka/v2/model/model_list_instances_request.go`
- * (`RESIZING_FAILED: "RESIZING FAILED"`, with a space); and the ae-ad-1
- * status page ("Faulty ... Resizing ... Resizing failed").
+ * never string literals. Where each comes from:
+ * - [api] the API page's status table: CREATING, RUNNING, ERROR, RESTARTING,
+ *   STARTING, EXTENDING, EXTENDEDFAILED, FROZEN, FREEZING, UPGRADING,
+ *   ROLLINGBACK, DELETING; older versions of the page add CREATEFAILED and
+ *   DELETED. https://support.huaweicloud.com/intl/en-us/api-kafka/kafka-api-180514012.html
+ * - [sdk] the SDK's status enum, which adds SHRINKING, CONFIGURING,
+ *   ROLLBACK, ROLLBACKFAILED and VOLUMETYPECHANGING. ROLLBACK is in no API
+ *   page (the API says ROLLINGBACK); it is kept because the SDK names it.
+ * - [console] names some regions return: FAULTY, RESIZING and RESIZING FAILED
+ *   (with a space): the Go SDK's `services/kafka/v2/model/model_list_instances_request.go`
+ *   (`RESIZING_FAILED: "RESIZING FAILED"`) and the ae-ad-1 status page.
+ * - [recycle] RECYCLE: an instance in the recycle bin after a delete that was
+ *   not forced; Huawei's Terraform provider waits for DELETED or RECYCLE after
+ *   a delete.
  */
 export const InstanceStatus = {
-  Creating: 'CREATING',
-  Running: 'RUNNING',
-  Restarting: 'RESTARTING',
-  Deleting: 'DELETING',
-  Error: 'ERROR',
-  Faulty: 'FAULTY',
-  CreateFailed: 'CREATEFAILED',
-  Freezing: 'FREEZING',
-  Frozen: 'FROZEN',
-  Extending: 'EXTENDING',
-  Shrinking: 'SHRINKING',
-  ExtendedFailed: 'EXTENDEDFAILED',
-  Resizing: 'RESIZING',
-  ResizingFailed: 'RESIZING FAILED',
-  Configuring: 'CONFIGURING',
-  Rollback: 'ROLLBACK',
-  RollbackFailed: 'ROLLBACKFAILED',
-  RollingBack: 'ROLLINGBACK',
-  VolumeTypeChanging: 'VOLUMETYPECHANGING',
-  Starting: 'STARTING',
-  Upgrading: 'UPGRADING',
-  Deleted: 'DELETED',
+  Creating: 'CREATING', // [api]
+  Running: 'RUNNING', // [api]
+  Restarting: 'RESTARTING', // [api]
+  Deleting: 'DELETING', // [api]
+  Error: 'ERROR', // [api]
+  Faulty: 'FAULTY', // [console]
+  CreateFailed: 'CREATEFAILED', // [api], older pages
+  Freezing: 'FREEZING', // [api]
+  Frozen: 'FROZEN', // [api]
+  Extending: 'EXTENDING', // [api]
+  Shrinking: 'SHRINKING', // [sdk]
+  ExtendedFailed: 'EXTENDEDFAILED', // [api]
+  Resizing: 'RESIZING', // [console]
+  ResizingFailed: 'RESIZING FAILED', // [console]
+  Configuring: 'CONFIGURING', // [sdk]
+  Rollback: 'ROLLBACK', // [sdk] only
+  RollbackFailed: 'ROLLBACKFAILED', // [sdk]
+  RollingBack: 'ROLLINGBACK', // [api]
+  VolumeTypeChanging: 'VOLUMETYPECHANGING', // [sdk]
+  Starting: 'STARTING', // [api]
+  Upgrading: 'UPGRADING', // [api]
+  Deleted: 'DELETED', // [api], older pages
   /** In the recycle bin after a delete that was not forced. */
-  Recycle: 'RECYCLE',
+  Recycle: 'RECYCLE', // [recycle]
 } as const;
 export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
 

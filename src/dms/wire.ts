@@ -102,10 +102,29 @@ function textIssue(v: unknown): string {
     : `Expected string, received ${v === null ? 'null' : typeof v}`;
 }
 
-export const listPageSchema = z.object({
-  instances: z.array(z.unknown()),
-  instance_num: z.number().int().nonnegative(),
-});
+/**
+ * A ListInstances page. Huawei's SDK models make every field optional: an
+ * empty project's answer may leave out `instances` and `instance_num`, and
+ * is an empty listing. A page with instances must say how many there are.
+ */
+export const listPageSchema = z
+  .object({
+    instances: z.array(z.unknown()).optional(),
+    instance_num: z.number().int().nonnegative().optional(),
+  })
+  .transform((p, ctx) => {
+    const instances = p.instances ?? [];
+    if (p.instance_num === undefined && instances.length > 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.invalid_type,
+        expected: 'number',
+        received: 'undefined',
+        path: ['instance_num'],
+      });
+      return z.NEVER;
+    }
+    return { instances, instance_num: p.instance_num ?? 0 };
+  });
 
 export const actionResultSchema = z.object({
   result: z.enum(['success', 'failed']),

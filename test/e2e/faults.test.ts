@@ -100,9 +100,15 @@ describe('fault suite: reads', () => {
     ]);
   });
 
-  it('stops with no write on a 200 listing without instance_num', async () => {
+  it('stops with no write on a 200 listing of instances without instance_num', async () => {
     sim = await startSimulator({ fleet: staging(1) });
-    sim.inject({ route: 'listInstances', kind: 'raw', status: 200, body: '{"instances":[]}' });
+    // An empty page may leave instance_num out (an empty listing); one with instances may not.
+    sim.inject({
+      route: 'listInstances',
+      kind: 'raw',
+      status: 200,
+      body: '{"instances":[{"instance_id":"stg-000","name":"kafka-stg-0","status":"RUNNING"}]}',
+    });
     const r = await run({});
     expect(writes(sim)).toHaveLength(0);
     expect(r.error?.message).toMatch(/instance_num/);

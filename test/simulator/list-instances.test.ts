@@ -44,10 +44,17 @@ describe('ListInstances', () => {
     for (const offset of ['-1', 'x', '1.5']) {
       expect((await list({ engine: 'kafka', offset })).status, `offset=${offset}`).toBe(400);
     }
-    expect((await list({ engine: 'kafka', offset: 100 })).body).toEqual({
-      instances: [],
-      instance_num: 19,
-    });
+  });
+
+  it('refuses an offset at or past the end, as DMS does (DMS.40050010), but not on the first page', async () => {
+    for (const offset of [19, 100]) {
+      const res = await list({ engine: 'kafka', offset });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error_code: 'DMS.40050010' });
+    }
+    expect((await list({ engine: 'kafka', offset: 18 })).body.instances).toHaveLength(1);
+    const empty = await list({ engine: 'kafka', name: 'no-such-instance' });
+    expect(empty.body).toEqual({ instances: [], instance_num: 0 });
   });
 
   it('returns CREATEFAILED instances only with include_failure=true', async () => {

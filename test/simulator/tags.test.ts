@@ -87,12 +87,15 @@ describe('tag key and value rules', () => {
   const create = (key: string, value: string) =>
     tagAction(ID, { action: 'create', tags: [{ key, value }] });
 
-  it('refuses, under the newer rules, characters outside letters, digits, spaces and _.:=+-@, and keys starting with sys', async () => {
+  it('refuses, under the newer rules, characters outside letters, digits, spaces and _.:=+-@, keys starting with sys or _sys_, and keys with a space at either end', async () => {
     for (const [key, value] of [
       ['a/b', 'v'],
       ['a', 'x,y'],
       ['a', 'x*'],
       ['sys-owner', 'v'],
+      ['_sys_owner', 'v'],
+      [' owner', 'v'],
+      ['owner ', 'v'],
       ['a', 'v'.repeat(256)],
     ] as const) {
       expect((await create(key, value)).status, `${key}=${value}`).toBe(400);

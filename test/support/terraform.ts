@@ -37,7 +37,7 @@ export function withStubResources(
         ...(for_each === undefined ? {} : { for_each }),
         ...(count === undefined ? {} : { count }),
         ...(lifecycle === undefined ? {} : { lifecycle }),
-        input: { ...args, ...stubs[type] },
+        input: { ...withoutDynamic(args), ...stubs[type] },
       });
     }
   }
@@ -47,4 +47,27 @@ export function withStubResources(
     locals: rename(cfg.locals),
     resource: { terraform_data: data },
   };
+}
+
+/**
+ * A resource's `dynamic` blocks as the list of blocks they make, for a stub's
+ * input: `dynamic.NAME = {for_each, content}` becomes `NAME = [for ...]`, with
+ * `NAME.value` bound to each element as Terraform binds it.
+ */
+function withoutDynamic(args: Record<string, unknown>): Record<string, unknown> {
+  const { dynamic, ...rest }: Record<string, unknown> & { dynamic?: Record<string, unknown> } =
+    args;
+  if (!dynamic) return rest;
+  const expr = (v: unknown) => {
+    const text = String(v);
+    const whole = /^\$\{(.*)\}$/s.exec(text);
+    return whole ? whole[1] : JSON.stringify(text);
+  };
+  for (const [name, block] of Object.entries(dynamic)) {
+    const { for_each, content } = block as { for_each: string; content: Record<string, unknown> };
+    const fields = Object.entries(content).map(([k, v]) => `${k} = ${expr(v)}`);
+    rest[name] =
+      `\${[for ${name} in [for x in ${expr(for_each)} : { value = x }] : { ${fields.join(', ')} }]}`;
+  }
+  return rest;
 }

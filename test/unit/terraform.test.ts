@@ -37,6 +37,7 @@ describe('deploy/terraform', () => {
       huaweicloud: expect.objectContaining({ source: 'huaweicloud/huaweicloud' }),
     });
     expect(Object.keys(tf.resource).sort()).toEqual([
+      'huaweicloud_fgs_async_invoke_configuration',
       'huaweicloud_fgs_function',
       'huaweicloud_fgs_function_trigger',
       'huaweicloud_identity_policy',
@@ -44,18 +45,36 @@ describe('deploy/terraform', () => {
     ]);
   });
 
-  it('deploys index.handler on Node.js 20.15, 900 s, at most one instance, with the agency', () => {
+  it('deploys index.handler on Node.js 20.15, var.timeout (900 s), at most one instance, with the agency', () => {
     expect(fn).toMatchObject({
       for_each: '${local.regions}',
       region: '${each.key}',
       functiongraph_version: 'v2',
       runtime: 'Node.js20.15',
       handler: 'index.handler',
-      timeout: 900,
+      timeout: '${var.timeout}',
       max_instance_num: '1',
       code_type: 'zip',
       memory_size: '${var.memory_size}',
     });
+    const timeout = tf.variable.timeout as {
+      default: number;
+      validation: Array<{ condition: string }>;
+    };
+    expect(timeout.default).toBe(900);
+    expect(timeout.validation[0]?.condition).toMatch(/>= 3 .*<= 259200/);
+  });
+
+  it('turns asynchronous retries off for the timers, and tells SMN when the platform gives up', () => {
+    const cfg = tf.resource.huaweicloud_fgs_async_invoke_configuration?.maintenance as TfBody;
+    expect(cfg).toMatchObject({
+      for_each: '${local.regions}',
+      function_urn: '${huaweicloud_fgs_function.maintenance[each.key].urn}',
+      max_async_retry_attempts: 0,
+      max_async_event_age_in_seconds: '${var.async_event_max_age_seconds}',
+    });
+    expect(JSON.stringify(cfg.dynamic)).toMatch(/"destination":"SMN"/);
+    expect(JSON.stringify(cfg.dynamic)).toMatch(/var\.smn_topic_urn == null \? \[\]/);
     expect(fn.agency).toMatch(/huaweicloud_identity_service_agency\.maintenance\[0\]\.name/);
     expect(fn.agency).toMatch(/var\.agency_name/);
   });
