@@ -1,3 +1,4 @@
+import { RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { type Campaign, utc } from '../plan/campaign';
@@ -97,7 +98,7 @@ export async function runCampaign(
     const earlier = earlierOf(selection.candidates).filter(
       (e) => !ctx.report.has(e.instance.instance_id),
     );
-    const sorted = sortEarlier(earlier, ctx.clock.now(), wait);
+    const sorted = sortEarlier(earlier, ctx.clock.now(), wait, ctx.onsetMs);
     earlierDone += sorted.done.length + sorted.restarting.length;
     for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
 
@@ -109,11 +110,20 @@ export async function runCampaign(
       });
     }
     if (stoppedBy.length === 0 && sorted.restarting.length > 0 && wait) {
-      // Listed restarting: each was seen leave RUNNING.
+      // Listed restarting, each seen leave RUNNING; or RUNNING and freshly marked by another run.
       const inFlight: Success[] = sorted.restarting.map((e) => ({
         instance: e.instance,
         detail: skipped(`${e.reason}; RUNNING again`),
-        seenRestarting: true,
+        seenRestarting: RESTART_IN_PROGRESS.has(e.instance.status),
+        earlier: {
+          key: e.mark.key,
+          neverBegun: skipped(
+            `${e.reason}; not seen restarting since: its run stopped before the restart call, or it came and went unseen`,
+          ),
+          unmarked: skipped(
+            `${e.reason}, but that run took its mark off: its restart did not apply; left to the next run`,
+          ),
+        },
       }));
       const marks = new Map(sorted.restarting.map((e) => [e.instance.instance_id, e.mark.at]));
       const w = await confirmWave(

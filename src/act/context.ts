@@ -10,6 +10,11 @@ export interface ActContext extends RetryContext {
   report: Report;
   /** The policy, applied again to each instance read fresh right before a write. */
   judge: (instance: KafkaInstance) => Verdict;
+  /**
+   * How long after DMS accepted a restart the instance may still show no
+   * sign of it (`RESTART_ONSET_MS`; default `RESTART_ONSET_MS` of `dms/status`).
+   */
+  onsetMs: number;
 }
 
 export { DEADLINE } from '../report/report';

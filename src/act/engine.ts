@@ -24,8 +24,8 @@ export interface WriteKind {
   send(dms: DmsClient, ids: string[]): Promise<ActionResponse>;
   /** After a call whose answer was lost: does the instance now show that it took? */
   tookEffect(fresh: Fresh): boolean;
-  /** How long DMS may take to show that a call took; see `readBack`. */
-  onsetMs?: number;
+  /** DMS shows that a call took only after an onset (`ActContext.onsetMs`); see `readBack`. */
+  showsLate?: boolean;
 }
 
 /** A first call made differently from the resends: `all_failure`. */
@@ -40,6 +40,13 @@ export interface Success {
   detail: OutcomeDetail;
   /** A read already showed the write under way (a restart seen RESTARTING). */
   seenRestarting?: boolean;
+  /**
+   * An earlier run's restart, marked but not yet seen to begin. It does not
+   * fail the wave: what to record if it never shows (that run stopped before
+   * its restart call), or if that run's mark `key` is taken off (its restart
+   * did not apply, and the instance is left to a later run).
+   */
+  earlier?: { key: string; neverBegun: OutcomeDetail; unmarked: OutcomeDetail };
 }
 
 export interface BatchResult {
@@ -180,7 +187,7 @@ export async function writeBatch(
         f,
         sends.get(p.inst.instance_id) ?? 0,
         unknown.get(p.inst.instance_id),
-        inOnset(kind, sentAt.get(p.inst.instance_id), ctx.clock.now()),
+        inOnset(ctx, kind, sentAt.get(p.inst.instance_id)),
       );
       if (verdict.send) toSend.push(p.inst);
       else if (verdict.outcome === Outcome.Skipped) skip(p.inst, verdict.reason);

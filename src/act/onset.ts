@@ -13,8 +13,8 @@ const MAX_LOOKS = 20;
 
 /** What a read-back after a lost answer needs from the write. */
 export interface OnsetWatch {
-  /** How long after the write DMS may still show no sign of it; see `RESTART_ONSET_MS`. */
-  onsetMs?: number | undefined;
+  /** DMS may still show no sign of the write for `ActContext.onsetMs` after it. */
+  showsLate?: boolean | undefined;
   tookEffect(fresh: Fresh): boolean;
 }
 
@@ -34,8 +34,8 @@ export async function readBack(
   sentAt: ReadonlyMap<string, number>,
 ): Promise<Map<string, Fresh>> {
   const fresh = await readFresh(ctx, instances);
-  const onsetMs = kind.onsetMs;
-  if (!onsetMs || doubtful.size === 0) return fresh;
+  const onsetMs = ctx.onsetMs;
+  if (!kind.showsLate || doubtful.size === 0) return fresh;
   const endsAt = (id: string) => (sentAt.get(id) ?? 0) + onsetMs;
   // Bounded also in looks, should a clock not move: what is still open is then never resent.
   for (let n = 1; n <= MAX_LOOKS; n++) {
@@ -63,6 +63,6 @@ export async function readBack(
 }
 
 /** True while a write sent at `sentAt` may still show itself. */
-export function inOnset(kind: OnsetWatch, sentAt: number | undefined, now: number): boolean {
-  return kind.onsetMs !== undefined && sentAt !== undefined && now < sentAt + kind.onsetMs;
+export function inOnset(ctx: ActContext, kind: OnsetWatch, sentAt: number | undefined): boolean {
+  return kind.showsLate === true && sentAt !== undefined && ctx.clock.now() < sentAt + ctx.onsetMs;
 }

@@ -1,4 +1,4 @@
-import { RESTART_IN_PROGRESS, RESTART_ONSET_MS } from '../dms/status';
+import { RESTART_IN_PROGRESS } from '../dms/status';
 import { Outcome } from '../report/records';
 import type { WriteKind } from './engine';
 
@@ -10,5 +10,5 @@ export const restartKind: WriteKind = {
   // A restart lasts 3-15 minutes: one that took still shows it seconds later.
   tookEffect: (f) => 'instance' in f && RESTART_IN_PROGRESS.has(f.instance.status),
   // DMS shows RESTARTING only seconds after it takes a restart.
-  onsetMs: RESTART_ONSET_MS,
+  showsLate: true,
 };

@@ -1,4 +1,4 @@
-import { InstanceStatus, RESTART_IN_PROGRESS, RESTART_ONSET_MS } from '../dms/status';
+import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
 import { waitBudgetMs } from '../exec/deadline';
 import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
@@ -20,7 +20,7 @@ export interface WaveResult {
  * records each the moment it settles. DMS shows RESTARTING only a little
  * after it accepts a restart, so an instance is back only once it was seen
  * leave RUNNING (RESTARTING or STARTING) and return. One still RUNNING
- * {@link RESTART_ONSET_MS} (or `timeoutMs`, if shorter) after its restart
+ * `ctx.onsetMs` (or `timeoutMs`, if shorter) after its restart
  * was accepted never began it, and is recorded failed; so is one that lands
  * anywhere else, or is still not back `timeoutMs` after it was restarted.
  * Polling stops at the write cutoff; those not yet confirmed are then
@@ -42,15 +42,19 @@ export async function confirmWave(
   const left = new Set(
     restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
   );
-  const onsetMs = Math.min(RESTART_ONSET_MS, wait.timeoutMs);
+  const onsetMs = Math.min(ctx.onsetMs, wait.timeoutMs);
   // The time by which an instance must have shown what it waits for: leaving RUNNING, then RUNNING.
   const dueAt = (id: string, s: Success) => sinceOf(s) + (left.has(id) ? wait.timeoutMs : onsetMs);
   let bad = 0;
   let cutByDeadline = false;
   const lastSeen = new Map<string, string>();
   const timedOut = (id: string, s: Success) => {
-    bad++;
     const seen = lastSeen.get(id);
+    if (s.earlier && !left.has(id)) {
+      ctx.report.add(s.instance, s.earlier.neverBegun);
+      return;
+    }
+    bad++;
     ctx.report.add(s.instance, {
       ...s.detail,
       outcome: Outcome.Failed,
@@ -89,6 +93,14 @@ export async function confirmWave(
       if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) {
         left.add(id);
         continue;
+      }
+      const earlier = s.earlier;
+      if (earlier && !left.has(id) && 'instance' in f) {
+        if (!f.instance.tags.some((t) => t.key === earlier.key)) {
+          waiting.delete(id);
+          ctx.report.add(s.instance, earlier.unmarked);
+          continue;
+        }
       }
       // Still RUNNING before it was ever seen restarting: the restart has not begun yet.
       if ('instance' in f && f.instance.status === InstanceStatus.Running && !left.has(id)) {

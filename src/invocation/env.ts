@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { DmsCredentials } from '../dms/client';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from '../dms/client';
 import { dmsEndpoint } from '../dms/endpoint';
+import { RESTART_ONSET_MS } from '../dms/status';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { DEFAULT_RETRY, type RetrySettings } from '../exec/retry';
 import { type NotifySettings, readNotifySettings } from '../notify/topic';
@@ -28,6 +29,8 @@ export interface Env {
   notify: NotifySettings | undefined;
   /** A campaign's wait between its marks and the re-check before the restart. */
   markSettleMs: number;
+  /** RESTART_ONSET_MS: how long DMS may take to show RESTARTING after it took a restart. */
+  restartOnsetMs: number;
 }
 
 const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' };
@@ -128,6 +131,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
     notify: notify.settings,
     markSettleMs: int('MARK_SETTLE_MS', 2_000, 0, 60_000),
+    restartOnsetMs: int('RESTART_ONSET_MS', RESTART_ONSET_MS, 1_000, 600_000),
   };
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;

@@ -69,6 +69,7 @@ export async function runOnProject(
       retry: env.retry,
       deadline: deps.deadline,
       markSettleMs: env.markSettleMs,
+      restartOnsetMs: env.restartOnsetMs,
       ...(onSummary ? { onSummary } : {}),
     },
     input,

@@ -26,6 +26,8 @@ export interface RunDeps {
   retry: RetrySettings;
   /** A campaign's wait between its marks and the re-check before the restart. */
   markSettleMs: number;
+  /** How long DMS may take to show RESTARTING after it accepted a restart. */
+  restartOnsetMs: number;
   /** Handed the summary as it is written, also when the run then throws. */
   onSummary?: (summary: RunSummary) => void;
 }
@@ -70,6 +72,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
   const ctx: ActContext = {
     ...deps,
     settings: deps.retry,
+    onsetMs: deps.restartOnsetMs,
     report,
     judge: createJudge(policy, judging),
   };

@@ -14,7 +14,10 @@ export interface Earlier {
 export interface EarlierState {
   /** Back to RUNNING: done. */
   done: Earlier[];
-  /** Still restarting: waited for with waitForRunning, and counted against batchSize. */
+  /**
+   * Still restarting, or RUNNING and marked less than a restart's onset ago:
+   * waited for with waitForRunning, and counted against batchSize.
+   */
   restarting: Earlier[];
   /** Anywhere else, or not back in time: these stop the campaign. */
   bad: Array<Earlier & { why: string }>;
@@ -29,11 +32,16 @@ export function sortEarlier(
   earlier: readonly Earlier[],
   now: number,
   wait: WaitForRunning | undefined,
+  onsetMs: number,
 ): EarlierState {
   const state: EarlierState = { done: [], restarting: [], bad: [] };
   for (const e of earlier) {
     const status = e.instance.status;
-    if (status === InstanceStatus.Running) state.done.push(e);
+    // RUNNING with a mark younger than a restart's onset: its restart may be
+    // accepted and not yet shown; with waves, it is waited for like one restarting.
+    if (status === InstanceStatus.Running && wait && now - e.mark.at < onsetMs) {
+      state.restarting.push(e);
+    } else if (status === InstanceStatus.Running) state.done.push(e);
     else if (!RESTART_IN_PROGRESS.has(status)) {
       state.bad.push({ ...e, why: `then status ${status} instead of RUNNING` });
     } else if (wait && now - e.mark.at >= wait.timeoutMs) {

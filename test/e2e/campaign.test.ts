@@ -220,7 +220,9 @@ describe('a restart campaign', () => {
       restartDelayMs: 1_500,
     });
     const wait = '    waitForRunning: { timeoutSeconds: 60, pollSeconds: 1 }\n';
-    const overlap = { ...env, MARK_SETTLE_MS: '300' };
+    // The simulator restarts in 1.5 s, well inside the 120 s a real restart's onset may take:
+    // a run that sees another's fresh mark waits out this shorter onset instead.
+    const overlap = { ...env, MARK_SETTLE_MS: '300', RESTART_ONSET_MS: '3000' };
     const runs = await Promise.all([
       runHandler(sim, { policy: policy(wait), clock, env: overlap }),
       new Promise((r) => setTimeout(r, 300)).then(() =>

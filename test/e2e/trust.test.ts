@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator';
+import { markValue } from '../../src/plan/mark';
+import { signedRequest } from '../simulator/signed';
 import {
   ALL_FAILURE_POLICY,
   CLEANUP_POLICY,
@@ -330,5 +332,50 @@ describe('clearer refusals', () => {
     const run = await runHandler(sim, { policy: RESTART_POLICY });
     expect(batches(sim)).toEqual([['stg-002']]);
     expect(byOutcome(run.outcomes).skipped).toEqual(['stg-000', 'stg-001']);
+  });
+});
+
+describe('another run’s restart still in its onset', () => {
+  const markOf = (t: number) => ({ key: 'dms-maintenance.mark-otherrun2345', value: markValue(t) });
+
+  it('is waited for, so batchSize holds across overlapping runs', async () => {
+    const t = movableClock(Date.parse('2026-03-07T01:00:00Z'));
+    sim = await startSimulator({
+      fleet: staging(2),
+      fleetClock: t.now,
+      restartOnsetMs: 5_000,
+      restartDelayMs: 20_000,
+    });
+    // The other run marked stg-001 and DMS took its restart a moment ago; it still shows RUNNING.
+    sim.setTags('stg-001', [...(sim.instance('stg-001')?.tags ?? []), markOf(t.now())]);
+    await signedRequest(sim, {
+      path: '/v2/{project_id}/instances/action',
+      body: { action: 'restart', instances: ['stg-001'] },
+    });
+    sim.clearRequests();
+    const start = t.now();
+    let restartedAt = 0;
+    sim.inject({ route: 'instanceAction', kind: 'mutate', apply: () => (restartedAt = t.now()) });
+    const run = await runHandler(sim, { policy: WAVES, clock: t.clock });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim)).toEqual([['stg-000']]);
+    // This run restarted stg-000 only once the other run's restart (5 s onset, 20 s) was over.
+    expect(restartedAt).toBeGreaterThanOrEqual(start + 25_000);
+    expect(run.outcomes.find((o) => o.instanceId === 'stg-001')?.reason).toMatch(
+      /; RUNNING again$/,
+    );
+  });
+
+  it('counts as done, without failing the wave, when its run stopped before the restart', async () => {
+    const t = movableClock(Date.parse('2026-03-07T01:00:00Z'));
+    sim = await startSimulator({ fleet: staging(2), fleetClock: t.now, restartOnsetMs: 3_000 });
+    sim.setTags('stg-001', [...(sim.instance('stg-001')?.tags ?? []), markOf(t.now())]);
+    const run = await runHandler(sim, { policy: WAVES, clock: t.clock });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim)).toEqual([['stg-000']]);
+    expect(run.outcomes.find((o) => o.instanceId === 'stg-001')).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/not seen restarting since: its run stopped/),
+    });
   });
 });

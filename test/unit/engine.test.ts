@@ -126,6 +126,7 @@ function setup(instances: KafkaInstance[], policy = RESTART) {
     report,
     log,
     judge: createJudge(policy),
+    onsetMs: RESTART_ONSET_MS,
     settings: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
     clock: {
       now: () => now,

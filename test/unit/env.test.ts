@@ -14,6 +14,12 @@ function refusal(source: Record<string, string>): ConfigError {
 }
 
 describe('environment', () => {
+  it('takes a restart onset of 1 s to 10 min, 120 s by default', () => {
+    expect(readEnv({}, '/x').restartOnsetMs).toBe(120_000);
+    expect(readEnv({ RESTART_ONSET_MS: '30000' }, '/x').restartOnsetMs).toBe(30_000);
+    expect(refusal({ RESTART_ONSET_MS: '500' }).message).toMatch(/env\.RESTART_ONSET_MS/);
+  });
+
   it('takes only true or false for DRY_RUN', () => {
     expect(readEnv({ DRY_RUN: 'true' }, '/x').forceDryRun).toBe(true);
     expect(readEnv({ DRY_RUN: 'false' }, '/x').forceDryRun).toBe(false);
