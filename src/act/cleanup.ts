@@ -5,7 +5,8 @@ import type { Plan } from '../plan/plan';
 import { selectInstances } from '../plan/select';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
-import { type WriteKind, writeBatch } from './engine';
+import { writeBatch } from './engine';
+import type { WriteKind } from './kind';
 
 /** Delete by id: only ever sent to instances the policy selects as CREATEFAILED. */
 export const deleteKind: WriteKind = {

@@ -1,6 +1,6 @@
 import { RESTART_IN_PROGRESS } from '../dms/status';
 import { Outcome } from '../report/records';
-import type { WriteKind } from './engine';
+import type { WriteKind } from './kind';
 
 export const restartKind: WriteKind = {
   verb: 'restart',

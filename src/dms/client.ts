@@ -1,12 +1,13 @@
-import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
+import { instance, parse, shownInstance } from './answers';
+import { coreClient, type DmsCredentials } from './core';
 import { dmsEndpoint } from './endpoint';
-import { DmsApiError, DmsFailureKind, isDmsApiError, isInstanceNotFound } from './errors';
+import { DmsFailureKind, isDmsApiError, isInstanceNotFound } from './errors';
 import { type ListPage, listConsistent, listOnce } from './list';
 import { createScrubber } from './scrub';
 import type { HcClient } from './sdk';
@@ -14,20 +15,12 @@ import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
 import {
   type ActionResponse,
   actionResponseSchema,
-  isWireIssue,
-  KAFKA_ENGINE,
   type KafkaInstance,
   listPageSchema,
-  readInstance,
   type Tag,
 } from './wire';
 
-export interface DmsCredentials {
-  ak: string;
-  sk: string;
-  /** Present with temporary credentials (FunctionGraph agency, STS). */
-  securityToken?: string | undefined;
-}
+export type { DmsCredentials } from './core';
 
 export interface DmsClientOptions {
   credentials: DmsCredentials;
@@ -101,7 +94,6 @@ export const PAGE_SIZE = 50;
 /** How many listings may fail their consistency check before the run gives up. */
 export const LISTING_TRIES = 3;
 const MAX_PAGES = 10_000;
-const USER_AGENT = 'dms-kafka-maintenance';
 const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
 
 /**
@@ -274,68 +266,6 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
   };
 }
 
-function parse<S extends z.ZodTypeAny>(
-  operation: string,
-  schema: S,
-  body: unknown,
-  requestId: string | undefined,
-): z.output<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : 'body';
-  // What was expected, never the value received: that is the server's text,
-  // and an echoing proxy can put a signed header in it.
-  const what =
-    issue?.code === 'invalid_enum_value'
-      ? `expected one of ${issue.options.join(', ')}`
-      : issue?.code === 'invalid_type'
-        ? `expected ${issue.expected}, got ${issue.received}`
-        : (issue?.code ?? 'invalid');
-  throw new DmsApiError({
-    operation,
-    kind: DmsFailureKind.Malformed,
-    message: `unexpected response: ${where}: ${what}`,
-    requestId,
-  });
-}
-
-/** One instance off the wire, or a malformed-response error naming the field. */
-function instance(operation: string, raw: unknown, requestId: string | undefined): KafkaInstance {
-  const got = readInstance(raw);
-  if (!isWireIssue(got)) return got;
-  throw new DmsApiError({
-    operation,
-    kind: DmsFailureKind.Malformed,
-    message: `unexpected response: ${got.path || 'body'}: ${got.message}`,
-    requestId,
-  });
-}
-
-/**
- * ShowInstance's answer, trusted only as the instance asked for: an answer
- * that names another id, or no engine, or an engine other than Kafka, is
- * malformed, and the caller takes the instance as unreadable.
- */
-function shownInstance(id: string, raw: unknown, requestId: string | undefined): KafkaInstance {
-  const got = instance('ShowInstance', raw, requestId);
-  const wrong =
-    got.instance_id !== id
-      ? 'instance_id: the answer is for another instance'
-      : got.engine === undefined
-        ? 'engine: Required'
-        : got.engine.toLowerCase() !== KAFKA_ENGINE
-          ? 'engine: not a Kafka instance'
-          : undefined;
-  if (wrong === undefined) return got;
-  throw new DmsApiError({
-    operation: 'ShowInstance',
-    kind: DmsFailureKind.Malformed,
-    message: `unexpected response: ${wrong}`,
-    requestId,
-  });
-}
-
 function forced(d: DeleteOptions): { force_delete?: true } {
   return d.force ? { force_delete: true } : {};
 }
@@ -343,34 +273,4 @@ function forced(d: DeleteOptions): { force_delete?: true } {
 function nonEmpty(ids: readonly string[]): string[] {
   if (ids.length === 0) throw new Error('a batch action needs at least one instance id');
   return [...ids];
-}
-
-/**
- * A core client that signs with `opts.credentials` for `opts.projectId` and
- * sends to `endpoint`, loading the SDK core (dist/sdk.js in the bundle) on
- * first use. Shared by DMS and SMN calls, so both are signed alike.
- */
-export async function coreClient(
-  opts: Pick<DmsClientOptions, 'credentials' | 'projectId'>,
-  endpoint: string,
-): Promise<HcClient> {
-  return buildHcClient(await import('./sdk.js'), opts, endpoint);
-}
-
-function buildHcClient(
-  { BasicCredentials, ClientBuilder }: typeof import('./sdk'),
-  opts: Pick<DmsClientOptions, 'credentials' | 'projectId'>,
-  endpoint: string,
-): HcClient {
-  const cred = new BasicCredentials()
-    .withAk(opts.credentials.ak)
-    .withSk(opts.credentials.sk)
-    .withProjectId(opts.projectId);
-  if (opts.credentials.securityToken) cred.withSecurityToken(opts.credentials.securityToken);
-  // customUserAgent keeps build() from writing ~/.huaweicloud/application_id.
-  return new ClientBuilder<HcClient>((c) => c)
-    .withCredential(cred)
-    .withEndpoint(endpoint)
-    .withOptions({ customUserAgent: USER_AGENT })
-    .build();
 }

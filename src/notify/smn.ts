@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { coreClient, type DmsCredentials } from '../dms/client';
+import type { DmsCredentials } from '../dms/client';
+import { coreClient } from '../dms/core';
 import { DmsApiError, DmsFailureKind } from '../dms/errors';
 import type { Scrub } from '../dms/scrub';
 import { type DmsRequest, sendWithin } from '../dms/transport';
