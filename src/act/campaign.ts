@@ -2,8 +2,8 @@ import { RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { type Campaign, utc } from '../plan/campaign';
-import { type Earlier, sortEarlier } from '../plan/earlier';
-import { type Candidate, MARK_VANISHED, type Selection } from '../plan/select';
+import { earlierOf, sortEarlier } from '../plan/earlier';
+import { MARK_VANISHED, type Selection } from '../plan/select';
 import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
@@ -279,16 +279,6 @@ export function dryRunCampaign(ctx: ActContext, campaign: Campaign, selection: S
     for (const inst of selection.eligible) ctx.report.add(inst, { outcome: Outcome.WouldRestart });
   }
   ctx.report.setCampaign({ remaining: selection.eligible.length });
-}
-
-/** The candidates a campaign mark made skip. */
-export function earlierOf(candidates: readonly Candidate[]): Earlier[] {
-  const out: Earlier[] = [];
-  for (const c of candidates) {
-    if (c.verdict === 'skip' && c.mark)
-      out.push({ instance: c.instance, mark: c.mark, reason: c.reason });
-  }
-  return out;
 }
 
 function skipped(reason: string) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dryRunCampaign, earlierOf } from '../act/campaign';
+import { dryRunCampaign } from '../act/campaign';
 import type { ActContext } from '../act/context';
 import { executePlan } from '../act/execute';
 import type { DmsClient } from '../dms/client';
@@ -8,6 +8,7 @@ import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import { planCampaign, utc } from '../plan/campaign';
+import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
 import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';

@@ -2,6 +2,7 @@ import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import type { WaitForRunning } from '../policy/resolve';
 import type { Mark } from './mark';
+import type { Candidate } from './select';
 
 /** An instance a run of this campaign already marked in this period. */
 export interface Earlier {
@@ -52,4 +53,14 @@ export function sortEarlier(
     } else state.restarting.push(e);
   }
   return state;
+}
+
+/** The candidates a campaign mark made skip. */
+export function earlierOf(candidates: readonly Candidate[]): Earlier[] {
+  const out: Earlier[] = [];
+  for (const c of candidates) {
+    if (c.verdict === 'skip' && c.mark)
+      out.push({ instance: c.instance, mark: c.mark, reason: c.reason });
+  }
+  return out;
 }

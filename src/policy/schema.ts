@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dmsEndpoint, REGION } from '../dms/endpoint';
 import { RESTARTABLE_STATUSES } from '../dms/status';
 import { ConfigError } from '../errors';
+import { MAX_NAME_PATTERNS, namePattern, type TagSelector, tagSelector } from './selector';
 import { DAYS, isTimeZone, minutesOf } from './window';
 
 /**
@@ -13,91 +14,7 @@ import { DAYS, isTimeZone, minutesOf } from './window';
 export const ACTIONS = ['restart', 'cleanup-failed'] as const;
 export type PolicyAction = (typeof ACTIONS)[number];
 
-export const MAX_TAG_VALUES = 100;
-export const MAX_NAME_PATTERNS = 50;
-export const MAX_GLOB_STARS = 4;
 export const BATCH_SIZE_MAX = 50;
-
-// DMS tag keys are at most 128 characters and values at most 255.
-const tagKey = z.string().min(1, 'a tag key cannot be empty').max(128);
-const tagString = z.string().max(255);
-
-/**
- * `{ present: true }`: the key is there, whatever its value (the empty one
- * included). An object, so that no tag value can be mistaken for it.
- */
-const present = z.object({ present: z.literal(true) }).strict();
-
-/**
- * DMS tag values are strings. YAML reads an unquoted `true`, `1` or an
- * empty value as something else, and guessing what was meant is how a
- * selector matches more than intended, so those are refused with both
- * readings spelled out.
- */
-function notAString(v: unknown, inList: boolean): string | undefined {
-  const any = inList ? '' : ', or { present: true } to match any value';
-  if (typeof v === 'boolean') {
-    return `the unquoted ${v} is ambiguous; write "${v}" (quoted) to match the value ${v}${any}`;
-  }
-  if (typeof v === 'number') {
-    return `the unquoted number ${v} is ambiguous; tag values are strings: quote it exactly as the tag reads, e.g. "${v}"`;
-  }
-  if (v === null || v === undefined) {
-    return `an empty or null tag value is ambiguous; write "" (quoted) to match the empty value${any}`;
-  }
-  return undefined;
-}
-
-const tagValue = z
-  .unknown()
-  .superRefine((v, ctx) => {
-    const problem = notAString(v, false);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-    if (!Array.isArray(v)) return;
-    for (const [i, item] of v.slice(0, MAX_TAG_VALUES + 1).entries()) {
-      const p = notAString(item, true);
-      if (p) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: p });
-    }
-  })
-  .pipe(
-    z.union(
-      [
-        tagString,
-        present,
-        z
-          .array(tagString, { invalid_type_error: 'a list of tag values must hold strings only' })
-          .min(1, 'a list of tag values cannot be empty')
-          .max(MAX_TAG_VALUES, `at most ${MAX_TAG_VALUES} values per tag`),
-      ],
-      {
-        errorMap: () => ({
-          message: 'a tag value must be a string, a list of strings, or { present: true }',
-        }),
-      },
-    ),
-  );
-
-const tagSelector = z
-  .record(tagKey, tagValue)
-  .refine((m) => Object.keys(m).length <= 50, 'at most 50 tag keys');
-export type TagSelector = z.infer<typeof tagSelector>;
-
-/**
- * Instance names are letters, digits, `-` and `_`; patterns add `*` and `?`
- * only. A pattern with many stars backtracks badly, so their count is capped.
- */
-const namePattern = z
-  .string()
-  .min(1, 'a name pattern cannot be empty')
-  .max(128)
-  .regex(
-    /^[A-Za-z0-9_.*?-]+$/,
-    'a name pattern may hold letters, digits, - _ . and the wildcards * ?',
-  )
-  .refine(
-    (p) => (p.match(/\*/g)?.length ?? 0) <= MAX_GLOB_STARS,
-    `at most ${MAX_GLOB_STARS} * wildcards in a pattern`,
-  );
 
 const exclude = z.object({ tags: tagSelector.optional() }).strict();
 
@@ -120,7 +37,7 @@ const select = z
 
 const batchSize = z.number().int().min(1).max(BATCH_SIZE_MAX);
 
-/** A restart takes 3-15 minutes; FunctionGraph runs a timer for at most 900 s. */
+/** A restart takes 3-15 minutes; a wave waits at most 900 s for one. */
 const waitForRunning = z.union(
   [
     z.literal(true),
@@ -307,6 +224,8 @@ const policy = z
       });
     }
   });
+
+export type { TagSelector };
 export type PolicySpec = z.infer<typeof policy>;
 
 const policyName = z
