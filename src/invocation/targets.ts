@@ -1,12 +1,7 @@
-import type { DmsCredentials } from '../dms/client';
-import type { Clock } from '../exec/clock';
-import type { Deadline } from '../exec/deadline';
 import type { Plan } from '../plan/plan';
 import type { Policy, Target } from '../policy/resolve';
-import type { Logger } from '../report/logger';
 import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
-import type { Env } from './env';
-import { runOnProject } from './project';
+import { type ProjectRunDeps, runOnProject } from './project';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter
@@ -15,16 +10,8 @@ import { runOnProject } from './project';
  */
 export const TARGET_CONCURRENCY = 4;
 
-export interface TargetsDeps {
-  env: Env;
-  log: Logger;
-  clock: Clock;
-  /** One account's keys or agency: the same for every project and region. */
-  credentials: DmsCredentials;
-  /** The invocation's deadline, shared by every target. */
-  deadline: Deadline;
-  /** Plan only: every client refuses writes before they are sent. */
-  planOnly: boolean;
+/** What each target's run needs: one account's keys or agency, the invocation's deadline. */
+export interface TargetsDeps extends Omit<ProjectRunDeps, 'onPlan'> {
   onPlan: ((plan: Plan, target: Target) => void) | undefined;
 }
 

@@ -68,7 +68,8 @@ export function createJudge(
   const cleanup = policy.action === 'cleanup-failed';
   // Once per policy, not once per instance: most of a listing does not match.
   const wanted = policy.select ? Object.entries(policy.select.tags) : [];
-  const excluded = Object.entries(policy.exclude);
+  // Folded once per policy: NFKC and the rest cost more than a comparison.
+  const excluded = Object.entries(policy.exclude).map(([k, w]): [string, Wanted] => [fold(k), w]);
   return (instance) => {
     if (!isKafka(instance)) {
       return {
@@ -198,7 +199,7 @@ function matchesAll(tags: readonly Tag[], wanted: ReadonlyArray<[string, Wanted]
 }
 
 /**
- * The exclusion rule: the first instance tag the selector matches, as
+ * The exclusion rule (keys already folded): the first instance tag the selector matches, as
  * `key=value` for the skip reason. Unlike `select.tags`, keys and values
  * are compared loosely (see {@link fold}): a protect tag written
  * `Maintenance-Protect: " True"`, or `ｔｒｕｅ` from a CJK input method, still
@@ -210,8 +211,7 @@ function firstMatch(
   tags: readonly Tag[],
   excluded: ReadonlyArray<[string, Wanted]>,
 ): string | undefined {
-  for (const [k, want] of excluded) {
-    const key = fold(k);
+  for (const [key, want] of excluded) {
     for (const t of tags) {
       if (fold(t.key) === key && looselyMatches(t.value, want)) {
         return `${cut(t.key)}=${cut(t.value)}`;
