@@ -21,7 +21,6 @@ import type { Command, FleetSpec, SimStats } from './sim-child';
 const RUNS = Math.max(9, Number(process.env.BENCH_RUNS ?? 9));
 const FLEET = 10_000;
 const LATENCY_MS = 50;
-const RATE = 20;
 const PAGE = 50;
 const NAIVE_PAGE = 10;
 
@@ -72,8 +71,14 @@ class SimProcess {
     return answer;
   }
 
-  serve(fleet: FleetSpec, latencyMs: number, ratePerSecond: number | null = null) {
-    return this.send<Endpoint>({ op: 'start', fleet, latencyMs, ratePerSecond });
+  serve(fleet: FleetSpec, latencyMs: number, ratePerSecond: number | null = null, burst?: number) {
+    return this.send<Endpoint>({
+      op: 'start',
+      fleet,
+      latencyMs,
+      ratePerSecond,
+      ...(burst === undefined ? {} : { burst }),
+    });
   }
   clear() {
     return this.send<object>({ op: 'clear' });
@@ -172,28 +177,45 @@ async function listing(sim: SimProcess): Promise<void> {
   );
 }
 
+/**
+ * The listing against API Gateway's limit, modelled as a token bucket of
+ * `rate` a second holding `rate` (its burst), at two rates and two
+ * latencies. The floor is what a client that knew the limit would take: the
+ * burst at once, every other call at the rate, and one latency for the last.
+ */
+const THROTTLE_CASES = [
+  { rate: 20, latencyMs: 20 },
+  { rate: 20, latencyMs: 100 },
+  { rate: 10, latencyMs: 20 },
+  { rate: 10, latencyMs: 100 },
+] as const;
+
 async function throttled(sim: SimProcess): Promise<void> {
-  const ep = await sim.serve({ size: FLEET }, LATENCY_MS, RATE);
-  await new Promise((r) => setTimeout(r, 1100)); // an empty rate window to start from
-  await sim.clear();
-  const run = await timed(() => projectClient(ep).listInstances());
-  const s = await sim.stats();
-  const through = s.total - s.throttled;
-  const floor = (through / RATE) * 1000;
-  const share = s.throttled / s.total;
-  row(
-    `listing ${FLEET} at ${LATENCY_MS} ms, limit ${RATE} requests/s`,
-    sec(run.ms),
-    `floor ${through} calls / ${RATE} per s = ${sec(floor)}`,
-  );
-  row('  time / floor', x(run.ms / floor), '', '<= 1.3x', run.ms / floor <= 1.3);
-  row(
-    '  calls throttled (429 APIG.0308)',
-    `${(share * 100).toFixed(1)} %`,
-    `${s.throttled} of ${s.total} calls`,
-    '<= 5 %',
-    share <= 0.05,
-  );
+  // The SDK core loads on a client's first call; the cold-start rows measure
+  // that. Here it is loaded already, as after any other part of the bench.
+  await import('../src/dms/sdk.js');
+  for (const { rate, latencyMs } of THROTTLE_CASES) {
+    const ep = await sim.serve({ size: FLEET }, latencyMs, rate, rate);
+    await sim.clear();
+    const run = await timed(() => projectClient(ep).listInstances());
+    const s = await sim.stats();
+    const through = s.total - s.throttled;
+    const floor = (Math.max(0, through - rate) / rate) * 1000 + latencyMs;
+    const share = s.throttled / s.total;
+    row(
+      `listing ${FLEET} at ${latencyMs} ms, limit ${rate} requests/s (burst ${rate})`,
+      sec(run.ms),
+      `floor (${through} - ${rate}) calls / ${rate} per s + ${latencyMs} ms = ${sec(floor)}`,
+    );
+    row('  time / floor', x(run.ms / floor), '', '<= 1.15x', run.ms / floor <= 1.15);
+    row(
+      '  calls throttled (429 APIG.0308)',
+      `${(share * 100).toFixed(1)} %`,
+      `${s.throttled} of ${s.total} calls`,
+      '<= 5 %',
+      share <= 0.05,
+    );
+  }
 }
 
 async function writes(sim: SimProcess, policyDir: string): Promise<void> {

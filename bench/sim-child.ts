@@ -11,7 +11,14 @@ export type FleetSpec =
   { size: number; tagged?: number; seed?: number };
 
 export type Command =
-  | { op: 'start'; fleet: FleetSpec; latencyMs: number; ratePerSecond?: number | null }
+  | {
+      op: 'start';
+      fleet: FleetSpec;
+      latencyMs: number;
+      ratePerSecond?: number | null;
+      /** With a rate: a token bucket of this many, as API Gateway's limit is modelled. */
+      burst?: number;
+    }
   | { op: 'clear' }
   | { op: 'stats' }
   | { op: 'stop' };
@@ -52,7 +59,10 @@ process.on('message', async (cmd: Command) => {
         latencyMs: cmd.latencyMs,
         restartDelayMs: 3_600_000,
       });
-      sim.setRateLimit(cmd.ratePerSecond ?? null);
+      sim.setRateLimit(
+        cmd.ratePerSecond ?? null,
+        cmd.burst === undefined ? {} : { burst: cmd.burst },
+      );
       elu = performance.eventLoopUtilization();
       reply({ endpoint: sim.endpoint, ak: sim.ak, sk: sim.sk, projectId: sim.projectId });
       return;

@@ -111,7 +111,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       load.peakInFlight = load.inFlight;
     },
     inject: (fault) => state.faults.inject(fault),
-    setRateLimit: (perSecond) => state.rateLimit.set(perSecond),
+    setRateLimit: (perSecond, shape) => state.rateLimit.set(perSecond, shape),
     setLatency: (ms) => {
       state.latencyMs = latency(ms);
     },

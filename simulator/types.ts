@@ -1,5 +1,7 @@
 /** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
 
+import type { RateLimitShape } from './ratelimit';
+
 export interface SimTag {
   key: string;
   value: string;
@@ -193,8 +195,11 @@ export interface Simulator {
   /** Forgets the recorded requests and the peak load. */
   clearRequests(): void;
   inject(fault: FaultSpec): void;
-  /** At most this many requests are admitted in any one-second window; null lifts the limit. */
-  setRateLimit(perSecond: number | null): void;
+  /**
+   * At most this many requests are admitted in any one-second window, or, with
+   * a `burst`, a token bucket refilled at this rate; null lifts the limit.
+   */
+  setRateLimit(perSecond: number | null, shape?: RateLimitShape): void;
   /** Every request from now on waits `ms` before it is handled. */
   setLatency(ms: number): void;
   load(): SimulatorLoad;

@@ -57,4 +57,22 @@ describe('setRateLimit', () => {
     sim.setRateLimit(null);
     for (let i = 0; i < 5; i++) expect((await list()).status).toBe(200);
   });
+
+  it('as a token bucket, passes a burst at once and then refills at N a second', async () => {
+    sim.setRateLimit(10, { burst: 4 });
+    const first = await Promise.all(Array.from({ length: 6 }, () => list().then((r) => r.status)));
+    expect(first.filter((s) => s === 200)).toHaveLength(4);
+    expect(first.filter((s) => s === 429)).toHaveLength(2);
+    // 10 a second: a token comes back every 100 ms, and never more than the burst.
+    await sleep(250);
+    const later = await Promise.all(Array.from({ length: 6 }, () => list().then((r) => r.status)));
+    expect(later.filter((s) => s === 200)).toHaveLength(2);
+    await sleep(1000);
+    const full = await Promise.all(Array.from({ length: 6 }, () => list().then((r) => r.status)));
+    expect(full.filter((s) => s === 200)).toHaveLength(4);
+  });
+
+  it('refuses a burst that is not a positive whole number', () => {
+    expect(() => sim.setRateLimit(10, { burst: 0 })).toThrow(/burst must be a positive integer/);
+  });
 });
