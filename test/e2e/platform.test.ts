@@ -3,7 +3,7 @@ import { generateFleet, type Simulator, startSimulator } from '../../simulator';
 import { MARK_PREFIX, markValue } from '../../src/plan/mark';
 import { signedRequest } from '../simulator/signed';
 import { DEV_CLEANUP_POLICY, mk, RESTART_POLICY } from '../support/fleet';
-import { batches, byOutcome, runHandler, writes } from '../support/harness';
+import { actions, batches, byOutcome, runHandler, writes } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {
@@ -112,6 +112,69 @@ describe('the recycle bin', () => {
     expect(run.error).toBeUndefined();
     expect(writes(sim)[0]?.body).toMatchObject({ force_delete: true });
     expect(sim.instance('f1')).toBeUndefined();
+  });
+});
+
+describe('DMS.00400026: not allowed due to the instance status', () => {
+  const showCalls = () => sim.requests.filter((r) => r.route === 'showInstance');
+
+  it('reads the status before the resend, and records the instance skipped with the status that refused it', async () => {
+    const fleet = optedIn(1, 5);
+    const id = fleet[0]?.instance_id as string;
+    sim = await startSimulator({ fleet, restartDelayMs: 60_000 });
+    sim.inject({ route: 'instanceAction', kind: 'busy' });
+    // Between the refused restart and the re-read, the instance starts a resize.
+    sim.inject({
+      route: 'showInstance',
+      kind: 'mutate',
+      after: 1,
+      apply: () => sim.setStatus(id, 'EXTENDING'),
+    });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      env: { DMS_RETRY_BASE_MS: '10', DMS_RETRY_MAX_MS: '20' },
+    });
+    expect(actions(sim).map((r) => r.status)).toEqual([400]);
+    expect(showCalls().length).toBeGreaterThanOrEqual(2);
+    expect(run.outcomes).toEqual([
+      expect.objectContaining({
+        instanceId: id,
+        outcome: 'skipped',
+        reason: expect.stringMatching(/EXTENDING/),
+      }),
+    ]);
+    expect(sim.instance(id)?.status).toBe('EXTENDING');
+  });
+
+  it('resends a bounded number of times while the instance stays restartable, reading it before each', async () => {
+    const fleet = optedIn(1, 6);
+    sim = await startSimulator({ fleet, restartDelayMs: 60_000 });
+    sim.inject({ route: 'instanceAction', kind: 'busy', times: Number.POSITIVE_INFINITY });
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      env: { DMS_RETRY_ATTEMPTS: '3', DMS_RETRY_BASE_MS: '10', DMS_RETRY_MAX_MS: '20' },
+    });
+    expect(actions(sim)).toHaveLength(3);
+    // One read before each of the three sends, and none sent without one.
+    const order = sim.requests
+      .filter((r) => r.route === 'showInstance' || r.route === 'instanceAction')
+      .map((r) => r.route);
+    expect(order).toEqual([
+      'showInstance',
+      'instanceAction',
+      'showInstance',
+      'instanceAction',
+      'showInstance',
+      'instanceAction',
+    ]);
+    expect(run.outcomes).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        errorCode: 'DMS.00400026',
+        reason: expect.stringMatching(/not resent after 3 tries/),
+      }),
+    ]);
+    expect(run.error?.message).toMatch(/1 of 1 instances failed/);
   });
 });
 
