@@ -2,6 +2,7 @@
 import { instanceAction } from './action';
 import type { HandlerContext } from './context';
 import { listInstances, showInstance } from './list';
+import { showRecycle } from './recycle';
 import type { Reply } from './reply';
 import { publish } from './smn';
 import { projectTags, showTags, tagAction } from './tags';
@@ -14,6 +15,7 @@ export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
   showTags,
   tagAction,
   projectTags,
+  showRecycle,
   publish,
 };
 
@@ -25,5 +27,6 @@ export const TRUNCATED_JSON: Record<RouteName, string> = {
   showTags: '{"tags": [',
   tagAction: '{',
   projectTags: '{"tags": [{"key": ',
+  showRecycle: '{"recycle_instances": [',
   publish: '{"request_id": ',
 };

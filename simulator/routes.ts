@@ -12,6 +12,7 @@ const PATTERNS: { method: string; re: RegExp; route: RouteName; param?: 'topicUr
   { method: 'POST', re: /^\/v2\/[^/]+\/instances\/action$/, route: 'instanceAction' },
   { method: 'GET', re: /^\/v2\/[^/]+\/instances\/([^/]+)$/, route: 'showInstance' },
   { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/tags$/, route: 'projectTags' },
+  { method: 'GET', re: /^\/v2\/[^/]+\/recycle$/, route: 'showRecycle' },
   { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/([^/]+)\/tags$/, route: 'showTags' },
   { method: 'POST', re: /^\/v2\/[^/]+\/kafka\/([^/]+)\/tags\/action$/, route: 'tagAction' },
   {

@@ -41,6 +41,8 @@ export class Store {
   private readonly byId = new Map<string, SimInstance>();
   private readonly pending = new Map<string, Pending>();
   private readonly landings = new Map<string, string>();
+  /** When each instance in the recycle bin went there. */
+  private readonly binnedAt = new Map<string, number>();
   /** Every instance in listing order; rebuilt only after an add or a removal. */
   private sorted: SimInstance[] | undefined;
   /** Bumped on every change a listing can see: status, tags, membership. */
@@ -164,9 +166,26 @@ export class Store {
     const bin = this.delays.recycleBin && !force;
     this.transition(id, 'DELETING', this.delays.deleteMs, (instance) => {
       if (instance.status !== 'DELETING') return;
-      if (bin) instance.status = 'RECYCLE';
-      else this.byId.delete(instance.instance_id);
+      if (bin) {
+        instance.status = 'RECYCLE';
+        this.binnedAt.set(instance.instance_id, this.now());
+      } else this.byId.delete(instance.instance_id);
     });
+  }
+
+  /** Whether a delete that is not forced goes to the recycle bin. */
+  get keepsRecycleBin(): boolean {
+    return this.delays.recycleBin === true;
+  }
+
+  /** The instances in the recycle bin, with when each went there. */
+  recycled(): { instance: SimInstance; at: number }[] {
+    const out: { instance: SimInstance; at: number }[] = [];
+    for (const [id, at] of this.binnedAt) {
+      const instance = this.byId.get(id);
+      if (instance?.status === 'RECYCLE') out.push({ instance, at });
+    }
+    return out;
   }
 
   add(instance: SimInstance): void {

@@ -43,6 +43,8 @@ export type RouteName =
   | 'showTags'
   | 'tagAction'
   | 'projectTags'
+  /** ShowRecycleInstances: the project's recycle bin. */
+  | 'showRecycle'
   /** SMN's PublishMessage, served beside DMS so one simulator covers both. */
   | 'publish';
 

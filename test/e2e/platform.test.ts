@@ -90,6 +90,17 @@ describe('the recycle bin', () => {
     expect(byOutcome(run.outcomes)).toEqual({ deleted: ['f1', 'f2'] });
     expect(run.outcomes[0]?.reason).toMatch(/^confirmed by status RECYCLE after: /);
     expect(sim.instance('f1')?.status).toBe('RECYCLE');
+    // The bin lists them as ShowRecycleInstances answers.
+    const bin = await signedRequest(sim, { path: '/v2/{project_id}/recycle' });
+    expect(bin.status).toBe(200);
+    expect(bin.json()).toMatchObject({
+      default_use_recycle: true,
+      retention_days: 7,
+    });
+    const binned = (bin.json() as { recycle_instances: { instance_id: string }[] })
+      .recycle_instances;
+    expect(binned.map((i) => i.instance_id).sort()).toEqual(['f1', 'f2']);
+    expect(binned[0]).toMatchObject({ status: 'RECYCLE', engine: 'kafka', save_time: 7 });
   });
 
   it('knows RECYCLE: never acted on, never warned about as unknown', async () => {
@@ -112,6 +123,8 @@ describe('the recycle bin', () => {
     expect(run.error).toBeUndefined();
     expect(writes(sim)[0]?.body).toMatchObject({ force_delete: true });
     expect(sim.instance('f1')).toBeUndefined();
+    const bin = await signedRequest(sim, { path: '/v2/{project_id}/recycle' });
+    expect(bin.json()).toMatchObject({ default_use_recycle: true, recycle_instances: [] });
   });
 });
 
