@@ -1,5 +1,5 @@
-import type { DmsClient } from '../dms/client';
 import {
+  type DmsApiError,
   DmsFailureKind,
   isDmsApiError,
   leavesOutcomeUnknown,
@@ -23,42 +23,9 @@ import {
 import { describeFresh, type Fresh, readFresh } from './fresh';
 import type { WriteKind } from './kind';
 import { inOnset, readBack } from './onset';
+import type { BatchResult, FirstCall, Success } from './results';
 
-/** A first call made differently from the resends: `all_failure`. */
-export interface FirstCall {
-  operation: string;
-  send(dms: DmsClient): Promise<ActionResponse>;
-}
-
-/** An instance the write reached and DMS took. */
-export interface Success {
-  instance: KafkaInstance;
-  detail: OutcomeDetail;
-  /** A read already showed the write under way (a restart seen RESTARTING). */
-  seenRestarting?: boolean;
-  /**
-   * An earlier run's restart, marked but not yet seen to begin. It does not
-   * fail the wave: what to record if it never shows (that run stopped before
-   * its restart call), or if that run's mark `key` is taken off (its restart
-   * did not apply, and the instance is left to a later run).
-   */
-  earlier?: { key: string; neverBegun: OutcomeDetail; unmarked: OutcomeDetail };
-}
-
-export interface BatchResult {
-  /** Not yet recorded: the caller records them, after confirming them if it waits. */
-  succeeded: Success[];
-  /** How many of the batch this call recorded as failed. */
-  failed: number;
-  /** Set when the deadline stopped the batch; the rest are recorded skipped. */
-  stopped?: typeof DEADLINE;
-  /**
-   * Ids some call may have applied to: answered success, or a call whose
-   * outcome is unknown. Every other id of the batch provably was not
-   * changed by this batch: never sent, or refused by DMS's own answer.
-   */
-  maybeApplied: ReadonlySet<string>;
-}
+export type { BatchResult, FirstCall, Success } from './results';
 
 /**
  * The one place that decides, for restart and delete alike, what is sent,
@@ -84,187 +51,246 @@ export interface BatchResult {
  * skipped outcomes are recorded here as they are known; successes are
  * handed back to the caller.
  */
-export async function writeBatch(
+export function writeBatch(
   ctx: ActContext,
   kind: WriteKind,
   batch: readonly KafkaInstance[],
   first?: FirstCall,
 ): Promise<BatchResult> {
-  const sends = new Map<string, number>();
-  const sentAt = new Map<string, number>();
-  const resentAfterFailed = new Set<string>();
-  const maybeApplied = new Set<string>();
-  const succeeded: Success[] = [];
-  let failed = 0;
-  let notAppliedRounds = 0;
-  let firstCall = first;
-  const attempts = (inst: KafkaInstance) => sends.get(inst.instance_id) || undefined;
-  const fail = (inst: KafkaInstance, reason: string, more: Partial<OutcomeDetail> = {}) => {
-    failed++;
-    ctx.report.add(inst, { outcome: Outcome.Failed, reason, attempts: attempts(inst), ...more });
-  };
-  const skip = (inst: KafkaInstance, reason: string) =>
-    ctx.report.add(inst, { outcome: Outcome.Skipped, reason, attempts: attempts(inst) });
-  // Why a call that carried an instance may have taken: kept through later rounds, so a
-  // resend that is throttled or answered failed never hides that an earlier call took.
-  const unknown = new Map<string, Earlier>();
-  const doubt = (inst: KafkaInstance, why: Earlier) => {
-    maybeApplied.add(inst.instance_id);
-    if (!unknown.has(inst.instance_id)) unknown.set(inst.instance_id, why);
-  };
+  return new BatchWrite(ctx, kind, first).run(batch);
+}
+
+/** What a round's call leaves: the instances to look at again, or the end of the batch. */
+type Next = Pending[] | 'done' | 'deadline';
+
+/** One batch's write, round by round, and what it has learnt so far. */
+class BatchWrite {
+  private readonly sends = new Map<string, number>();
+  private readonly sentAt = new Map<string, number>();
+  private readonly resentAfterFailed = new Set<string>();
+  private readonly maybeApplied = new Set<string>();
+  private readonly succeeded: Success[] = [];
   /**
-   * The deadline stops the batch. An instance no call reached is not reached;
-   * one a call may have reached is read back while reads still may go, and is
-   * recorded as what the read shows, or failed with its outcome unknown.
+   * Why a call that carried an instance may have taken: kept through later rounds, so a
+   * resend that is throttled or answered failed never hides that an earlier call took.
    */
-  const stopAt = async (list: readonly KafkaInstance[]): Promise<BatchResult> => {
-    const doubtful = list.filter((i) => unknown.has(i.instance_id));
-    const live = doubtful.length > 0 ? await readFresh(ctx, doubtful) : new Map<string, Fresh>();
-    for (const inst of list) {
-      const why = unknown.get(inst.instance_id);
-      const f = live.get(inst.instance_id);
-      if (!why) skip(inst, DEADLINE);
-      else if (f && kind.tookEffect(f)) {
-        succeeded.push({
-          instance: inst,
-          detail: confirmed(kind, f, why, attempts(inst)),
-          seenRestarting: true,
-        });
-      } else {
-        const seen = f ? `; ${describeFresh(f)}` : '';
-        fail(inst, `${why.cause}; the deadline came before its outcome was known${seen}`, {
-          requestId: why.requestId,
-        });
-      }
+  private readonly unknown = new Map<string, Earlier>();
+  private failed = 0;
+  private notAppliedRounds = 0;
+
+  constructor(
+    private readonly ctx: ActContext,
+    private readonly kind: WriteKind,
+    /**
+     * The caller that makes a first `all_failure` call has just re-listed the
+     * fleet and re-decided; a read of each instance would add nothing.
+     */
+    private firstCall: FirstCall | undefined,
+  ) {}
+
+  async run(batch: readonly KafkaInstance[]): Promise<BatchResult> {
+    let pending: Pending[] = batch.map((inst) => ({ inst, why: 'first' }));
+    while (pending.length > 0) {
+      if (pastWriteCutoff(this.ctx.deadline)) return this.stopAt(pending.map((p) => p.inst));
+      const toSend = await this.judge(pending);
+      if (toSend.length === 0) break;
+      if (pastWriteCutoff(this.ctx.deadline)) return this.stopAt(toSend);
+      const next = await this.send(toSend);
+      if (next === 'deadline') return this.stopAt(toSend);
+      if (next === 'done') break;
+      pending = next;
     }
-    return { succeeded, failed, stopped: DEADLINE, maybeApplied };
-  };
+    return { succeeded: this.succeeded, failed: this.failed, maybeApplied: this.maybeApplied };
+  }
 
-  // The caller that makes a first `all_failure` call has just re-listed the
-  // fleet and re-decided; a read of each instance would add nothing.
-  let pending: Pending[] = batch.map((inst) => ({ inst, why: 'first' }));
-  let fresh: Map<string, Fresh> | undefined;
-
-  while (pending.length > 0) {
-    if (pastWriteCutoff(ctx.deadline)) return stopAt(pending.map((p) => p.inst));
-    fresh = firstCall
+  /** Reads each instance (but before a first `all_failure` call) and decides; returns what to send. */
+  private async judge(pending: readonly Pending[]): Promise<KafkaInstance[]> {
+    const { ctx, kind } = this;
+    const fresh = this.firstCall
       ? undefined
       : await readBack(
           ctx,
           kind,
           pending.map((p) => p.inst),
           new Set(pending.filter((p) => p.why === 'unknown').map((p) => p.inst.instance_id)),
-          sentAt,
+          this.sentAt,
         );
     const toSend: KafkaInstance[] = [];
     for (const p of pending) {
-      const f = fresh?.get(p.inst.instance_id) ?? { instance: p.inst };
-      const verdict = decide(
-        ctx,
-        kind,
-        p,
-        f,
-        sends.get(p.inst.instance_id) ?? 0,
-        unknown.get(p.inst.instance_id),
-        inOnset(ctx, kind, sentAt.get(p.inst.instance_id)),
-      );
+      const id = p.inst.instance_id;
+      const f = fresh?.get(id) ?? { instance: p.inst };
+      const sent = this.sends.get(id) ?? 0;
+      const onset = inOnset(ctx, kind, this.sentAt.get(id));
+      const verdict = decide(ctx, kind, p, f, sent, this.unknown.get(id), onset);
       if (verdict.send) toSend.push(p.inst);
-      else if (verdict.outcome === Outcome.Skipped) skip(p.inst, verdict.reason);
-      else if (verdict.outcome === Outcome.Failed) fail(p.inst, verdict.reason, verdict.more);
+      else if (verdict.outcome === Outcome.Skipped) this.skip(p.inst, verdict.reason);
+      else if (verdict.outcome === Outcome.Failed) this.fail(p.inst, verdict.reason, verdict.more);
       else
-        succeeded.push({
+        this.succeeded.push({
           instance: p.inst,
-          detail: { ...verdict.detail, attempts: attempts(p.inst) },
+          detail: { ...verdict.detail, attempts: this.attempts(p.inst) },
           seenRestarting: true,
         });
     }
-    if (toSend.length === 0) break;
-    if (pastWriteCutoff(ctx.deadline)) return stopAt(toSend);
+    return toSend;
+  }
 
+  /** One call, with its `action` line first. */
+  private async send(toSend: readonly KafkaInstance[]): Promise<Next> {
     const ids = toSend.map((i) => i.instance_id);
-    for (const id of ids) sends.set(id, (sends.get(id) ?? 0) + 1);
-    for (const id of ids) sentAt.set(id, ctx.clock.now());
-    const call = firstCall;
-    firstCall = undefined;
-    ctx.report.action(
-      call?.operation ?? kind.operation,
-      Math.max(...ids.map((id) => sends.get(id) ?? 1)),
+    for (const id of ids) this.sends.set(id, (this.sends.get(id) ?? 0) + 1);
+    for (const id of ids) this.sentAt.set(id, this.ctx.clock.now());
+    const call = this.firstCall;
+    this.firstCall = undefined;
+    const operation = call?.operation ?? this.kind.operation;
+    this.ctx.report.action(
+      operation,
+      Math.max(...ids.map((id) => this.sends.get(id) ?? 1)),
       toSend,
     );
     let res: ActionResponse;
     try {
-      res = await (call ? call.send(ctx.dms) : kind.send(ctx.dms, ids));
+      res = await (call ? call.send(this.ctx.dms) : this.kind.send(this.ctx.dms, ids));
     } catch (e) {
-      if (!isDmsApiError(e)) throw e;
-      if (e.kind === DmsFailureKind.Deadline) return stopAt(toSend);
-      if (provesNotApplied(e)) {
-        notAppliedRounds++;
-        const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(ctx.settings, notAppliedRounds));
-        if (notAppliedRounds >= ctx.settings.attempts) {
-          for (const inst of toSend) {
-            fail(inst, `${e.message}; not resent after ${notAppliedRounds} tries`, errorFields(e));
-          }
-          break;
-        }
-        if (waitBudgetMs(ctx.deadline) < wait) return stopAt(toSend);
-        ctx.log.warn({
-          kind: 'retry',
-          operation: call?.operation ?? kind.operation,
-          attempt: notAppliedRounds + 1,
-          of: ctx.settings.attempts,
-          reason: e.kind,
-          httpStatus: e.httpStatus,
-          errorCode: e.errorCode,
-          requestId: e.requestId,
-          retryAfterMs: e.retryAfterMs,
-          note: 'not applied; re-checked before it is sent again',
-        });
-        await ctx.clock.sleep(wait);
-        pending = toSend.map((inst) => ({ inst, why: 'not-applied' }));
-        continue;
-      }
-      if (leavesOutcomeUnknown(e)) {
-        for (const inst of toSend) doubt(inst, { cause: e.message, requestId: e.requestId });
-        pending = toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
-        continue;
-      }
-      for (const inst of toSend) fail(inst, e.message, errorFields(e));
-      break;
+      return this.refused(e, toSend, operation);
     }
+    return this.answered(res, toSend);
+  }
 
+  /** A call that failed: not applied (wait, resend), outcome unknown (read back), or refused. */
+  private async refused(
+    e: unknown,
+    toSend: readonly KafkaInstance[],
+    operation: string,
+  ): Promise<Next> {
+    if (!isDmsApiError(e)) throw e;
+    if (e.kind === DmsFailureKind.Deadline) return 'deadline';
+    if (provesNotApplied(e)) return this.notApplied(e, toSend, operation);
+    if (leavesOutcomeUnknown(e)) {
+      for (const inst of toSend) this.doubt(inst, { cause: e.message, requestId: e.requestId });
+      return toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
+    }
+    for (const inst of toSend) this.fail(inst, e.message, errorFields(e));
+    return 'done';
+  }
+
+  /** Throttled or busy: DMS did nothing; wait, then re-check and resend, a bounded number of times. */
+  private async notApplied(
+    e: DmsApiError,
+    toSend: readonly KafkaInstance[],
+    operation: string,
+  ): Promise<Next> {
+    const { ctx } = this;
+    this.notAppliedRounds++;
+    const rounds = this.notAppliedRounds;
+    const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(ctx.settings, rounds));
+    if (rounds >= ctx.settings.attempts) {
+      for (const inst of toSend) {
+        this.fail(inst, `${e.message}; not resent after ${rounds} tries`, errorFields(e));
+      }
+      return 'done';
+    }
+    if (waitBudgetMs(ctx.deadline) < wait) return 'deadline';
+    ctx.log.warn({
+      kind: 'retry',
+      operation,
+      attempt: rounds + 1,
+      of: ctx.settings.attempts,
+      reason: e.kind,
+      httpStatus: e.httpStatus,
+      errorCode: e.errorCode,
+      requestId: e.requestId,
+      retryAfterMs: e.retryAfterMs,
+      note: 'not applied; re-checked before it is sent again',
+    });
+    await ctx.clock.sleep(wait);
+    return toSend.map((inst) => ({ inst, why: 'not-applied' }));
+  }
+
+  /** An answer: per-instance results, read back where it leaves an instance in doubt. */
+  private answered(res: ActionResponse, toSend: readonly KafkaInstance[]): Pending[] {
+    const requestId = res.requestId;
     if (res.results === undefined) {
       const cause = 'DMS answered without per-instance results';
-      const requestId = res.requestId;
-      for (const inst of toSend) doubt(inst, { cause, requestId });
-      pending = toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
-      continue;
+      for (const inst of toSend) this.doubt(inst, { cause, requestId });
+      return toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
     }
-    const answers = answersFor(ctx, toSend, res);
+    const answers = answersFor(this.ctx, toSend, res);
     const next: Pending[] = [];
     for (const inst of toSend) {
       const a = answers.get(inst.instance_id);
-      if (a !== 'failed') maybeApplied.add(inst.instance_id);
+      if (a !== 'failed') this.maybeApplied.add(inst.instance_id);
       if (a === 'success') {
-        succeeded.push({
-          instance: inst,
-          detail: { outcome: kind.success, requestId: res.requestId, attempts: attempts(inst) },
-        });
+        const detail = { outcome: this.kind.success, requestId, attempts: this.attempts(inst) };
+        this.succeeded.push({ instance: inst, detail });
       } else if (a === undefined) {
-        doubt(inst, { cause: 'DMS gave no result for this instance', requestId: res.requestId });
-        next.push({
-          inst,
-          why: 'unknown',
-          cause: 'DMS gave no result for this instance',
-          requestId: res.requestId,
-        });
-      } else if (resentAfterFailed.has(inst.instance_id)) {
-        fail(inst, 'DMS answered failed, also on the resend', { requestId: res.requestId });
+        const cause = 'DMS gave no result for this instance';
+        this.doubt(inst, { cause, requestId });
+        next.push({ inst, why: 'unknown', cause, requestId });
+      } else if (this.resentAfterFailed.has(inst.instance_id)) {
+        this.fail(inst, 'DMS answered failed, also on the resend', { requestId });
       } else {
-        resentAfterFailed.add(inst.instance_id);
-        next.push({ inst, why: 'answered-failed', requestId: res.requestId });
+        this.resentAfterFailed.add(inst.instance_id);
+        next.push({ inst, why: 'answered-failed', requestId });
       }
     }
-    pending = next;
+    return next;
   }
-  return { succeeded, failed, maybeApplied };
+
+  /**
+   * The deadline stops the batch. An instance no call reached is not reached;
+   * one a call may have reached is read back while reads still may go, and is
+   * recorded as what the read shows, or failed with its outcome unknown.
+   */
+  private async stopAt(list: readonly KafkaInstance[]): Promise<BatchResult> {
+    const { ctx, kind } = this;
+    const doubtful = list.filter((i) => this.unknown.has(i.instance_id));
+    const live = doubtful.length > 0 ? await readFresh(ctx, doubtful) : new Map<string, Fresh>();
+    for (const inst of list) {
+      const why = this.unknown.get(inst.instance_id);
+      const f = live.get(inst.instance_id);
+      if (!why) this.skip(inst, DEADLINE);
+      else if (f && kind.tookEffect(f)) {
+        this.succeeded.push({
+          instance: inst,
+          detail: confirmed(kind, f, why, this.attempts(inst)),
+          seenRestarting: true,
+        });
+      } else {
+        const seen = f ? `; ${describeFresh(f)}` : '';
+        this.fail(inst, `${why.cause}; the deadline came before its outcome was known${seen}`, {
+          requestId: why.requestId,
+        });
+      }
+    }
+    return {
+      succeeded: this.succeeded,
+      failed: this.failed,
+      stopped: DEADLINE,
+      maybeApplied: this.maybeApplied,
+    };
+  }
+
+  private attempts(inst: KafkaInstance): number | undefined {
+    return this.sends.get(inst.instance_id) || undefined;
+  }
+
+  private fail(inst: KafkaInstance, reason: string, more: Partial<OutcomeDetail> = {}): void {
+    this.failed++;
+    this.ctx.report.add(inst, {
+      outcome: Outcome.Failed,
+      reason,
+      attempts: this.attempts(inst),
+      ...more,
+    });
+  }
+
+  private skip(inst: KafkaInstance, reason: string): void {
+    this.ctx.report.add(inst, { outcome: Outcome.Skipped, reason, attempts: this.attempts(inst) });
+  }
+
+  private doubt(inst: KafkaInstance, why: Earlier): void {
+    this.maybeApplied.add(inst.instance_id);
+    if (!this.unknown.has(inst.instance_id)) this.unknown.set(inst.instance_id, why);
+  }
 }

@@ -4,7 +4,7 @@ import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
-import { describeFresh, readFresh } from './fresh';
+import { describeFresh, type Fresh, readFresh } from './fresh';
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
 
@@ -30,105 +30,142 @@ export interface WaveResult {
  * passes the time of its mark for instances an earlier invocation restarted.
  * A {@link Success} with `seenRestarting` was already seen leave RUNNING.
  */
-export async function confirmWave(
+export function confirmWave(
   ctx: ActContext,
   wait: WaitForRunning,
   restarted: readonly Success[],
   since?: (s: Success) => number,
 ): Promise<WaveResult> {
-  const started = ctx.clock.now();
-  const sinceOf = (s: Success) => since?.(s) ?? started;
-  const waiting = new Map(restarted.map((s) => [s.instance.instance_id, s]));
-  const left = new Set(
-    restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
-  );
-  const onsetMs = Math.min(ctx.onsetMs, wait.timeoutMs);
-  // The time by which an instance must have shown what it waits for: leaving RUNNING, then RUNNING.
-  const dueAt = (id: string, s: Success) => sinceOf(s) + (left.has(id) ? wait.timeoutMs : onsetMs);
-  let bad = 0;
-  let cutByDeadline = false;
-  const lastSeen = new Map<string, string>();
-  const timedOut = (id: string, s: Success) => {
-    const seen = lastSeen.get(id);
-    if (s.earlier && !left.has(id)) {
-      ctx.report.add(s.instance, s.earlier.neverBegun);
+  return new WaveWatch(ctx, wait, restarted, since).run();
+}
+
+/** One wave's instances, polled until each is back, bad, or out of time. */
+class WaveWatch {
+  private readonly started: number;
+  private readonly waiting: Map<string, Success>;
+  /** Seen leave RUNNING (RESTARTING or STARTING), now or by the engine's read-back. */
+  private readonly left: Set<string>;
+  private readonly onsetMs: number;
+  private readonly lastSeen = new Map<string, string>();
+  private bad = 0;
+
+  constructor(
+    private readonly ctx: ActContext,
+    private readonly wait: WaitForRunning,
+    restarted: readonly Success[],
+    private readonly since?: (s: Success) => number,
+  ) {
+    this.started = ctx.clock.now();
+    this.waiting = new Map(restarted.map((s) => [s.instance.instance_id, s]));
+    this.left = new Set(
+      restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
+    );
+    this.onsetMs = Math.min(ctx.onsetMs, wait.timeoutMs);
+  }
+
+  async run(): Promise<WaveResult> {
+    const { ctx, waiting } = this;
+    let cutByDeadline = false;
+    while (waiting.size > 0) {
+      const now = ctx.clock.now();
+      for (const [id, s] of waiting) {
+        if (this.dueAt(id, s) > now) continue;
+        waiting.delete(id);
+        this.timedOut(id, s);
+      }
+      if (waiting.size === 0) break;
+      const untilTimeout = Math.min(...[...waiting].map(([id, s]) => this.dueAt(id, s) - now));
+      const untilCutoff = waitBudgetMs(ctx.deadline);
+      if (untilCutoff <= 0) {
+        cutByDeadline = true;
+        break;
+      }
+      await ctx.clock.sleep(Math.min(this.wait.pollMs, untilTimeout, untilCutoff));
+      const live = await readFresh(
+        ctx,
+        [...waiting.values()].map((s) => s.instance),
+      );
+      for (const [id, s] of waiting) {
+        const f = live.get(id);
+        if (f) this.look(id, s, f);
+      }
+    }
+    this.recordUnconfirmed();
+    return { bad: this.bad, cutByDeadline };
+  }
+
+  private sinceOf(s: Success): number {
+    return this.since?.(s) ?? this.started;
+  }
+
+  /** The time by which an instance must have shown what it waits for: leaving RUNNING, then RUNNING. */
+  private dueAt(id: string, s: Success): number {
+    return this.sinceOf(s) + (this.left.has(id) ? this.wait.timeoutMs : this.onsetMs);
+  }
+
+  /** What one read shows: still on its way, back, or landed elsewhere. */
+  private look(id: string, s: Success, f: Fresh): void {
+    const { ctx } = this;
+    this.lastSeen.set(id, describeFresh(f));
+    // An unreadable status may be a passing fault: look again next time.
+    if ('unreadable' in f) return;
+    if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) {
+      this.left.add(id);
       return;
     }
-    bad++;
+    const earlier = s.earlier;
+    if (earlier && !this.left.has(id) && 'instance' in f) {
+      if (!f.instance.tags.some((t) => t.key === earlier.key)) {
+        this.waiting.delete(id);
+        ctx.report.add(s.instance, earlier.unmarked);
+        return;
+      }
+    }
+    // Still RUNNING before it was ever seen restarting: the restart has not begun yet.
+    const running = 'instance' in f && f.instance.status === InstanceStatus.Running;
+    if (running && !this.left.has(id)) return;
+    this.waiting.delete(id);
+    if (running) {
+      ctx.report.add(s.instance, { ...s.detail, recoveredMs: ctx.clock.now() - this.sinceOf(s) });
+      return;
+    }
+    this.bad++;
+    const landed =
+      'instance' in f ? `status ${f.instance.status}` : 'the instance no longer exists';
     ctx.report.add(s.instance, {
       ...s.detail,
       outcome: Outcome.Failed,
-      reason: left.has(id)
-        ? `restarted, but not RUNNING after ${Math.round(wait.timeoutMs / 1000)} s${seen ? ` (last seen: ${seen})` : ''}`
-        : `restart accepted, but never seen to begin: not seen RESTARTING within ${Math.round(onsetMs / 1000)} s${seen ? ` (last seen: ${seen})` : ''}`,
+      reason: `restarted, but then ${landed} instead of RUNNING`,
     });
-  };
+  }
 
-  while (waiting.size > 0) {
-    const now = ctx.clock.now();
-    for (const [id, s] of waiting) {
-      if (dueAt(id, s) <= now) {
-        waiting.delete(id);
-        timedOut(id, s);
-      }
+  private timedOut(id: string, s: Success): void {
+    const seen = this.lastSeen.get(id);
+    if (s.earlier && !this.left.has(id)) {
+      this.ctx.report.add(s.instance, s.earlier.neverBegun);
+      return;
     }
-    if (waiting.size === 0) break;
-    const untilTimeout = Math.min(...[...waiting].map(([id, s]) => dueAt(id, s) - now));
-    const untilCutoff = waitBudgetMs(ctx.deadline);
-    if (untilCutoff <= 0) {
-      cutByDeadline = true;
-      break;
-    }
-    await ctx.clock.sleep(Math.min(wait.pollMs, untilTimeout, untilCutoff));
-    const live = await readFresh(
-      ctx,
-      [...waiting.values()].map((s) => s.instance),
-    );
-    for (const [id, s] of waiting) {
-      const f = live.get(id);
-      if (!f) continue;
-      lastSeen.set(id, describeFresh(f));
-      // An unreadable status may be a passing fault: look again next time.
-      if ('unreadable' in f) continue;
-      if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) {
-        left.add(id);
-        continue;
-      }
-      const earlier = s.earlier;
-      if (earlier && !left.has(id) && 'instance' in f) {
-        if (!f.instance.tags.some((t) => t.key === earlier.key)) {
-          waiting.delete(id);
-          ctx.report.add(s.instance, earlier.unmarked);
-          continue;
-        }
-      }
-      // Still RUNNING before it was ever seen restarting: the restart has not begun yet.
-      if ('instance' in f && f.instance.status === InstanceStatus.Running && !left.has(id)) {
-        continue;
-      }
-      waiting.delete(id);
-      if ('instance' in f && f.instance.status === InstanceStatus.Running) {
-        ctx.report.add(s.instance, { ...s.detail, recoveredMs: ctx.clock.now() - sinceOf(s) });
-      } else {
-        bad++;
-        const landed =
-          'instance' in f ? `status ${f.instance.status}` : 'the instance no longer exists';
-        ctx.report.add(s.instance, {
-          ...s.detail,
-          outcome: Outcome.Failed,
-          reason: `restarted, but then ${landed} instead of RUNNING`,
-        });
-      }
-    }
-  }
-  for (const [id, s] of waiting) {
-    const what = left.has(id)
-      ? 'RUNNING not confirmed before the deadline'
-      : 'not yet seen restarting when the deadline came';
-    ctx.report.add(s.instance, {
+    this.bad++;
+    const last = seen ? ` (last seen: ${seen})` : '';
+    this.ctx.report.add(s.instance, {
       ...s.detail,
-      reason: s.detail.reason ? `${s.detail.reason}; ${what}` : `restart accepted; ${what}`,
+      outcome: Outcome.Failed,
+      reason: this.left.has(id)
+        ? `restarted, but not RUNNING after ${Math.round(this.wait.timeoutMs / 1000)} s${last}`
+        : `restart accepted, but never seen to begin: not seen RESTARTING within ${Math.round(this.onsetMs / 1000)} s${last}`,
     });
   }
-  return { bad, cutByDeadline };
+
+  /** Those the deadline left unconfirmed, recorded with their detail and why. */
+  private recordUnconfirmed(): void {
+    for (const [id, s] of this.waiting) {
+      const what = this.left.has(id)
+        ? 'RUNNING not confirmed before the deadline'
+        : 'not yet seen restarting when the deadline came';
+      this.ctx.report.add(s.instance, {
+        ...s.detail,
+        reason: s.detail.reason ? `${s.detail.reason}; ${what}` : `restart accepted; ${what}`,
+      });
+    }
+  }
 }

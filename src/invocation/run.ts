@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { dryRunCampaign } from '../act/campaign';
 import type { ActContext } from '../act/context';
 import { executePlan } from '../act/execute';
 import type { DmsClient } from '../dms/client';
@@ -7,7 +6,7 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
-import { planCampaign, utc } from '../plan/campaign';
+import { type Campaign, planCampaign, utc } from '../plan/campaign';
 import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
@@ -17,6 +16,7 @@ import type { Logger } from '../report/logger';
 import { Outcome, type RunSummary } from '../report/records';
 import { Report } from '../report/report';
 import { campaignFailure } from './campaign-verdict';
+import { recordPlan } from './record-plan';
 
 export interface RunDeps {
   /** A client whose reads retry and whose calls honour `deadline`. */
@@ -49,59 +49,27 @@ export interface RunResult {
 
 /**
  * Runs one policy, top to bottom: for a restart campaign, check its window
- * first (closed: no call at all); then list, plan (select, check the limit,
- * choose how), then carry the plan out or describe it, and report. The
- * summary is written whatever happens, also when the run throws.
+ * first (closed: no call at all); then list and plan; then carry the plan
+ * out, or record it (a dry run, a refusal); and report. The summary is
+ * written whatever happens, also when the run throws.
  */
 export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
-  const { policy, dryRun } = input;
+  const { policy } = input;
   const started = deps.clock.now();
-  const cleanup = policy.action === 'cleanup-failed';
-  const report = new Report(deps.log, {
-    policy: policy.name,
-    action: cleanup ? 'delete' : 'restart',
-    dryRun,
-    invocationId: input.invocationId,
-  });
-  const where = cleanup ? undefined : planCampaign(policy, started, newMarkKey(randomBytes(12)));
+  const report = openReport(deps, input);
+  const where = campaignAt(policy, started);
   const campaign = where?.open ? where.campaign : undefined;
   const judging: JudgeOptions = {
     now: started,
     period: campaign?.period,
     ownMarks: campaign?.ownMarks,
   };
-  const ctx: ActContext = {
-    ...deps,
-    settings: deps.retry,
-    onsetMs: deps.restartOnsetMs,
-    report,
-    judge: createJudge(policy, judging),
-  };
-  let plan: Plan | undefined;
   // Every instance owed a record: a run that stops early still accounts for each.
   let owed: readonly KafkaInstance[] = [];
-  const finish = (error?: string): RunSummary => {
-    for (const inst of owed) {
-      if (!report.has(inst.instance_id)) {
-        report.add(inst, {
-          outcome: Outcome.Failed,
-          reason: `the run stopped before this instance was handled: ${error ?? 'unknown error'}`,
-        });
-      }
-    }
-    const summary = report.summary(deps.clock.now() - started, error);
-    const bad =
-      summary.failed > 0 ||
-      summary.refused ||
-      !summary.complete ||
-      campaignFailure(policy.name, summary) !== undefined;
-    deps.log[bad ? 'error' : 'info'](summary);
-    deps.onSummary?.(summary);
-    return summary;
-  };
+  const finish = (error?: string) => finishRun(deps, report, { policy, started, owed, error });
   if (where && !where.open) {
     report.setCampaign({ window: 'closed', windowOpens: utc(where.nextOpensAt) });
-    return { summary: finish(), report, plan };
+    return { summary: finish(), report, plan: undefined };
   }
   if (campaign?.window) {
     report.setCampaign({
@@ -110,46 +78,98 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       cutoffAt: utc(campaign.window.cutoffAt),
     });
   }
+  let plan: Plan | undefined;
   try {
     // Failed instances are listed only on request; cleanup needs them.
-    const listed = await deps.dms.listInstances({ includeFailure: cleanup });
-    plan = makePlan(policy, listed, judging);
+    const listed = await deps.dms.listInstances({
+      includeFailure: policy.action === 'cleanup-failed',
+    });
+    plan = makePlan(
+      policy,
+      listed,
+      judging,
+      campaign && { period: campaign.period, window: campaign.window },
+    );
     report.setListed(listed.length);
-    for (const [status, ids] of plan.unknownStatuses) {
-      report.warn({
-        message: 'instances in a status DMS does not document are never acted on',
-        status,
-        instances: ids,
-      });
-    }
-    // Instances a campaign already marked are the campaign's to record: it looks at each again.
-    for (const c of plan.selection.candidates) {
-      if (c.verdict === 'skip' && !c.mark)
-        report.add(c.instance, { outcome: Outcome.Skipped, reason: c.reason });
-    }
-    const eligible = plan.selection.eligible;
-    const earlier = earlierOf(plan.selection.candidates).map((e) => e.instance);
-    owed = [...eligible, ...earlier];
-    if (plan.refusal) {
-      for (const inst of eligible)
-        report.add(inst, { outcome: Outcome.Refused, reason: plan.refusal });
-      report.skipAll(earlier, 'already restarted in this period');
-    } else if (campaign && dryRun) {
-      dryRunCampaign(ctx, campaign, plan.selection);
-    } else if (dryRun) {
-      if (plan.mode) report.setMode(plan.mode.mode, plan.mode.reason);
-      const outcome = cleanup ? Outcome.WouldDelete : Outcome.WouldRestart;
-      for (const inst of eligible) report.add(inst, { outcome });
-    } else {
-      await executePlan(ctx, plan, {
-        campaign,
-        settleMs: deps.markSettleMs,
-        relist: async () => selectInstances(await deps.dms.listInstances(), policy, judging),
-      });
-    }
+    owed = [
+      ...plan.selection.eligible,
+      ...earlierOf(plan.selection.candidates).map((e) => e.instance),
+    ];
+    recordPlan(report, plan, input.dryRun);
+    if (!plan.refusal && !input.dryRun) await carryOut(deps, report, plan, { campaign, judging });
   } catch (e) {
     finish(e instanceof Error ? e.message : String(e));
     throw e;
   }
   return { summary: finish(), report, plan };
+}
+
+function openReport(deps: RunDeps, input: RunInput): Report {
+  const cleanup = input.policy.action === 'cleanup-failed';
+  return new Report(deps.log, {
+    policy: input.policy.name,
+    action: cleanup ? 'delete' : 'restart',
+    dryRun: input.dryRun,
+    invocationId: input.invocationId,
+  });
+}
+
+/** A restart policy's campaign at `now`, with a mark key new to this run; none for cleanup. */
+function campaignAt(policy: Policy, now: number) {
+  if (policy.action === 'cleanup-failed') return undefined;
+  return planCampaign(policy, now, newMarkKey(randomBytes(12)));
+}
+
+/** A live run: the plan's calls, with the effects' context wired here. */
+async function carryOut(
+  deps: RunDeps,
+  report: Report,
+  plan: Plan,
+  o: { campaign: Campaign | undefined; judging: JudgeOptions },
+): Promise<void> {
+  const ctx: ActContext = {
+    ...deps,
+    settings: deps.retry,
+    onsetMs: deps.restartOnsetMs,
+    report,
+    judge: createJudge(plan.policy, o.judging),
+  };
+  await executePlan(ctx, plan, {
+    campaign: o.campaign,
+    settleMs: deps.markSettleMs,
+    relist: async () => selectInstances(await deps.dms.listInstances(), plan.policy, o.judging),
+  });
+}
+
+/**
+ * Writes the summary, after a failed record for every instance the run owed
+ * one and never gave it, and logs it at error when the run went wrong.
+ */
+function finishRun(
+  deps: RunDeps,
+  report: Report,
+  o: {
+    policy: Policy;
+    started: number;
+    owed: readonly KafkaInstance[];
+    error?: string | undefined;
+  },
+): RunSummary {
+  for (const inst of o.owed) {
+    if (!report.has(inst.instance_id)) {
+      report.add(inst, {
+        outcome: Outcome.Failed,
+        reason: `the run stopped before this instance was handled: ${o.error ?? 'unknown error'}`,
+      });
+    }
+  }
+  const summary = report.summary(deps.clock.now() - o.started, o.error);
+  const bad =
+    summary.failed > 0 ||
+    summary.refused ||
+    !summary.complete ||
+    campaignFailure(o.policy.name, summary) !== undefined;
+  deps.log[bad ? 'error' : 'info'](summary);
+  deps.onSummary?.(summary);
+  return summary;
 }

@@ -1,14 +1,38 @@
+/**
+ * The core: pure functions from a policy, a listing, the time and the marks
+ * to a {@link Plan} that says everything a run will do. Nothing here calls
+ * DMS, logs, or reads a clock.
+ */
 import { isKnownStatus } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import type { Policy } from '../policy/resolve';
+import { Outcome } from '../report/records';
+import type { Campaign } from './campaign';
+import { earlierOf } from './earlier';
+import type { Period } from './mark';
 import { chooseMode, type ModeChoice } from './mode';
 import { type JudgeOptions, type Selection, selectInstances } from './select';
 
+/** A record a run writes for one instance without any call. */
+export interface Intended {
+  instance: KafkaInstance;
+  outcome: Outcome;
+  reason?: string;
+}
+
+/** A restart campaign as the plan sees it: the period whose marks mean done, and the window. */
+export interface CampaignView {
+  period: Period;
+  window?: Campaign['window'];
+}
+
 /**
- * What a run would do, as data: the selection, the refusal if there is one,
- * the cleanup mode and the rule that chose it, and the write calls in order.
- * The run carries it out, re-checking every instance before every call; the
- * `plan` command prints it.
+ * What a run would do, as plain data that survives a round trip through
+ * JSON: the selection, the refusal if there is one, the cleanup mode and the
+ * rule that chose it, a campaign's period and window, the write calls in
+ * order, and the records a run writes without a call. A live run carries
+ * it out, re-checking every instance before every call; a dry run and the
+ * `plan` command record `upfront` and `wouldDo` and print it.
  */
 export interface Plan {
   policy: Policy;
@@ -22,8 +46,18 @@ export interface Plan {
   mode: ModeChoice | undefined;
   /** The write calls in order: restart waves or delete batches; one for `all_failure`. */
   batches: KafkaInstance[][];
-  /** Instances in a status DMS never documented, by status. */
-  unknownStatuses: ReadonlyMap<string, readonly string[]>;
+  /** A restart policy's campaign; undefined for cleanup. */
+  campaign: CampaignView | undefined;
+  /**
+   * Written by every run before any call: the skipped (but not what a
+   * campaign already restarted: the campaign looks at those again), and, when
+   * refused, every instance it would have acted on.
+   */
+  upfront: Intended[];
+  /** What a dry run records besides; empty when refused. */
+  wouldDo: Intended[];
+  /** Instances in a status DMS never documented: status to instance ids. */
+  unknownStatuses: Record<string, string[]>;
 }
 
 /**
@@ -36,6 +70,7 @@ export function makePlan(
   policy: Policy,
   listed: readonly KafkaInstance[],
   judging: JudgeOptions = {},
+  campaign?: CampaignView,
 ): Plan {
   const selection = selectInstances(listed, policy, judging);
   const eligible = selection.eligible;
@@ -60,8 +95,61 @@ export function makePlan(
     headroom,
     mode,
     batches,
+    campaign,
+    upfront: upfront(selection, refusal),
+    wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, judging.now),
     unknownStatuses: byUnknownStatus(listed),
   };
+}
+
+function upfront(selection: Selection, refusal: string | undefined): Intended[] {
+  const out: Intended[] = [];
+  for (const c of selection.candidates) {
+    if (c.verdict === 'skip' && !c.mark)
+      out.push({ instance: c.instance, outcome: Outcome.Skipped, reason: c.reason });
+  }
+  if (!refusal) return out;
+  for (const instance of selection.eligible)
+    out.push({ instance, outcome: Outcome.Refused, reason: refusal });
+  for (const e of earlierOf(selection.candidates))
+    out.push({
+      instance: e.instance,
+      outcome: Outcome.Skipped,
+      reason: 'already restarted in this period',
+    });
+  return out;
+}
+
+/**
+ * A dry run's records: a campaign's earlier instances as done, then each
+ * eligible instance as it would be acted on, or, inside a window's cutoff,
+ * as not started.
+ */
+function wouldDo(
+  policy: Policy,
+  selection: Selection,
+  campaign: CampaignView | undefined,
+  now: number | undefined,
+): Intended[] {
+  if (!campaign) {
+    const outcome = policy.action === 'cleanup-failed' ? Outcome.WouldDelete : Outcome.WouldRestart;
+    return selection.eligible.map((instance) => ({ instance, outcome }));
+  }
+  const out: Intended[] = earlierOf(selection.candidates).map((e) => ({
+    instance: e.instance,
+    outcome: Outcome.Skipped,
+    reason: e.reason,
+  }));
+  const cutoffAt = campaign.window?.cutoffAt;
+  const inCutoff = cutoffAt !== undefined && now !== undefined && now >= cutoffAt;
+  for (const instance of selection.eligible) {
+    out.push(
+      inCutoff
+        ? { instance, outcome: Outcome.Skipped, reason: 'not started: inside the window cutoff' }
+        : { instance, outcome: Outcome.WouldRestart },
+    );
+  }
+  return out;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -70,11 +158,14 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function byUnknownStatus(listed: readonly KafkaInstance[]): Map<string, string[]> {
-  const unknown = new Map<string, string[]>();
+function byUnknownStatus(listed: readonly KafkaInstance[]): Record<string, string[]> {
+  // No prototype: a status is text from the network, and may be `__proto__`.
+  const unknown: Record<string, string[]> = Object.create(null);
   for (const i of listed) {
     if (isKnownStatus(i.status)) continue;
-    unknown.set(i.status, [...(unknown.get(i.status) ?? []), i.instance_id]);
+    const ids = unknown[i.status];
+    if (ids) ids.push(i.instance_id);
+    else unknown[i.status] = [i.instance_id];
   }
   return unknown;
 }
