@@ -56,6 +56,16 @@ const hhmm = z
   .string({ invalid_type_error: 'write the time quoted, as "HH:MM"' })
   .refine((v) => minutesOf(v) !== undefined, 'must be "HH:MM", 00:00 to 23:59');
 
+/**
+ * The longest window that may run past midnight without `wrap: true`: an
+ * end before the start reads as the next day, and "05:00" to "02:00" (21 h)
+ * is far likelier a swap of "02:00" to "05:00" than a wish.
+ */
+const MAX_QUIET_WRAP_MINUTES = 12 * 60;
+
+const hours = (minutes: number) =>
+  minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+
 /** A campaign's window; see src/policy/window.ts for the arithmetic. */
 const window = z
   .object({
@@ -70,6 +80,8 @@ const window = z
     start: hhmm,
     end: hhmm,
     cutoffMinutes: z.number().int().min(0).max(1440).optional(),
+    /** Keeps a window that runs past midnight for more than 12 hours. */
+    wrap: z.boolean().optional(),
   })
   .strict()
   .superRefine((w, ctx) => {
@@ -85,6 +97,14 @@ const window = z
       return;
     }
     const length = (end - start + 1440) % 1440;
+    if (end < start && length > MAX_QUIET_WRAP_MINUTES && w.wrap !== true) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['end'],
+        message: `"${w.start}" to "${w.end}" the next day is ${hours(length)}; did you mean "${w.end}" to "${w.start}" (${hours(1440 - length)})? Swap them, or add wrap: true to keep a window this long that runs past midnight`,
+      });
+      return;
+    }
     if ((w.cutoffMinutes ?? 0) >= length) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

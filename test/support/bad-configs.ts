@@ -323,6 +323,11 @@ export const BAD_CONFIGS: BadConfig[] = [
     path: 'policies.r.window.cutoffMinutes',
   },
   {
+    name: 'a window whose end before its start makes it 21 hours long',
+    file: restart('    window: { timezone: UTC, start: "05:00", end: "02:00" }\n'),
+    path: 'policies.r.window.end',
+  },
+  {
     name: 'a window on a cleanup policy',
     file: `${head}  c:\n    action: cleanup-failed\n    window: { timezone: UTC, start: "02:00", end: "05:00" }\n`,
     path: 'policies.c.window',

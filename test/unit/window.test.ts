@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePolicies } from '../../src/policy/load';
 import { isTimeZone, type WindowSpec, windowAt } from '../../src/policy/window';
 
 const at = (iso: string) => Date.parse(iso);
@@ -118,5 +119,29 @@ describe('time zone names', () => {
     for (const tz of ['Mars/Olympus', 'Europe/Berlin ', '', '+01:00', 'CET;rm']) {
       expect(isTimeZone(tz), tz).toBe(false);
     }
+  });
+});
+
+describe('a window whose end is before its start', () => {
+  const load = (w: string) =>
+    parsePolicies(
+      `version: 1\npolicies:\n  r:\n    action: restart\n    select: { tags: { env: staging } }\n    window: ${w}\n`,
+    ).get('r')?.window;
+
+  it('is refused when it would last more than 12 hours, giving both readings', () => {
+    expect(() => load('{ timezone: Europe/Berlin, start: "05:00", end: "02:00" }')).toThrow(
+      /policies\.r\.window\.end: "05:00" to "02:00" the next day is 21 h; did you mean "02:00" to "05:00" \(3 h\)\?/,
+    );
+  });
+
+  it('is kept with wrap: true, and a short one past midnight needs nothing', () => {
+    expect(load('{ timezone: UTC, start: "05:00", end: "02:00", wrap: true }')).toMatchObject({
+      start: '05:00',
+      end: '02:00',
+    });
+    expect(load('{ timezone: UTC, start: "23:00", end: "01:00" }')).toMatchObject({
+      start: '23:00',
+      end: '01:00',
+    });
   });
 });
