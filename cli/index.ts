@@ -31,8 +31,12 @@ program
   .command('validate')
   .description('check a policy file; no network call')
   .argument('[file]', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
-  .action(async (file: string | undefined) => {
-    process.exitCode = await validateCommand(file, io);
+  .option(
+    '--deploy <dir>',
+    'deploy files to check the timers against: a Terraform folder or a serverless.yml (default without FILE: ./deploy/terraform and ./serverless.yml)',
+  )
+  .action(async (file: string | undefined, o: { deploy?: string }) => {
+    process.exitCode = await validateCommand(file, io, { deploy: o.deploy });
   });
 
 for (const [name, plan, about] of [

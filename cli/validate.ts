@@ -1,17 +1,32 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../src/errors';
 import { loadPolicyFile } from '../src/policy/load';
-import { checkDeployFiles } from './deploy/check';
+import type { Policy } from '../src/policy/resolve';
+import { checkDeployFiles, checkDeployPath, type DeployCheck } from './deploy/check';
+import { duration, inBoth, windowOccurrences } from './deploy/fit';
 import type { Io } from './run';
 
+export interface ValidateOptions {
+  /** Deploy files to hold the policy file against: a Terraform folder or a serverless.yml. */
+  deploy?: string | undefined;
+  now?: number;
+}
+
 /**
- * `validate [FILE]`: checks the policy file, then the deploy files in the
- * working directory against it, with no network call. Exit 0 and one line
- * when all is valid; otherwise every problem with its path, and 1.
+ * `validate [FILE] [--deploy DIR]`: checks the policy file, then deploy files
+ * against it (those `--deploy` names; without FILE, the working directory's;
+ * with FILE alone, none), with no network call. Prints each windowed
+ * policy's next openings. Exit 0 when all is valid (warnings included);
+ * otherwise every problem with its path, and 1.
  */
-export async function validateCommand(file: string | undefined, io: Io): Promise<number> {
+export async function validateCommand(
+  file: string | undefined,
+  io: Io,
+  o: ValidateOptions = {},
+): Promise<number> {
   const path = resolve(file ?? io.env.POLICY_FILE ?? 'policies.yaml');
-  let policies: Awaited<ReturnType<typeof loadPolicyFile>>;
+  const now = o.now ?? Date.now();
+  let policies: Map<string, Policy>;
   try {
     policies = await loadPolicyFile(path);
   } catch (e) {
@@ -19,15 +34,47 @@ export async function validateCommand(file: string | undefined, io: Io): Promise
     io.stderr.write(`${e.message}\n`);
     return 1;
   }
-  const deploy = checkDeployFiles(process.cwd(), new Set(policies.keys()));
-  if (deploy.issues.length > 0) {
-    io.stderr.write(`${new ConfigError(deploy.issues, 'the deploy files').message}\n`);
+  const deploy: DeployCheck | undefined = o.deploy
+    ? checkDeployPath(resolve(o.deploy), policies, now)
+    : file === undefined
+      ? checkDeployFiles(process.cwd(), policies, now)
+      : undefined;
+  if (deploy && deploy.issues.length > 0) {
+    // Not through ConfigError, which shortens each message: these are ours, several lines long.
+    io.stderr.write('invalid configuration in the deploy files:\n');
+    for (const i of deploy.issues) io.stderr.write(`  ${i.path}: ${i.message}\n`);
+    for (const w of deploy.warnings) io.stderr.write(`warning: ${w}\n`);
     return 1;
   }
   const names = [...policies.values()].map(
     (p) => `${p.name} (${p.action}${p.dryRun ? ', dry run' : ''})`,
   );
-  const also = deploy.checked.length > 0 ? `; checked against ${deploy.checked.join(', ')}` : '';
-  io.stdout.write(`${path}: valid, ${policies.size} policies: ${names.join(', ')}${also}\n`);
+  const against = !deploy
+    ? '; no deploy files were checked (name them with --deploy DIR)'
+    : deploy.checked.length > 0
+      ? `; checked against ${deploy.checked.join(', ')}`
+      : '';
+  io.stdout.write(`${path}: valid, ${policies.size} policies: ${names.join(', ')}${against}\n`);
+  for (const w of deploy?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
+  for (const line of windowLines(policies.values(), now)) io.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** Each windowed policy's next three openings, in the window's zone and in UTC, with the duration. */
+export function windowLines(policies: Iterable<Policy>, now: number): string[] {
+  const lines: string[] = [];
+  for (const p of policies) {
+    if (!p.window) continue;
+    const next = windowOccurrences(p.window, now, now + 5 * 7 * 86_400_000).slice(0, 3);
+    lines.push(
+      `${p.name}: window ${p.window.days.join(',')} ${p.window.start}-${p.window.end} ${p.window.timezone}; next:`,
+    );
+    for (const w of next) {
+      const open = w.opensAt <= now ? ' (open now)' : '';
+      lines.push(
+        `  ${inBoth(w.opensAt, p.window.timezone, 'UTC')}, for ${duration(w.closesAt - w.opensAt)}${open}`,
+      );
+    }
+  }
+  return lines;
 }

@@ -1,95 +1,194 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { ConfigIssue } from '../../src/errors';
+import type { Policy } from '../../src/policy/resolve';
 import { cronProblem, timerNameProblem, timeZoneProblem } from './cron';
-import { readTerraformJson } from './terraform';
+import { HCL_NOT_READ, readTerraformJson, terraformValues } from './terraform';
+import { timerWindowCheck } from './window-check';
 
 export const TERRAFORM_DIR = 'deploy/terraform';
 export const SERVERLESS_FILE = 'serverless.yml';
 
 export interface DeployCheck {
-  /** The deploy files found and read, relative to the root. */
+  /** The deploy files found and read, relative to the root, or as named. */
   checked: string[];
   issues: ConfigIssue[];
+  /** Timers that act too rarely inside their window, and files not read. */
+  warnings: string[];
 }
 
+type Policies = ReadonlyMap<string, Policy>;
+
 /**
- * Checks the deploy files under `root` against the policy names: every timer
- * names a policy that exists, and every schedule is a well-formed
- * FunctionGraph cron (six fields, seconds first) in a known time zone.
+ * Checks the deploy files under `root` against the policies: every timer
+ * names a policy that exists, every schedule is a well-formed FunctionGraph
+ * cron (six fields, seconds first) in a known time zone, and a windowed
+ * policy's timer fires inside its window (see {@link timerWindowCheck}).
  * Files that are not there are not checked. No network.
  */
-export function checkDeployFiles(root: string, policies: ReadonlySet<string>): DeployCheck {
-  const out: DeployCheck = { checked: [], issues: [] };
+export function checkDeployFiles(root: string, policies: Policies, now = Date.now()): DeployCheck {
+  const out: DeployCheck = { checked: [], issues: [], warnings: [] };
   if (existsSync(join(root, TERRAFORM_DIR))) {
-    out.checked.push(TERRAFORM_DIR);
-    out.issues.push(...checkTerraform(join(root, TERRAFORM_DIR), policies));
+    add(out, checkTerraform(join(root, TERRAFORM_DIR), TERRAFORM_DIR, policies, now));
   }
   if (existsSync(join(root, SERVERLESS_FILE))) {
-    out.checked.push(SERVERLESS_FILE);
-    out.issues.push(...checkServerless(join(root, SERVERLESS_FILE), policies));
+    add(out, checkServerless(join(root, SERVERLESS_FILE), SERVERLESS_FILE, policies, now));
   }
   return out;
 }
 
-function checkTerraform(dir: string, policies: ReadonlySet<string>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+/**
+ * `validate --deploy PATH`: a Terraform folder (its `*.tf.json`), a
+ * Serverless file, or a folder that holds `deploy/terraform` or
+ * `serverless.yml` as this repository does.
+ */
+export function checkDeployPath(path: string, policies: Policies, now = Date.now()): DeployCheck {
+  const shown = relative(process.cwd(), path) || '.';
+  if (!existsSync(path)) {
+    return {
+      checked: [],
+      issues: [{ path: shown, message: 'no such file or folder' }],
+      warnings: [],
+    };
+  }
+  if (statSync(path).isFile()) return checkServerless(path, shown, policies, now);
+  if (readdirSync(path).some((f) => f.endsWith('.tf.json'))) {
+    return checkTerraform(path, shown, policies, now);
+  }
+  if (existsSync(join(path, SERVERLESS_FILE)) || existsSync(join(path, TERRAFORM_DIR))) {
+    return checkDeployFiles(path, policies, now);
+  }
+  const message = `holds no deploy files: no *.tf.json, no ${SERVERLESS_FILE}, no ${TERRAFORM_DIR}/`;
+  return { checked: [], issues: [{ path: shown, message }], warnings: [] };
+}
+
+function add(into: DeployCheck, more: DeployCheck): void {
+  into.checked.push(...more.checked);
+  into.issues.push(...more.issues);
+  into.warnings.push(...more.warnings);
+}
+
+function checkTerraform(dir: string, shown: string, policies: Policies, now: number): DeployCheck {
+  const out: DeployCheck = { checked: [shown], issues: [], warnings: [] };
   let tf: ReturnType<typeof readTerraformJson>;
   try {
     tf = readTerraformJson(dir);
   } catch (e) {
-    return [{ path: TERRAFORM_DIR, message: (e as Error).message }];
+    out.issues.push({ path: shown, message: (e as Error).message });
+    return out;
   }
-  const schedules = (tf.variable.schedules?.default ?? {}) as Record<string, unknown>;
-  const zone = tf.variable.time_zone?.default;
-  if (typeof zone === 'string') {
-    const p = timeZoneProblem(zone);
-    if (p) issues.push({ path: `${TERRAFORM_DIR} variable.time_zone`, message: p });
-  }
+  const vars = terraformValues(dir, tf);
+  out.checked.push(...vars.read.map((f) => `${shown}/${f}`));
+  out.warnings.push(...vars.notRead.map((f) => `${shown}/${f}: ${HCL_NOT_READ}`));
+  const zones = timerZones(shown, vars.values);
+  out.issues.push(...zones.issues);
+  const timeoutS = typeof vars.values.timeout === 'number' ? vars.values.timeout : 900;
+  const schedules = (vars.values.schedules ?? {}) as Record<string, unknown>;
   for (const [policy, cron] of Object.entries(schedules)) {
-    const at = `${TERRAFORM_DIR} variable.schedules["${policy}"]`;
-    issues.push(...timerIssues(at, policy, cron, policies));
+    const at = `${shown} variable.schedules["${policy}"]`;
+    const timer = timerIssues(at, policy, cron, policies);
+    out.issues.push(...timer);
+    const p = policies.get(policy);
+    if (timer.length > 0 || !p || typeof cron !== 'string') continue;
+    for (const { zone, where } of zones.zones) {
+      const fit = timerWindowCheck({
+        at: `${at} in ${where}`,
+        policy: p,
+        cron,
+        zone,
+        timeoutS,
+        now,
+      });
+      if (fit.issue) out.issues.push(fit.issue);
+      if (fit.warning) out.warnings.push(fit.warning);
+    }
   }
-  return issues;
+  return out;
 }
 
-function checkServerless(file: string, policies: ReadonlySet<string>): ConfigIssue[] {
-  let doc: { functions?: Record<string, { events?: unknown[] }> };
+/** The zones the Terraform's timers run in: each region's own, else `time_zone`. */
+function timerZones(shown: string, values: Record<string, unknown>) {
+  const issues: ConfigIssue[] = [];
+  const zones: { zone: string; where: string }[] = [];
+  const home = typeof values.time_zone === 'string' ? values.time_zone : 'Asia/Shanghai';
+  const bad = timeZoneProblem(home);
+  if (bad) issues.push({ path: `${shown} variable.time_zone`, message: bad });
+  const regions = (values.regions ?? {}) as Record<string, { time_zone?: unknown }>;
+  const seen = new Set<string>();
+  for (const [region, body] of Object.entries(regions)) {
+    const own = typeof body?.time_zone === 'string' ? body.time_zone : undefined;
+    const zone = own ?? home;
+    const problem = own ? timeZoneProblem(own) : undefined;
+    if (problem)
+      issues.push({ path: `${shown} variable.regions["${region}"].time_zone`, message: problem });
+    else if (!seen.has(zone) && !(zone === home && bad)) {
+      seen.add(zone);
+      zones.push({ zone, where: own ? `${zone} (region ${region})` : `${zone} (time_zone)` });
+    }
+  }
+  if (Object.keys(regions).length === 0 && !bad)
+    zones.push({ zone: home, where: `${home} (time_zone)` });
+  return { zones, issues };
+}
+
+function checkServerless(
+  file: string,
+  shown: string,
+  policies: Policies,
+  now: number,
+): DeployCheck {
+  const out: DeployCheck = { checked: [shown], issues: [], warnings: [] };
+  let doc: { functions?: Record<string, { events?: unknown[]; timeout?: unknown }> };
   try {
     doc = parse(readFileSync(file, 'utf8')) ?? {};
   } catch (e) {
-    return [{ path: SERVERLESS_FILE, message: (e as Error).message.split('\n')[0] ?? 'not YAML' }];
+    const message = (e as Error).message.split('\n')[0] ?? 'not YAML';
+    out.issues.push({ path: shown, message });
+    return out;
   }
-  const issues: ConfigIssue[] = [];
   for (const [fn, body] of Object.entries(doc.functions ?? {})) {
+    const timeoutS = typeof body.timeout === 'number' ? body.timeout : 900;
     for (const [i, ev] of (body.events ?? []).entries()) {
       const e = ev as { triggerTypeCode?: string; eventData?: Record<string, unknown> };
       if (e.triggerTypeCode !== 'TIMER') continue;
-      const at = `${SERVERLESS_FILE} functions.${fn}.events[${i}]`;
+      const at = `${shown} functions.${fn}.events[${i}]`;
       const data = e.eventData ?? {};
-      const name = data.name;
-      if (typeof name === 'string') {
-        const p = timerNameProblem(name);
-        if (p) issues.push({ path: `${at}.eventData.name`, message: p });
+      if (typeof data.name === 'string') {
+        const p = timerNameProblem(data.name);
+        if (p) out.issues.push({ path: `${at}.eventData.name`, message: p });
       }
-      issues.push(...timerIssues(at, data.userEvent, data.schedule, policies));
+      const timer = timerIssues(at, data.userEvent, data.schedule, policies);
+      out.issues.push(...timer);
+      const policy = typeof data.userEvent === 'string' ? policies.get(data.userEvent) : undefined;
+      if (timer.length > 0 || !policy?.window || typeof data.schedule !== 'string') continue;
+      const m = /^(?:CRON_TZ=(\S+)\s+)?(.+)$/.exec(data.schedule.trim());
+      const [, zone, cron = ''] = m ?? [];
+      if (!zone) {
+        out.warnings.push(
+          `${at}: no CRON_TZ, so FunctionGraph runs it in the region's time zone, which validate does not know; not held against ${policy.name}'s window (add CRON_TZ=<zone>)`,
+        );
+        continue;
+      }
+      const fit = timerWindowCheck({ at: `${at} in ${zone}`, policy, cron, zone, timeoutS, now });
+      if (fit.issue) out.issues.push(fit.issue);
+      if (fit.warning) out.warnings.push(fit.warning);
     }
   }
-  return issues;
+  return out;
 }
 
 function timerIssues(
   at: string,
   policy: unknown,
   cron: unknown,
-  policies: ReadonlySet<string>,
+  policies: Policies,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (typeof policy !== 'string' || !policies.has(policy)) {
     issues.push({
       path: at,
-      message: `names policy ${JSON.stringify(policy)}, which the policy file does not have (it has: ${[...policies].join(', ')})`,
+      message: `names policy ${JSON.stringify(policy)}, which the policy file does not have (it has: ${[...policies.keys()].join(', ')})`,
     });
   }
   const problem = typeof cron === 'string' ? cronProblem(cron) : 'the schedule is missing';

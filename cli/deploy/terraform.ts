@@ -71,3 +71,34 @@ export function readTerraformJson(dir: string): TfConfig {
   }
   return cfg;
 }
+
+/** Why a `terraform.tfvars` in HCL is named but not checked. */
+export const HCL_NOT_READ =
+  'HCL, not read: its values are not checked (write them in terraform.tfvars.json to have them checked)';
+
+/**
+ * The variables' values as Terraform would take them without `-var`: the
+ * defaults, then `terraform.tfvars.json`, then each `*.auto.tfvars.json` in
+ * lexical order, later files winning. Files in HCL are listed as not read.
+ */
+export function terraformValues(
+  dir: string,
+  tf: TfConfig,
+): { values: Record<string, unknown>; read: string[]; notRead: string[] } {
+  const values: Record<string, unknown> = {};
+  for (const [name, body] of Object.entries(tf.variable)) values[name] = body.default;
+  const files = readdirSync(dir).sort();
+  const json = [
+    ...files.filter((f) => f === 'terraform.tfvars.json'),
+    ...files.filter((f) => f.endsWith('.auto.tfvars.json')),
+  ];
+  for (const f of json) {
+    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(doc)) {
+      if (!(k in tf.variable)) throw new Error(`${f}: ${k} is not a declared variable`);
+      values[k] = v;
+    }
+  }
+  const notRead = files.filter((f) => f === 'terraform.tfvars' || f.endsWith('.auto.tfvars'));
+  return { values, read: json, notRead };
+}

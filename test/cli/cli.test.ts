@@ -106,6 +106,82 @@ describe('validate', () => {
   });
 });
 
+describe('validate: timers against windows', () => {
+  const BERLIN = `version: 1
+policies:
+  weekly-staging-restart:
+    action: restart
+    select: { tags: { env: staging } }
+    window: { timezone: Europe/Berlin, days: [sat, sun], start: "02:00", end: "05:00", cutoffMinutes: 20 }
+    batchSize: 2
+    maxInstances: 20
+    waitForRunning: { timeoutSeconds: 720, pollSeconds: 20 }
+  nightly-failed-cleanup:
+    action: cleanup-failed
+`;
+  const terraformCopy = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dms-deploy-'));
+    cpSync('deploy/terraform', join(dir, 'tf'), { recursive: true });
+    return dir;
+  };
+
+  it('passes every example from the repository root, saying no deploy files were checked', async () => {
+    for (const f of [
+      'examples/nightly-cleanup.yaml',
+      'examples/production-campaign.yaml',
+      'examples/weekly-staging-restart.yaml',
+    ]) {
+      const r = await cli(['validate', f]);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/no deploy files were checked \(name them with --deploy DIR\)/);
+    }
+  });
+
+  it('refuses a Terraform timer in Asia/Shanghai that never fires inside a Berlin window, naming both zones', async () => {
+    const dir = terraformCopy();
+    writeFileSync(join(dir, 'p.yaml'), BERLIN);
+    const r = await cli(['validate', 'p.yaml', '--deploy', 'tf'], {}, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /tf variable\.schedules\["weekly-staging-restart"\] in Asia\/Shanghai \(time_zone\): policy weekly-staging-restart: the timer "0 0 2 \? \* SUN" \(Asia\/Shanghai\) never fires inside the window \(sat,sun 02:00-05:00 Europe\/Berlin, cutoff 20 min\)/,
+    );
+    expect(r.stderr).toMatch(
+      /the timer fires: Sun \S+ 02:00 Asia\/Shanghai = Sat \S+ 19:00 Europe\/Berlin/,
+    );
+    expect(r.stderr).toMatch(
+      /the window opens: Sat \S+ 02:00 Europe\/Berlin = Sat \S+ 09:00 Asia\/Shanghai, for 3 h/,
+    );
+  });
+
+  it('accepts it once terraform.tfvars.json puts the timers in Berlin, warns that one run a window is too few, and says what it did not read', async () => {
+    const dir = terraformCopy();
+    writeFileSync(join(dir, 'p.yaml'), BERLIN);
+    writeFileSync(join(dir, 'tf/terraform.tfvars.json'), '{"time_zone": "Europe/Berlin"}');
+    writeFileSync(join(dir, 'tf/terraform.tfvars'), 'time_zone = "Asia/Shanghai"\n');
+    const r = await cli(['validate', 'p.yaml', '--deploy', 'tf'], {}, dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/checked against tf, tf\/terraform\.tfvars\.json/);
+    expect(r.stderr).toMatch(/warning: tf\/terraform\.tfvars: HCL, not read/);
+    expect(r.stderr).toMatch(
+      /warning: .*the timer fires inside a window only once, and a campaign of up to 20 instances \(batchSize 2, 1 waves a run at timeout 900 s\) needs 10 runs/,
+    );
+    expect(r.stdout).toMatch(
+      /weekly-staging-restart: window sat,sun 02:00-05:00 Europe\/Berlin; next:\n {2}(Sat|Sun) \S+ 02:00 Europe\/Berlin = (Sat|Sun) \S+ 0[01]:00 UTC, for 3 h/,
+    );
+  });
+
+  it('holds a serverless.yml timer with CRON_TZ against the window too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dms-deploy-'));
+    writeFileSync(join(dir, 'p.yaml'), BERLIN);
+    writeFileSync(join(dir, 'serverless.yml'), readFileSync('serverless.yml', 'utf8'));
+    const r = await cli(['validate', 'p.yaml', '--deploy', 'serverless.yml'], {}, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /serverless\.yml functions\.\w+\.events\[\d\] in Asia\/Shanghai: policy weekly-staging-restart: .*never fires inside the window/,
+    );
+  });
+});
+
 describe('plan', () => {
   it('never writes, even for a live policy with DRY_RUN=false, and names every instance it would act on', async () => {
     const sim = await startSimulator({ fleet: fleet() });

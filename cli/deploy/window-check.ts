@@ -1,0 +1,66 @@
+import { type ConfigIssue, cut } from '../../src/errors';
+import type { Policy } from '../../src/policy/resolve';
+import { duration, HORIZON_WEEKS, inBoth, timerFit } from './fit';
+
+export interface TimerWindowInput {
+  /** Where the timer is declared, for the message. */
+  at: string;
+  policy: Policy;
+  /** Six fields, seconds first, without CRON_TZ. */
+  cron: string;
+  /** The zone the timer runs in. */
+  zone: string;
+  /** The function's timeout, which bounds one run. */
+  timeoutS: number;
+  now: number;
+}
+
+/**
+ * A windowed policy's timer against its window, over the next
+ * {@link HORIZON_WEEKS} weeks: an error when it never fires inside an open
+ * window before the cutoff (the campaign would silently do nothing, week
+ * after week); a warning when it fires inside too few times to finish a
+ * campaign of `maxInstances` in one window.
+ */
+export function timerWindowCheck(o: TimerWindowInput): { issue?: ConfigIssue; warning?: string } {
+  const w = o.policy.window;
+  if (!w) return {};
+  const fit = timerFit(w, o.cron, o.zone, o.now);
+  const tz = w.timezone;
+  const shape = `${w.days.join(',')} ${w.start}-${w.end} ${tz}${w.cutoffMinutes ? `, cutoff ${w.cutoffMinutes} min` : ''}`;
+  if (fit.inside === 0) {
+    const fires = fit.next.map((t) => inBoth(t, o.zone, tz)).join('; ');
+    const opens = inBoth(fit.nextOpening.opensAt, tz, o.zone);
+    const long = duration(fit.nextOpening.closesAt - fit.nextOpening.opensAt);
+    return {
+      issue: {
+        path: o.at,
+        message: [
+          `policy ${o.policy.name}: the timer "${cut(o.cron)}" (${o.zone}) never fires inside the window (${shape}) in the next ${HORIZON_WEEKS} weeks: the campaign would never restart anything`,
+          `    the timer fires: ${fires || 'never'}`,
+          `    the window opens: ${opens}, for ${long}`,
+        ].join('\n'),
+      },
+    };
+  }
+  const needed = runsPerWindow(o.policy, o.timeoutS);
+  if (fit.fewestInside >= needed) return {};
+  return {
+    warning: `${o.at}: policy ${o.policy.name}: the timer fires inside a window only ${times(fit.fewestInside)}, and a campaign of up to ${o.policy.maxInstances} instances (batchSize ${o.policy.batchSize}, ${wavesPerRun(o.policy, o.timeoutS)} waves a run at timeout ${o.timeoutS} s) needs ${needed} runs to finish in one window; the rest waits for a later window`,
+  };
+}
+
+/** Waves one run can finish: without waiting, all; with it, as many as the timeout holds. */
+function wavesPerRun(policy: Policy, timeoutS: number): number {
+  const wait = policy.waitForRunning;
+  if (!wait) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.floor((timeoutS * 1000) / wait.timeoutMs));
+}
+
+/** Runs needed to restart `maxInstances`, one window's worth. */
+function runsPerWindow(policy: Policy, timeoutS: number): number {
+  const waves = Math.ceil(policy.maxInstances / policy.batchSize);
+  return Math.ceil(waves / wavesPerRun(policy, timeoutS));
+}
+
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
