@@ -1,26 +1,17 @@
 import { ConfigError } from '../errors';
-import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
-import { backoffMs, type RetrySettings, withRetry } from '../exec/retry';
+import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { instance, parse, shownInstance } from './answers';
-import { coreClient, type DmsCredentials } from './core';
+import { type CallSettings, createCalls } from './calls';
+import type { DmsCredentials } from './core';
 import { dmsEndpoint } from './endpoint';
-import { DmsFailureKind, isDmsApiError, isInstanceNotFound } from './errors';
-import { type ListPage, listConsistent, listOnce } from './list';
-import { createScrubber } from './scrub';
-import type { HcClient } from './sdk';
-import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
-import {
-  type ActionResponse,
-  actionResponseSchema,
-  type KafkaInstance,
-  listPageSchema,
-  type Tag,
-} from './wire';
+import * as reads from './reads';
+import type { ActionResponse, KafkaInstance, Tag } from './wire';
+import * as writes from './writes';
 
 export type { DmsCredentials } from './core';
+export { LISTING_TRIES, PAGE_SIZE } from './reads';
 
 export interface DmsClientOptions {
   credentials: DmsCredentials;
@@ -57,7 +48,7 @@ export interface ListOptions {
 export interface DmsClient {
   /**
    * Every Kafka instance of the project, as a listing that proved itself
-   * consistent; see {@link listOnce}. Throws `ListingInconsistentError` when
+   * consistent; see `listOnce` in list.ts. Throws `ListingInconsistentError` when
    * the fleet kept changing under three listings.
    */
   listInstances(opts?: ListOptions): Promise<KafkaInstance[]>;
@@ -89,12 +80,6 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_CONCURRENCY = 8;
 /** The range `DMS_MAX_CONCURRENCY` accepts. */
 export const MAX_CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
-/** DMS caps `limit` at 50. */
-export const PAGE_SIZE = 50;
-/** How many listings may fail their consistency check before the run gives up. */
-export const LISTING_TRIES = 3;
-const MAX_PAGES = 10_000;
-const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
 
 /**
  * A typed DMS for Kafka client on the SDK core, which signs and sends.
@@ -108,6 +93,31 @@ const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserv
  * const all = await dms.listInstances({ includeFailure: true });
  */
 export function createDmsClient(opts: DmsClientOptions): DmsClient {
+  const calls = createCalls(checkedSettings(opts));
+  return {
+    listInstances(o = {}) {
+      return reads.listInstances(calls, o.includeFailure === true);
+    },
+    showInstance(id) {
+      return reads.showInstance(calls, id);
+    },
+    restartInstances(ids) {
+      return writes.restartInstances(calls, ids);
+    },
+    deleteInstances(ids, d = {}) {
+      return writes.deleteInstances(calls, ids, d);
+    },
+    deleteAllFailed(d = {}) {
+      return writes.deleteAllFailed(calls, d);
+    },
+    tagInstance(id, action, tags) {
+      return writes.tagInstance(calls, id, action, tags);
+    },
+  };
+}
+
+/** The options checked, in this order, and the endpoint they name; throws `ConfigError`. */
+function checkedSettings(opts: DmsClientOptions): CallSettings {
   if (!opts.projectId) throw ConfigError.at('projectId', 'a project id is required');
   if (!opts.credentials.ak || !opts.credentials.sk) {
     throw ConfigError.at('credentials', 'an access key and a secret key are required');
@@ -117,13 +127,6 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     throw ConfigError.at('timeoutMs', `must be a positive integer, got ${timeoutMs}`);
   }
   const endpoint = dmsEndpoint(opts);
-  // The SDK core (and axios under it) loads on the first call, not with the
-  // bundle: a cold start that fails on its inputs never pays for it.
-  let hc: Promise<HcClient> | undefined;
-  const client = () => {
-    hc ??= coreClient(opts, endpoint);
-    return hc;
-  };
   const maxConcurrency = opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   const { min, max } = MAX_CONCURRENCY_RANGE;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < min || maxConcurrency > max) {
@@ -132,145 +135,13 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
       `must be a whole number from ${min} to ${max}, got ${maxConcurrency}`,
     );
   }
-  // One limiter for every call this client makes: listing pages, instance
-  // reads and writes learn from the same 429s.
-  const limiter = new AdaptiveLimiter({
-    maxConcurrency,
-    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
-  });
-  const deadline = opts.deadline ?? NO_DEADLINE;
-  const pathParams = { project_id: opts.projectId };
-  const { ak, sk, securityToken } = opts.credentials;
-  const scrub = createScrubber([ak, sk, securityToken]);
-  // The name and status go into records and reasons as they are: scrub them like any
-  // other text from the network. In place: each instance is a fresh one from
-  // readInstance, and a listing has thousands.
-  const cleaned = (i: KafkaInstance): KafkaInstance => {
-    i.name = scrub(i.name);
-    i.status = scrub(i.status);
-    return i;
-  };
-
-  const call = async (req: DmsRequest): Promise<DmsResponse> => {
-    const sdk = await client();
-    return limiter.run(() => sendNow(sdk, req));
-  };
-  // The budget is measured when the limiter lets the call go, not when it was queued.
-  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> =>
-    sendWithin(
-      deadline,
-      sdk,
-      { ...req, pathParams: { ...pathParams, ...req.pathParams } },
-      {
-        timeoutMs,
-        scrub,
-      },
-    );
-  const retry = opts.retry;
-  const read = (req: DmsRequest): Promise<DmsResponse> =>
-    retry ? withRetry({ ...retry, deadline }, req.operation, () => call(req)) : call(req);
-
-  const batch = async (operation: string, body: Record<string, unknown>) => {
-    const res = await call({
-      operation,
-      method: 'POST',
-      url: '/v2/{project_id}/instances/action',
-      body,
-    });
-    if (res.status === 204) return { requestId: res.requestId, results: undefined };
-    const parsed = parse(operation, actionResponseSchema, res.body, res.requestId);
-    return { requestId: res.requestId, results: parsed.results };
-  };
-
-  const listPage = async (offset: number, includeFailure: boolean): Promise<ListPage> => {
-    const op = 'ListInstances';
-    const queryParams: Record<string, string | number> = {
-      engine: 'kafka',
-      limit: PAGE_SIZE,
-      offset,
-    };
-    if (includeFailure) queryParams.include_failure = 'true';
-    const res = await read({
-      operation: op,
-      method: 'GET',
-      url: '/v2/{project_id}/instances',
-      queryParams,
-    });
-    const body = parse(op, listPageSchema, res.body, res.requestId);
-    const instances = body.instances.map((raw, i) =>
-      cleaned(instance(`${op} (offset ${offset}, item ${i})`, raw, res.requestId)),
-    );
-    return { instances, total: body.instance_num };
-  };
-
   return {
-    listInstances(o = {}) {
-      const pass = () =>
-        listOnce(
-          (offset) => listPage(offset, o.includeFailure === true),
-          PAGE_SIZE,
-          MAX_PAGES,
-          maxConcurrency,
-        );
-      return listConsistent(pass, LISTING_TRIES, async (n) => {
-        if (retry) await retry.clock.sleep(backoffMs(retry.settings, n));
-      });
-    },
-    async showInstance(id) {
-      try {
-        const res = await read({
-          operation: 'ShowInstance',
-          method: 'GET',
-          url: '/v2/{project_id}/instances/{instance_id}',
-          pathParams: { instance_id: id },
-        });
-        return cleaned(shownInstance(id, res.body, res.requestId));
-      } catch (e) {
-        if (isInstanceNotFound(e)) return undefined;
-        throw e;
-      }
-    },
-    restartInstances(ids) {
-      return batch('RestartInstances', { action: 'restart', instances: nonEmpty(ids) });
-    },
-    deleteInstances(ids, d = {}) {
-      return batch('DeleteInstances', {
-        action: 'delete',
-        instances: nonEmpty(ids),
-        ...forced(d),
-      });
-    },
-    deleteAllFailed(d = {}) {
-      // `all_failure` is the v2 wire key; `allFailure` belongs to the old v1 API.
-      return batch('DeleteAllFailedInstances', {
-        action: 'delete',
-        all_failure: 'kafka',
-        ...forced(d),
-      });
-    },
-    async tagInstance(id, action, tags) {
-      const res = await read({
-        operation: action === 'create' ? 'CreateInstanceTags' : 'DeleteInstanceTags',
-        method: 'POST',
-        url: '/v2/{project_id}/kafka/{instance_id}/tags/action',
-        pathParams: { instance_id: id },
-        body: {
-          action,
-          tags: tags.map((t) =>
-            action === 'create' ? { key: t.key, value: t.value } : { key: t.key },
-          ),
-        },
-      });
-      return { requestId: res.requestId };
-    },
+    credentials: opts.credentials,
+    projectId: opts.projectId,
+    endpoint,
+    timeoutMs,
+    maxConcurrency,
+    deadline: opts.deadline,
+    retry: opts.retry,
   };
-}
-
-function forced(d: DeleteOptions): { force_delete?: true } {
-  return d.force ? { force_delete: true } : {};
-}
-
-function nonEmpty(ids: readonly string[]): string[] {
-  if (ids.length === 0) throw new Error('a batch action needs at least one instance id');
-  return [...ids];
 }

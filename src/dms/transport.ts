@@ -28,6 +28,9 @@ interface Seen {
   malformed: boolean;
 }
 
+/** axios's per-request `transformResponse`: raw body, headers and status in, what core sees out. */
+type TransformResponse = (raw: unknown, headers: unknown, status?: number) => object;
+
 export interface SendOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
@@ -58,10 +61,24 @@ export async function send(
   };
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-  const transformResponse = (raw: unknown, headers: unknown, status?: number): object => {
+  const transformResponse = recorder(seen, opts.scrub);
+  try {
+    await client.sendRequest(coreRequest(req, opts.timeoutMs, signal, transformResponse));
+  } catch (e) {
+    throw toDmsError(req.operation, e, seen, timeout.aborted, opts.scrub);
+  }
+  return answer(req.operation, seen, opts.scrub);
+}
+
+/**
+ * A `transformResponse` that records status, request id, `Retry-After` and
+ * the parsed body in `seen`, and hands core only what its exceptions need.
+ */
+function recorder(seen: Seen, scrub: Scrub): TransformResponse {
+  return (raw, headers, status) => {
     seen.status = status;
     const requestId = header(headers, 'x-request-id');
-    seen.requestId = requestId === undefined ? undefined : opts.scrub(requestId);
+    seen.requestId = requestId === undefined ? undefined : scrub(requestId);
     seen.retryAfterMs = retryAfter(header(headers, 'retry-after'));
     if (typeof raw !== 'string' || raw.trim() === '') return {};
     try {
@@ -77,28 +94,36 @@ export async function send(
     if (status !== undefined && status < 300) return {};
     return body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
   };
+}
 
-  try {
-    await client.sendRequest({
-      method: req.method,
-      url: req.url,
-      pathParams: req.pathParams ?? {},
-      queryParams: req.queryParams ?? {},
-      headers: {},
-      contentType: 'application/json',
-      ...(req.body ? { data: req.body } : {}),
-      // Passed through to axios per request; absent from core's types.
-      // maxRedirects 0 keeps axios on plain http/https: follow-redirects would
-      // resend the signed request to wherever Location points, and it logs
-      // every request's headers through `debug`.
-      axiosRequestConfig: { timeout: opts.timeoutMs, signal, transformResponse, maxRedirects: 0 },
-    } as Parameters<HcClient['sendRequest']>[0]);
-  } catch (e) {
-    throw toDmsError(req.operation, e, seen, timeout.aborted, opts.scrub);
-  }
+/** `req` in the shape core's `sendRequest` takes, with our axios settings. */
+function coreRequest(
+  req: DmsRequest,
+  timeoutMs: number,
+  signal: AbortSignal,
+  transformResponse: TransformResponse,
+): Parameters<HcClient['sendRequest']>[0] {
+  return {
+    method: req.method,
+    url: req.url,
+    pathParams: req.pathParams ?? {},
+    queryParams: req.queryParams ?? {},
+    headers: {},
+    contentType: 'application/json',
+    ...(req.body ? { data: req.body } : {}),
+    // Passed through to axios per request; absent from core's types.
+    // maxRedirects 0 keeps axios on plain http/https: follow-redirects would
+    // resend the signed request to wherever Location points, and it logs
+    // every request's headers through `debug`.
+    axiosRequestConfig: { timeout: timeoutMs, signal, transformResponse, maxRedirects: 0 },
+  } as Parameters<HcClient['sendRequest']>[0];
+}
+
+/** What core accepted, as a response; or the error its body or its JSON shows. */
+function answer(operation: string, seen: Seen, scrub: Scrub): DmsResponse {
   if (seen.malformed) {
     throw new DmsApiError({
-      operation: req.operation,
+      operation,
       kind: DmsFailureKind.Malformed,
       httpStatus: seen.status,
       message: 'the response body is not valid JSON',
@@ -109,7 +134,7 @@ export async function send(
   if (carried.code !== undefined) {
     // A 2xx that carries an error code is an error all the same: a gateway or
     // DMS answered 200 and said no. Never taken as success, never as malformed.
-    throw httpError(req.operation, seen.status ?? 200, carried, seen, opts.scrub);
+    throw httpError(operation, seen.status ?? 200, carried, seen, scrub);
   }
   return { status: seen.status ?? 0, requestId: seen.requestId, body: seen.body };
 }

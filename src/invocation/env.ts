@@ -43,7 +43,65 @@ const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' 
  */
 export function readEnv(source: Readonly<Record<string, string | undefined>>, cwd: string): Env {
   const issues: ConfigIssue[] = [];
-  const get = (name: string): string | undefined => {
+  const { get, bool, int, place } = envReader(source, issues);
+  const debug = nodeDebugRefusal(get('NODE_DEBUG'));
+  // Refused before anything else is read: nothing may start that would sign a request.
+  if (debug) throw ConfigError.at('env.NODE_DEBUG', debug, 'the environment');
+  const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
+  const file = get('POLICY_FILE');
+  const credentials = readCredentials(get, issues);
+  const projectId = get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID');
+  const notify = readNotifySettings(get('SMN_TOPIC_URN'), get('SMN_ENDPOINT'), projectId);
+  issues.push(...notify.issues);
+  const env: Env = {
+    policyFile: policyPath(file, codeRoot),
+    credentials,
+    projectId,
+    region: place('DMS_REGION'),
+    endpoint: place('DMS_ENDPOINT'),
+    forceDryRun: bool('DRY_RUN') ?? false,
+    requestTimeoutMs: int('DMS_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 100, 120_000),
+    maxConcurrency: int(
+      'DMS_MAX_CONCURRENCY',
+      DEFAULT_MAX_CONCURRENCY,
+      MAX_CONCURRENCY_RANGE.min,
+      MAX_CONCURRENCY_RANGE.max,
+    ),
+    retry: {
+      attempts: int('DMS_RETRY_ATTEMPTS', DEFAULT_RETRY.attempts, 1, 10),
+      baseDelayMs: int('DMS_RETRY_BASE_MS', DEFAULT_RETRY.baseDelayMs, 1, 60_000),
+      maxDelayMs: int('DMS_RETRY_MAX_MS', DEFAULT_RETRY.maxDelayMs, 1, 300_000),
+    },
+    localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
+    deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
+    notify: notify.settings,
+    markSettleMs: int('MARK_SETTLE_MS', 2_000, 0, 60_000),
+    restartOnsetMs: int('RESTART_ONSET_MS', RESTART_ONSET_MS, 1_000, 600_000),
+  };
+  if (issues.length > 0) throw new ConfigError(issues, 'the environment');
+  return env;
+}
+
+/** Reads one variable, trimmed; unset and empty are both undefined. */
+type EnvGet = (name: string) => string | undefined;
+
+/** Typed readers of single variables; a malformed value becomes an issue. */
+interface EnvReader {
+  get: EnvGet;
+  /** `true` or `false`; undefined when unset. */
+  bool: (name: string) => boolean | undefined;
+  /** A whole number from `min` to `max`; `fallback` when unset or malformed. */
+  int: (name: string, fallback: number, min: number, max: number) => number;
+  /** `DMS_ENDPOINT` or `DMS_REGION`, checked as {@link dmsEndpoint} would. */
+  place: (name: 'DMS_ENDPOINT' | 'DMS_REGION') => string | undefined;
+}
+
+/** Readers over `source` that push what they refuse onto `issues`. */
+function envReader(
+  source: Readonly<Record<string, string | undefined>>,
+  issues: ConfigIssue[],
+): EnvReader {
+  const get: EnvGet = (name) => {
     const v = source[name]?.trim();
     return v ? v : undefined;
   };
@@ -71,7 +129,6 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     }
     return n;
   };
-
   // Checked each on its own, so a bad region is reported even beside an endpoint.
   const place = (name: 'DMS_ENDPOINT' | 'DMS_REGION'): string | undefined => {
     const v = get(name);
@@ -84,12 +141,11 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     }
     return v;
   };
+  return { get, bool, int, place };
+}
 
-  const debug = nodeDebugRefusal(get('NODE_DEBUG'));
-  // Refused before anything else is read: nothing may start that would sign a request.
-  if (debug) throw ConfigError.at('env.NODE_DEBUG', debug, 'the environment');
-  const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
-  const file = get('POLICY_FILE');
+/** HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, which come as a pair, with any security token. */
+function readCredentials(get: EnvGet, issues: ConfigIssue[]): DmsCredentials | undefined {
   const ak = get('HUAWEICLOUD_SDK_AK');
   const sk = get('HUAWEICLOUD_SDK_SK');
   if (Boolean(ak) !== Boolean(sk)) {
@@ -98,43 +154,16 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
       message: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must be set together',
     });
   }
-  const projectId = get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID');
-  const notify = readNotifySettings(get('SMN_TOPIC_URN'), get('SMN_ENDPOINT'), projectId);
-  issues.push(...notify.issues);
-  const env: Env = {
-    // A relative POLICY_FILE is inside the code root, like the default: on
-    // FunctionGraph the working directory is not the code root.
-    policyFile: file
-      ? isAbsolute(file)
-        ? file
-        : resolve(codeRoot, file)
-      : join(codeRoot, 'policies.yaml'),
-    credentials:
-      ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined,
-    projectId,
-    region: place('DMS_REGION'),
-    endpoint: place('DMS_ENDPOINT'),
-    forceDryRun: bool('DRY_RUN') ?? false,
-    requestTimeoutMs: int('DMS_REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 100, 120_000),
-    maxConcurrency: int(
-      'DMS_MAX_CONCURRENCY',
-      DEFAULT_MAX_CONCURRENCY,
-      MAX_CONCURRENCY_RANGE.min,
-      MAX_CONCURRENCY_RANGE.max,
-    ),
-    retry: {
-      attempts: int('DMS_RETRY_ATTEMPTS', DEFAULT_RETRY.attempts, 1, 10),
-      baseDelayMs: int('DMS_RETRY_BASE_MS', DEFAULT_RETRY.baseDelayMs, 1, 60_000),
-      maxDelayMs: int('DMS_RETRY_MAX_MS', DEFAULT_RETRY.maxDelayMs, 1, 300_000),
-    },
-    localTimeoutMs: int('RUN_TIMEOUT_MS', 900_000, 1_000, 86_400_000),
-    deadlineMarginMs: int('DEADLINE_MARGIN_MS', 30_000, 0, 600_000),
-    notify: notify.settings,
-    markSettleMs: int('MARK_SETTLE_MS', 2_000, 0, 60_000),
-    restartOnsetMs: int('RESTART_ONSET_MS', RESTART_ONSET_MS, 1_000, 600_000),
-  };
-  if (issues.length > 0) throw new ConfigError(issues, 'the environment');
-  return env;
+  return ak && sk ? { ak, sk, securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN') } : undefined;
+}
+
+/**
+ * A relative POLICY_FILE is inside the code root, like the default: on
+ * FunctionGraph the working directory is not the code root.
+ */
+function policyPath(file: string | undefined, codeRoot: string): string {
+  if (!file) return join(codeRoot, 'policies.yaml');
+  return isAbsolute(file) ? file : resolve(codeRoot, file);
 }
 
 /** Node's debug sections that print requests, headers included, to stderr. */

@@ -1,13 +1,13 @@
 import type { DmsCredentials } from '../dms/client';
-import { createScrubber } from '../dms/scrub';
+import { createScrubber, type Scrub } from '../dms/scrub';
 import { RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { deadlineFrom } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { buildNotification } from './message';
+import { buildNotification, type Notification } from './message';
 import type { ObservedRun } from './observe';
-import { publishToTopic } from './smn';
+import { type Published, publishToTopic } from './smn';
 import { type NotifySettings, parseTopicUrn } from './topic';
 
 /** Longest piece of server or error text kept in a notification, per line. */
@@ -74,36 +74,8 @@ export async function notifyOnFailure(
       });
       return;
     }
-    const thrown = error instanceof RunFailedError ? error.summary : undefined;
-    const notification = buildNotification(
-      {
-        error: error instanceof Error ? error.message : String(error),
-        invocationId: ctx.invocation.requestId,
-        platform: ctx.invocation.platform,
-        summary: run.summary() ?? (thrown?.kind === 'summary' ? thrown : undefined),
-        total: run.total() ?? (thrown?.kind === 'total' ? thrown : undefined),
-        records: run.records,
-      },
-      scrub,
-    );
-    const deadline = deadlineFrom(ctx.invocation.remainingMs, {
-      // The run is over: the whole remaining time, less the reserve, is the message's.
-      marginMs: 0,
-      fallbackMs: ctx.env.localTimeoutMs,
-      clock: ctx.clock,
-    });
-    const sent = await publishToTopic(
-      {
-        credentials,
-        projectId,
-        topicUrn,
-        endpoint: settings.endpoint,
-        timeoutMs: ctx.env.requestTimeoutMs,
-        retry: { settings: ctx.env.retry, clock: ctx.clock, deadline, log: ctx.log },
-        scrub,
-      },
-      notification,
-    );
+    const notification = failureNotification(ctx, error, run, scrub);
+    const sent = await publish(ctx, { credentials, projectId, settings }, notification, scrub);
     ctx.log.info({
       kind: 'notify',
       topicUrn,
@@ -119,4 +91,59 @@ export async function notifyOnFailure(
       message: `not sent: ${scrub(e instanceof Error ? e.message : String(e))}`,
     });
   }
+}
+
+/** The message for a failed invocation, from the records `run` saw and the error. */
+function failureNotification(
+  ctx: NotifyContext,
+  error: unknown,
+  run: ObservedRun,
+  scrub: Scrub,
+): Notification {
+  const thrown = error instanceof RunFailedError ? error.summary : undefined;
+  return buildNotification(
+    {
+      error: error instanceof Error ? error.message : String(error),
+      invocationId: ctx.invocation.requestId,
+      platform: ctx.invocation.platform,
+      summary: run.summary() ?? (thrown?.kind === 'summary' ? thrown : undefined),
+      total: run.total() ?? (thrown?.kind === 'total' ? thrown : undefined),
+      records: run.records,
+    },
+    scrub,
+  );
+}
+
+/** Who signs the message, and the topic it goes to. */
+interface PublishTarget {
+  credentials: DmsCredentials;
+  projectId: string;
+  settings: NotifySettings;
+}
+
+/** Publishes `notification` within what is left of the invocation's time. */
+function publish(
+  ctx: NotifyContext,
+  { credentials, projectId, settings }: PublishTarget,
+  notification: Notification,
+  scrub: Scrub,
+): Promise<Published> {
+  const deadline = deadlineFrom(ctx.invocation.remainingMs, {
+    // The run is over: the whole remaining time, less the reserve, is the message's.
+    marginMs: 0,
+    fallbackMs: ctx.env.localTimeoutMs,
+    clock: ctx.clock,
+  });
+  return publishToTopic(
+    {
+      credentials,
+      projectId,
+      topicUrn: settings.topicUrn,
+      endpoint: settings.endpoint,
+      timeoutMs: ctx.env.requestTimeoutMs,
+      retry: { settings: ctx.env.retry, clock: ctx.clock, deadline, log: ctx.log },
+      scrub,
+    },
+    notification,
+  );
 }

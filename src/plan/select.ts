@@ -82,48 +82,76 @@ export function createJudge(
       (!policy.select || matchesAll(instance.tags, wanted)) &&
       (nameMatchers.length === 0 || nameMatchers.some((m) => m(instance.name)));
     if (!matches) return { verdict: 'no-match' };
-    const excludedBy = excluded.length > 0 ? firstMatch(instance.tags, excluded) : undefined;
-    if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
-    const twice = duplicatedKey(instance.tags);
-    if (twice !== undefined) {
-      return {
-        verdict: 'skip',
-        reason: `tag key ${JSON.stringify(cut(twice))} appears more than once; which value holds is unknown, so it is never acted on`,
-      };
-    }
+    const refused = judgeTags(instance.tags, excluded);
+    if (refused) return refused;
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
     if (opts.period) {
-      // A run about to restart what it marked reads past its own mark, and
-      // requires it: a mark that vanished no longer keeps other runs off.
-      const own = opts.ownMarks?.get(instance.instance_id);
-      if (own && !isOwnMark(opts.ownMarks ?? new Map(), instance)) {
-        return { verdict: 'skip', reason: MARK_VANISHED };
-      }
-      const mark = readMark(instance, own);
-      const done = mark && doneReason(mark, opts.period);
-      if (mark && done) {
-        // Beside this run's own mark, another run's: it restarts the instance,
-        // or it too backs off and a later run does.
-        const reason = own
-          ? `another run marked it too, at ${mark.value}; left to that run or the next`
-          : done;
-        return { verdict: 'skip', reason, mark };
-      }
+      const marked = judgeMark(instance, opts.period, opts.ownMarks);
+      if (marked) return marked;
     }
-    if (!isKnownStatus(instance.status)) {
-      return {
-        verdict: 'skip',
-        reason: `status ${JSON.stringify(instance.status)} is not one DMS documents; it is never acted on`,
-      };
-    }
-    if (!allowed.has(instance.status)) {
-      return {
-        verdict: 'skip',
-        reason: `status ${instance.status} is not one of ${[...allowed].join(', ')}`,
-      };
-    }
-    return { verdict: 'act' };
+    return judgeStatus(instance.status, allowed);
   };
+}
+
+/**
+ * A matched instance's tags that keep it off: an exclusion tag, or a key
+ * that appears twice. Undefined when neither does.
+ */
+function judgeTags(
+  tags: readonly Tag[],
+  excluded: ReadonlyArray<[string, Wanted]>,
+): Verdict | undefined {
+  const excludedBy = excluded.length > 0 ? firstMatch(tags, excluded) : undefined;
+  if (excludedBy) return { verdict: 'skip', reason: `excluded by tag ${excludedBy}` };
+  const twice = duplicatedKey(tags);
+  if (twice === undefined) return undefined;
+  return {
+    verdict: 'skip',
+    reason: `tag key ${JSON.stringify(cut(twice))} appears more than once; which value holds is unknown, so it is never acted on`,
+  };
+}
+
+/**
+ * Restart: a skip when a mark in `period` says the instance is done, or when
+ * this run's own mark on it vanished. Undefined when the marks allow a restart.
+ */
+function judgeMark(
+  instance: KafkaInstance,
+  period: Period,
+  ownMarks: OwnMarks | undefined,
+): Verdict | undefined {
+  // A run about to restart what it marked reads past its own mark, and
+  // requires it: a mark that vanished no longer keeps other runs off.
+  const own = ownMarks?.get(instance.instance_id);
+  if (own && !isOwnMark(ownMarks ?? new Map(), instance)) {
+    return { verdict: 'skip', reason: MARK_VANISHED };
+  }
+  const mark = readMark(instance, own);
+  const done = mark && doneReason(mark, period);
+  if (!mark || !done) return undefined;
+  // Beside this run's own mark, another run's: it restarts the instance,
+  // or it too backs off and a later run does.
+  const reason = own
+    ? `another run marked it too, at ${mark.value}; left to that run or the next`
+    : done;
+  return { verdict: 'skip', reason, mark };
+}
+
+/** Restart: only a status DMS documents, and one of `select.status`, is acted on. */
+function judgeStatus(status: string, allowed: ReadonlySet<string>): Verdict {
+  if (!isKnownStatus(status)) {
+    return {
+      verdict: 'skip',
+      reason: `status ${JSON.stringify(status)} is not one DMS documents; it is never acted on`,
+    };
+  }
+  if (!allowed.has(status)) {
+    return {
+      verdict: 'skip',
+      reason: `status ${status} is not one of ${[...allowed].join(', ')}`,
+    };
+  }
+  return { verdict: 'act' };
 }
 
 /**

@@ -1,0 +1,101 @@
+import { AdaptiveLimiter } from '../exec/adaptive';
+import type { Clock } from '../exec/clock';
+import type { Deadline } from '../exec/deadline';
+import { type RetrySettings, withRetry } from '../exec/retry';
+import type { Logger } from '../report/logger';
+import { coreClient, type DmsCredentials } from './core';
+import { DmsFailureKind, isDmsApiError } from './errors';
+import { createScrubber } from './scrub';
+import type { HcClient } from './sdk';
+import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
+import type { KafkaInstance } from './wire';
+
+/** Retries for reads: the settings, the clock that waits, the log that tells. */
+export interface ReadRetry {
+  settings: RetrySettings;
+  clock: Clock;
+  log: Logger;
+}
+
+/** A client's options once checked: everything its calls need. */
+export interface CallSettings {
+  credentials: DmsCredentials;
+  projectId: string;
+  /** The full URL every call goes to. */
+  endpoint: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  deadline?: Deadline | undefined;
+  retry?: ReadRetry | undefined;
+}
+
+/** The plumbing every DMS call of one client goes through. */
+export interface DmsCalls {
+  /** Sends once, through the client's limiter and within its deadline. */
+  call(req: DmsRequest): Promise<DmsResponse>;
+  /** {@link DmsCalls.call}, retried when the client has retries; for idempotent calls. */
+  read(req: DmsRequest): Promise<DmsResponse>;
+  /** The instance with its name and status scrubbed, in place. */
+  cleaned(i: KafkaInstance): KafkaInstance;
+  readonly maxConcurrency: number;
+  readonly retry: ReadRetry | undefined;
+}
+
+const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
+
+/**
+ * The limiter, the scrubber and the lazily loaded core client of one DMS
+ * client, wired into {@link DmsCalls}.
+ */
+export function createCalls(settings: CallSettings): DmsCalls {
+  const { endpoint, timeoutMs, maxConcurrency } = settings;
+  // The SDK core (and axios under it) loads on the first call, not with the
+  // bundle: a cold start that fails on its inputs never pays for it.
+  let hc: Promise<HcClient> | undefined;
+  const client = () => {
+    hc ??= coreClient(settings, endpoint);
+    return hc;
+  };
+  // One limiter for every call this client makes: listing pages, instance
+  // reads and writes learn from the same 429s.
+  const limiter = new AdaptiveLimiter({
+    maxConcurrency,
+    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
+  });
+  const deadline = settings.deadline ?? NO_DEADLINE;
+  const pathParams = { project_id: settings.projectId };
+  const { ak, sk, securityToken } = settings.credentials;
+  const scrub = createScrubber([ak, sk, securityToken]);
+
+  const call = async (req: DmsRequest): Promise<DmsResponse> => {
+    const sdk = await client();
+    return limiter.run(() => sendNow(sdk, req));
+  };
+  // The budget is measured when the limiter lets the call go, not when it was queued.
+  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> =>
+    sendWithin(
+      deadline,
+      sdk,
+      { ...req, pathParams: { ...pathParams, ...req.pathParams } },
+      {
+        timeoutMs,
+        scrub,
+      },
+    );
+  const retry = settings.retry;
+  return {
+    call,
+    read: (req) =>
+      retry ? withRetry({ ...retry, deadline }, req.operation, () => call(req)) : call(req),
+    // The name and status go into records and reasons as they are: scrub them like any
+    // other text from the network. In place: each instance is a fresh one from
+    // readInstance, and a listing has thousands.
+    cleaned: (i) => {
+      i.name = scrub(i.name);
+      i.status = scrub(i.status);
+      return i;
+    },
+    maxConcurrency,
+    retry,
+  };
+}
