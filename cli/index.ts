@@ -43,8 +43,14 @@ for (const [name, plan, about] of [
   ['plan', true, 'list and select as a run would, and show what it would do; never writes'],
   ['run', false, 'run one invocation of the handler, as a timer would'],
 ] as const) {
-  program
-    .command(name)
+  const command = program.command(name);
+  if (plan) {
+    command.option(
+      '--at <time>',
+      'judge the window, cutoff and marks as at this instant (ISO 8601 with Z or an offset), with the listing of now',
+    );
+  }
+  command
     .description(about)
     .option('-p, --policy <name>', 'the policy to run (repeatable)', collect)
     .option('--all', 'every policy in the file')
@@ -58,6 +64,7 @@ for (const [name, plan, about] of [
         file?: string;
         json?: boolean;
         simulator?: boolean;
+        at?: string;
       }) => {
         process.exitCode = await runCommand(
           { ...o, plan, verbose: program.opts().verbose === true },

@@ -1,17 +1,39 @@
 import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
 
+const utc = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+
 /**
  * A plan for a person: what would be done to which instance and why, in
  * order. With `targets`, one plan per target, headed by its region and project.
  */
-export function printPlan(plan: Plan, out: NodeJS.WritableStream, target?: Target): void {
+export function printPlan(
+  plan: Plan,
+  out: NodeJS.WritableStream,
+  o: { target?: Target | undefined; now?: number } = {},
+): void {
   const p = plan.policy;
   const verb = p.action === 'restart' ? 'restart' : 'delete';
+  const { target } = o;
   const on = target ? ` in ${target.region}, project ${target.projectId}` : '';
   out.write(`\nplan for ${p.name} (${p.action})${on}; nothing has been changed\n`);
+  const at = plan.judgedAt;
+  if (at !== undefined && o.now !== undefined && Math.abs(at - o.now) > 60_000) {
+    out.write(
+      `  as at ${utc(at)}: the window, its cutoff and the marks as then, with the listing of now\n`,
+    );
+  }
+  const w = plan.campaign?.window;
+  if (w) {
+    out.write(
+      `  window ${utc(w.opensAt)} to ${utc(w.closesAt)}; no new restart starts from ${utc(w.cutoffAt)}\n`,
+    );
+  }
   if (plan.refusal) {
     out.write(`  REFUSED: ${plan.refusal}\n`);
+  } else if (plan.inCutoff) {
+    const n = plan.selection.eligible.length;
+    out.write(`  inside the window's cutoff: no wave starts; ${n} left for the next window\n`);
   } else if (plan.batches.length === 0) {
     out.write(`  nothing to ${verb}\n`);
   }
@@ -22,7 +44,7 @@ export function printPlan(plan: Plan, out: NodeJS.WritableStream, target?: Targe
       const names = batch.map((b) => b.name || b.instance_id).join(', ');
       out.write(`  ${kind} ${i + 1}: ${verb} ${names}\n`);
     }
-    if (kind === 'wave') {
+    if (kind === 'wave' && plan.batches.length > 0) {
       out.write('  each wave starts only when the one before is RUNNING again\n');
     }
   }

@@ -23,6 +23,8 @@ export interface RunOptions {
   plan?: boolean;
   /** Run against a simulator with the demo fleet, started for this command. */
   simulator?: boolean;
+  /** Plan only: the instant to judge the window, cutoff and marks at, ISO 8601. */
+  at?: string;
   verbose?: boolean;
 }
 
@@ -50,17 +52,9 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
   env.POLICY_FILE ??= resolve('policies.yaml');
   let sim: Simulator | undefined;
   try {
+    const judgeAt = o.at === undefined ? undefined : instant(o.at);
     const names = await policyNames(o, env.POLICY_FILE);
-    if (o.simulator) {
-      sim = await startSimulator({ fleet: demoFleet() });
-      Object.assign(env, {
-        DMS_ENDPOINT: sim.endpoint,
-        HUAWEICLOUD_SDK_AK: sim.ak,
-        HUAWEICLOUD_SDK_SK: sim.sk,
-        HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined,
-        HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-      });
-    }
+    if (o.simulator) sim = await startDemo(env);
     io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
     const lines: Array<Record<string, unknown>> = [];
     const progress = progressWriter(io.stderr);
@@ -75,7 +69,11 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
       ),
       env,
       invoke: o.plan
-        ? { planOnly: true, onPlan: (plan, target) => plans.push({ plan, target }) }
+        ? {
+            planOnly: true,
+            onPlan: (plan, target) => plans.push({ plan, target }),
+            ...(judgeAt === undefined ? {} : { judgeAt }),
+          }
         : undefined,
     });
     let failures = 0;
@@ -87,14 +85,27 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
       }
     }
-    if (o.plan) printPlans(plans, o.json === true, io);
-    if (o.plan && !o.json) printWindows(lines, io.stdout);
+    if (o.plan) printPlans(plans, o.json === true, io, Date.now());
+    if (o.plan && !o.json) printWindows(lines, io.stdout, judgeAt);
     const table = o.json ? io.stderr : io.stdout;
     printTable(lines as unknown as Array<OutcomeRecord | RunSummary>, table);
     return failures === 0 ? 0 : 1;
   } finally {
     await sim?.stop();
   }
+}
+
+/** The built-in simulator with the demo fleet, and the environment pointed at it. */
+async function startDemo(env: Record<string, string | undefined>): Promise<Simulator> {
+  const sim = await startSimulator({ fleet: demoFleet() });
+  Object.assign(env, {
+    DMS_ENDPOINT: sim.endpoint,
+    HUAWEICLOUD_SDK_AK: sim.ak,
+    HUAWEICLOUD_SDK_SK: sim.sk,
+    HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined,
+    HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
+  });
+  return sim;
 }
 
 async function policyNames(o: RunOptions, file: string): Promise<string[]> {
@@ -109,11 +120,24 @@ interface TargetPlan {
   target: Target | undefined;
 }
 
-function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io): void {
+function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io, now: number): void {
   for (const { plan, target } of plans) {
     if (json) io.stdout.write(`${JSON.stringify(planLine(plan, target))}\n`);
-    else printPlan(plan, io.stdout, target);
+    else printPlan(plan, io.stdout, { target, now });
   }
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** `--at`: ISO 8601 with `Z` or an offset; a local time without one is ambiguous, and refused. */
+function instant(text: string): number {
+  const t = ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(t)) {
+    throw new UsageError(
+      `--at ${JSON.stringify(text)}: write an instant in ISO 8601 with Z or an offset, e.g. 2026-12-12T02:30:00+01:00`,
+    );
+  }
+  return t;
 }
 
 /**
@@ -124,12 +148,14 @@ function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io): void {
 function printWindows(
   lines: ReadonlyArray<Record<string, unknown>>,
   out: NodeJS.WritableStream,
+  at: number | undefined,
 ): void {
+  const when = at === undefined ? '' : ` at ${new Date(at).toISOString().replace('.000Z', 'Z')}`;
   for (const s of lines) {
     if (s.kind !== 'summary' || s.window === undefined) continue;
     const w =
       s.window === 'closed'
-        ? `closed: nothing is written until it opens at ${String(s.windowOpens)}`
+        ? `closed${when}: nothing is written until it opens at ${String(s.windowOpens)}${s.matched === 0 && s.listed === 0 ? '' : '; the plan shows what a run would do then'}`
         : `open until ${String(s.windowCloses)}; no new restart starts from ${String(s.cutoffAt)}`;
     const left =
       s.remaining === undefined ? '' : `; ${String(s.remaining)} not yet restarted in it`;

@@ -40,6 +40,12 @@ export interface InvokeOptions {
    * per target, with the target, when the policy has `targets`.
    */
   onPlan?: (plan: Plan, target?: Target) => void;
+  /**
+   * Plan only: judge the window, the cutoff and the marks as at this instant
+   * (epoch ms). Without it a plan judges now, and, for a window closed now,
+   * as it next opens.
+   */
+  judgeAt?: number;
 }
 
 /** What an invocation resolves with: the run's summary, or with `targets` the total. */
@@ -81,7 +87,8 @@ export async function invoke(
     planOnly: opts.planOnly === true,
     onPlan: opts.onPlan,
   };
-  const input = { policy, dryRun, invocationId: inv.requestId };
+  const judgeAt = opts.planOnly ? (opts.judgeAt ?? ('next-opening' as const)) : undefined;
+  const input = { policy, dryRun, invocationId: inv.requestId, judgeAt };
   if (!project) {
     const { total, failure } = await runTargets(run, { ...input, targets: policy.targets ?? [] });
     if (failure) throw new RunFailedError(failure, total);

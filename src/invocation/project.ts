@@ -6,7 +6,7 @@ import type { Plan } from '../plan/plan';
 import type { Policy } from '../policy/resolve';
 import type { Logger } from '../report/logger';
 import type { Env } from './env';
-import { type RunResult, runPolicy } from './run';
+import { type RunInput, type RunResult, runPolicy } from './run';
 import { judgeRun, type RunFailure } from './verdict';
 
 export interface ProjectRunDeps {
@@ -32,6 +32,8 @@ export interface ProjectRunInput {
   policy: Policy;
   dryRun: boolean;
   invocationId: string;
+  /** A plan only: see {@link RunInput.judgeAt}. */
+  judgeAt?: RunInput['judgeAt'];
 }
 
 export interface ProjectRun extends RunResult {

@@ -38,6 +38,12 @@ export interface RunInput {
   /** The effective dry-run flag: policy, event and DRY_RUN combined. */
   dryRun: boolean;
   invocationId: string;
+  /**
+   * A plan only (never with writes): judge the window, the cutoff and the
+   * marks as at this instant instead of now; or `next-opening`: now, or, when
+   * a campaign's window is closed now, as it next opens.
+   */
+  judgeAt?: number | 'next-opening' | undefined;
 }
 
 export interface RunResult {
@@ -57,21 +63,18 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
   const { policy } = input;
   const started = deps.clock.now();
   const report = openReport(deps, input);
-  const where = campaignAt(policy, started);
+  const { where, judgedAt, lookedAhead } = campaignFor(report, input, started);
   const campaign = where?.open ? where.campaign : undefined;
   const judging: JudgeOptions = {
-    now: started,
+    now: judgedAt,
     period: campaign?.period,
     ownMarks: campaign?.ownMarks,
   };
   // Every instance owed a record: a run that stops early still accounts for each.
   let owed: readonly KafkaInstance[] = [];
   const finish = (error?: string) => finishRun(deps, report, { policy, started, owed, error });
-  if (where && !where.open) {
-    report.setCampaign({ window: 'closed', windowOpens: utc(where.nextOpensAt) });
-    return { summary: finish(), report, plan: undefined };
-  }
-  if (campaign?.window) {
+  if (where && !where.open) return { summary: finish(), report, plan: undefined };
+  if (campaign?.window && !lookedAhead) {
     report.setCampaign({
       window: 'open',
       windowCloses: utc(campaign.window.closesAt),
@@ -118,6 +121,25 @@ function openReport(deps: RunDeps, input: RunInput): Report {
 function campaignAt(policy: Policy, now: number) {
   if (policy.action === 'cleanup-failed') return undefined;
   return planCampaign(policy, now, newMarkKey(randomBytes(12)));
+}
+
+/**
+ * The campaign the run judges by, and the instant it judges at: now, or a
+ * plan's `judgeAt`. A window closed then is recorded as such; a plan that
+ * looks ahead then judges as at the next opening.
+ */
+function campaignFor(report: Report, input: RunInput, now: number) {
+  const asked = input.judgeAt;
+  if (asked !== undefined && !input.dryRun) throw new Error('judgeAt is for plans only');
+  let judgedAt = typeof asked === 'number' ? asked : now;
+
+  let where = campaignAt(input.policy, judgedAt);
+  if (!where || where.open) return { where, judgedAt, lookedAhead: false };
+  report.setCampaign({ window: 'closed', windowOpens: utc(where.nextOpensAt) });
+  if (asked !== 'next-opening') return { where, judgedAt, lookedAhead: false };
+  judgedAt = where.nextOpensAt;
+  where = campaignAt(input.policy, judgedAt);
+  return { where, judgedAt, lookedAhead: true };
 }
 
 /** A live run: the plan's calls, with the effects' context wired here. */

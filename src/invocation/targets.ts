@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan';
 import type { Policy, Target } from '../policy/resolve';
 import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
-import { type ProjectRunDeps, runOnProject } from './project';
+import { type ProjectRunDeps, type ProjectRunInput, runOnProject } from './project';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter
@@ -20,6 +20,8 @@ export interface TargetsInput {
   targets: readonly Target[];
   dryRun: boolean;
   invocationId: string;
+  /** A plan only: see {@link ProjectRunInput.judgeAt}. */
+  judgeAt?: ProjectRunInput['judgeAt'];
 }
 
 export interface TargetsResult {
@@ -91,7 +93,12 @@ async function runTarget(
         onPlan: deps.onPlan && ((plan) => deps.onPlan?.(plan, target)),
       },
       target,
-      { policy: input.policy, dryRun: input.dryRun, invocationId: input.invocationId },
+      {
+        policy: input.policy,
+        dryRun: input.dryRun,
+        invocationId: input.invocationId,
+        judgeAt: input.judgeAt,
+      },
       (s) => {
         summary = s;
       },

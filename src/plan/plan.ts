@@ -48,6 +48,10 @@ export interface Plan {
   batches: KafkaInstance[][];
   /** A restart policy's campaign; undefined for cleanup. */
   campaign: CampaignView | undefined;
+  /** The instant the window, the cutoff, the marks and ages were judged at, epoch ms. */
+  judgedAt: number | undefined;
+  /** A campaign judged inside its window's cutoff: no wave starts, so `batches` is empty. */
+  inCutoff: boolean;
   /**
    * Written by every run before any call: the skipped (but not what a
    * campaign already restarted: the campaign looks at those again), and, when
@@ -81,8 +85,10 @@ export function makePlan(
       : undefined;
   const mode =
     policy.action === 'cleanup-failed' ? chooseMode(policy, listed, selection) : undefined;
+  const cutoffAt = campaign?.window?.cutoffAt;
+  const inCutoff = cutoffAt !== undefined && judging.now !== undefined && judging.now >= cutoffAt;
   const batches =
-    eligible.length === 0
+    eligible.length === 0 || inCutoff
       ? []
       : mode?.mode === 'all_failure'
         ? [[...eligible]]
@@ -96,8 +102,10 @@ export function makePlan(
     mode,
     batches,
     campaign,
+    judgedAt: judging.now,
+    inCutoff,
     upfront: upfront(selection, refusal),
-    wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, judging.now),
+    wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, inCutoff),
     unknownStatuses: byUnknownStatus(listed),
   };
 }
@@ -129,7 +137,7 @@ function wouldDo(
   policy: Policy,
   selection: Selection,
   campaign: CampaignView | undefined,
-  now: number | undefined,
+  inCutoff: boolean,
 ): Intended[] {
   if (!campaign) {
     const outcome = policy.action === 'cleanup-failed' ? Outcome.WouldDelete : Outcome.WouldRestart;
@@ -140,8 +148,6 @@ function wouldDo(
     outcome: Outcome.Skipped,
     reason: e.reason,
   }));
-  const cutoffAt = campaign.window?.cutoffAt;
-  const inCutoff = cutoffAt !== undefined && now !== undefined && now >= cutoffAt;
   for (const instance of selection.eligible) {
     out.push(
       inCutoff

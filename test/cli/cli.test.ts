@@ -182,6 +182,80 @@ policies:
   });
 });
 
+describe('plan --at, and a closed window looked ahead', () => {
+  const windowed = (days: string) => `version: 1
+policies:
+  w:
+    action: restart
+    dryRun: false
+    select: { tags: { env: staging } }
+    window: { timezone: Europe/Berlin, days: [${days}], start: "02:00", end: "05:00", cutoffMinutes: 20 }
+    batchSize: 2
+    maxInstances: 50
+`;
+  const plan = async (days: string, extra: string[]) => {
+    const sim = await startSimulator({ fleet: staging(3) });
+    sims.push(sim);
+    const file = writePolicyFile(windowed(days));
+    const r = await cli(['plan', '--policy', 'w', '--file', file, ...extra], simEnv(sim));
+    return { r, sim };
+  };
+
+  it('judges the window as at --at: open, it plans the waves, with the listing of now', async () => {
+    const { r, sim } = await plan('sat, sun', ['--at', '2026-12-12T02:30:00+01:00']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(r.stdout).toMatch(
+      /as at 2026-12-12T01:30:00Z: the window, its cutoff and the marks as then/,
+    );
+    expect(r.stdout).toMatch(
+      /window 2026-12-12T01:00:00Z to 2026-12-12T04:00:00Z; no new restart starts from 2026-12-12T03:40:00Z/,
+    );
+    expect(r.stdout).toMatch(/call 1: restart /);
+    expect(r.stdout).toMatch(/would-restart/);
+  });
+
+  it('inside the cutoff at --at, starts no wave', async () => {
+    const { r } = await plan('sat, sun', ['--at', '2026-12-12T03:50:00Z']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /inside the window's cutoff: no wave starts; 3 left for the next window/,
+    );
+    expect(r.stdout).not.toMatch(/(call|wave) 1:/);
+  });
+
+  it('closed at --at, says so and when it opens, and lists nothing', async () => {
+    const { r, sim } = await plan('sat, sun', ['--at', '2026-12-12T12:00:00+01:00']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /w: window closed at 2026-12-12T11:00:00Z: nothing is written until it opens at 2026-12-13T01:00:00Z/,
+    );
+    expect(sim.requests.filter((q) => q.route === 'listInstances')).toHaveLength(0);
+  });
+
+  it('refuses a time without a zone, before any call', async () => {
+    const { r, sim } = await plan('sat, sun', ['--at', '2026-12-12 02:30']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--at "2026-12-12 02:30": write an instant in ISO 8601 with Z or an offset/,
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('without --at, plans a window closed now as it next opens', async () => {
+    const names = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    const inThreeDays = names[(new Date().getUTCDay() + 3) % 7] as string;
+    const { r, sim } = await plan(inThreeDays, []);
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(r.stdout).toMatch(
+      /w: window closed: nothing is written until it opens at \S+; the plan shows what a run would do then/,
+    );
+    expect(r.stdout).toMatch(/as at \S+: the window, its cutoff and the marks as then/);
+    expect(r.stdout).toMatch(/call 1: restart /);
+  });
+});
+
 describe('plan', () => {
   it('never writes, even for a live policy with DRY_RUN=false, and names every instance it would act on', async () => {
     const sim = await startSimulator({ fleet: fleet() });
@@ -239,7 +313,7 @@ policies:
 });
 
 describe('plan, for a campaign', () => {
-  it('says when a closed window opens next, and lists nothing', async () => {
+  it('says when a closed window opens next, and what a run would do then, with reads only', async () => {
     const sim = await startSimulator({ fleet: fleet() });
     sims.push(sim);
     // Open on one weekday only, and never today's: always closed now.
@@ -254,9 +328,10 @@ describe('plan, for a campaign', () => {
     const r = await cli(['plan', '-p', 'restart', '-f', file], simEnv(sim));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /restart: window closed: nothing is written until it opens at \d{4}-\d\d-\d\dT02:00:00Z/,
+      /restart: window closed: nothing is written until it opens at \d{4}-\d\d-\d\dT02:00:00Z; the plan shows what a run would do then/,
     );
-    expect(sim.requests).toHaveLength(0);
+    expect(sim.requests.length).toBeGreaterThan(0);
+    expect(sim.requests.every((q) => q.method === 'GET')).toBe(true);
   });
 });
 
