@@ -37,6 +37,7 @@ export function printPlan(
   } else if (plan.batches.length === 0) {
     out.write(`  nothing to ${verb}\n`);
   }
+  for (const h of plan.noMatch) out.write(`  no match: ${h}\n`);
   if (plan.mode) out.write(`  mode: ${plan.mode.mode} (${plan.mode.reason})\n`);
   const kind = p.action === 'restart' && p.waitForRunning ? 'wave' : 'call';
   if (!plan.refusal) {

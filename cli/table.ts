@@ -44,5 +44,6 @@ export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): 
     out.write(
       `${s.policy}${on}: ${s.dryRun ? 'dry run, ' : ''}listed ${s.listed}, matched ${s.matched}, succeeded ${s.succeeded}, failed ${s.failed}, skipped ${s.skipped}${s.refused ? ', REFUSED' : ''} (${s.durationMs} ms)\n`,
     );
+    if (s.kind === 'summary') for (const h of s.noMatch ?? []) out.write(`  no match: ${h}\n`);
   }
 }

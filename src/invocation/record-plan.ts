@@ -15,6 +15,7 @@ export function recordPlan(report: Report, plan: Plan, dryRun: boolean): void {
       instances: ids,
     });
   }
+  if (plan.noMatch.length > 0) report.setNoMatch(plan.noMatch);
   const records = dryRun && !plan.refusal ? [...plan.upfront, ...plan.wouldDo] : plan.upfront;
   for (const { instance, outcome, reason } of records) {
     report.add(instance, reason === undefined ? { outcome } : { outcome, reason });

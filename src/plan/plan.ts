@@ -9,6 +9,7 @@ import type { Policy } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { Campaign } from './campaign';
 import { earlierOf } from './earlier';
+import { noMatchHints } from './hints';
 import type { Period } from './mark';
 import { chooseMode, type ModeChoice } from './mode';
 import { type JudgeOptions, type Selection, selectInstances } from './select';
@@ -60,6 +61,8 @@ export interface Plan {
   upfront: Intended[];
   /** What a dry run records besides; empty when refused. */
   wouldDo: Intended[];
+  /** Why the selection found nothing, or a selected key matched no instance; see {@link noMatchHints}. */
+  noMatch: string[];
   /** Instances in a status DMS never documented: status to instance ids. */
   unknownStatuses: Record<string, string[]>;
 }
@@ -106,6 +109,7 @@ export function makePlan(
     inCutoff,
     upfront: upfront(selection, refusal),
     wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, inCutoff),
+    noMatch: noMatchHints(policy, listed, selection),
     unknownStatuses: byUnknownStatus(listed),
   };
 }

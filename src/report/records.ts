@@ -76,6 +76,11 @@ export interface RunSummary extends CampaignFields, TargetFields {
   mode?: CleanupMode;
   /** Which rule chose `mode`. */
   modeReason?: string;
+  /**
+   * When the selection found nothing, or a selected tag key matched no
+   * instance: the values the fleet does have for it, with counts.
+   */
+  noMatch?: string[];
   /** Set when the run stopped on an error before finishing. */
   error?: string;
 }

@@ -53,6 +53,7 @@ export class Report {
   private mode: { mode: CleanupMode; reason: string } | undefined;
   private recorded = new Set<string>();
   private campaign: CampaignFields = {};
+  private noMatch: string[] = [];
 
   constructor(
     private readonly log: Logger,
@@ -66,6 +67,11 @@ export class Report {
 
   setListed(n: number): void {
     this.listed = n;
+  }
+
+  /** Why the selection found nothing, in the fleet's own words. */
+  setNoMatch(hints: readonly string[]): void {
+    this.noMatch = [...hints];
   }
 
   setMode(mode: CleanupMode, reason: string): void {
@@ -203,6 +209,7 @@ export class Report {
       s.mode = this.mode.mode;
       s.modeReason = this.mode.reason;
     }
+    if (this.noMatch.length > 0) s.noMatch = this.noMatch;
     if (error) s.error = error;
     return s;
   }
