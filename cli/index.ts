@@ -2,6 +2,8 @@
  * The command line: `dms-kafka-maintenance validate | plan | run | simulator`.
  * A thin door like the handlers: it parses arguments and calls the same core.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeError, type Io, runCommand, UsageError } from './run';
 import { simulatorCommand } from './simulator';
@@ -21,8 +23,20 @@ function whole(name: string) {
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
+/** The package's version, from the package.json beside dist/. */
+function version(): string {
+  try {
+    return (
+      JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const program = new Command('dms-kafka-maintenance')
   .description('Scheduled restarts and failed-instance cleanup for DMS for Kafka')
+  .version(version(), '-V, --version')
   .option('--verbose', 'print stacks with errors')
   .showHelpAfterError()
   .exitOverride();
@@ -49,6 +63,11 @@ for (const [name, plan, about] of [
       '--at <time>',
       'judge the window, cutoff and marks as at this instant (ISO 8601 with Z or an offset), with the listing of now',
     );
+  } else {
+    command.option(
+      '--dry-run',
+      'record what would be done and change nothing, whatever the policy says',
+    );
   }
   command
     .description(about)
@@ -57,6 +76,14 @@ for (const [name, plan, about] of [
     .option('-f, --file <file>', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
     .option('--json', 'JSON lines on stdout (the table then goes to stderr)')
     .option('--simulator', 'run against a built-in simulator with the demo fleet')
+    .option(
+      '--region <region>',
+      'the region for this command, instead of DMS_REGION (and DMS_ENDPOINT)',
+    )
+    .option(
+      '--project <id>',
+      'the project id for this command, instead of HUAWEICLOUD_SDK_PROJECT_ID',
+    )
     .action(
       async (o: {
         policy?: string[];
@@ -65,6 +92,9 @@ for (const [name, plan, about] of [
         json?: boolean;
         simulator?: boolean;
         at?: string;
+        dryRun?: boolean;
+        region?: string;
+        project?: string;
       }) => {
         process.exitCode = await runCommand(
           { ...o, plan, verbose: program.opts().verbose === true },

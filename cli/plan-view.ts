@@ -50,7 +50,8 @@ export function printPlan(
     }
   }
   const acting = plan.selection.eligible.length;
-  out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, headroom ${plan.headroom}\n`);
+  const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
+  out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);
   const skipped = plan.selection.candidates.filter((c) => c.verdict === 'skip').length;
   out.write(
     `  listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call\n`,

@@ -1,7 +1,8 @@
 /**
  * Turns the handler's JSON lines into short progress lines for a person:
  * each write call as it starts, each outcome as it is known, with a count of
- * what is done. Progress goes to stderr, never into the JSON on stdout.
+ * what is done, numbered across every policy of the command. Progress goes
+ * to stderr, never into the JSON on stdout.
  */
 export function progressWriter(
   out: NodeJS.WritableStream,
@@ -21,8 +22,6 @@ export function progressWriter(
       done++;
       const why = l.reason ? ` (${l.reason})` : '';
       out.write(`  ${done}. ${String(l.instanceName || l.instanceId)}: ${l.outcome}${why}\n`);
-    } else if (l.kind === 'summary') {
-      done = 0;
     } else if (l.kind === 'retry') {
       out.write(`  retrying ${l.operation}: ${l.reason}\n`);
     } else if (l.kind === 'warning') {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
 import { demoFleet, type Simulator, startSimulator } from '../simulator';
 import { MaintenanceError } from '../src/errors';
-import { nodeDebugRefusal } from '../src/invocation/env';
+import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
 import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
@@ -25,6 +25,12 @@ export interface RunOptions {
   simulator?: boolean;
   /** Plan only: the instant to judge the window, cutoff and marks at, ISO 8601. */
   at?: string;
+  /** Run only: a dry run, whatever the policy says (as the event's `dryRun: true`). */
+  dryRun?: boolean;
+  /** For this command: the region (`DMS_REGION`), instead of the environment's. */
+  region?: string;
+  /** For this command: the project id (`HUAWEICLOUD_SDK_PROJECT_ID`), instead of the environment's. */
+  project?: string;
   verbose?: boolean;
 }
 
@@ -47,13 +53,13 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
     io.stderr.write(`NODE_DEBUG ${debug}\n`);
     return 1;
   }
-  const env: Record<string, string | undefined> = { ...io.env };
-  if (o.file) env.POLICY_FILE = resolve(o.file);
-  env.POLICY_FILE ??= resolve('policies.yaml');
+  const env = commandEnv(o, io.env);
   let sim: Simulator | undefined;
   try {
+    // Once, before the simulator or any policy: a bad environment is one message, not one a policy.
+    readEnv(env, process.cwd());
     const judgeAt = o.at === undefined ? undefined : instant(o.at);
-    const names = await policyNames(o, env.POLICY_FILE);
+    const names = await policyNames(o, env.POLICY_FILE ?? resolve('policies.yaml'));
     if (o.simulator) sim = await startDemo(env);
     io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
     const lines: Array<Record<string, unknown>> = [];
@@ -79,7 +85,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
     let failures = 0;
     for (const name of names) {
       try {
-        await handler({ policy: name }, undefined);
+        await handler(o.dryRun ? { policy: name, dryRun: true } : { policy: name }, undefined);
       } catch (e) {
         failures++;
         io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
@@ -93,6 +99,19 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
   } finally {
     await sim?.stop();
   }
+}
+
+/** The environment the command's invocations read: the process's, with the command's options. */
+function commandEnv(o: RunOptions, base: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...base };
+  if (o.file) env.POLICY_FILE = resolve(o.file);
+  env.POLICY_FILE ??= resolve('policies.yaml');
+  if (o.region) {
+    env.DMS_REGION = o.region;
+    env.DMS_ENDPOINT = undefined;
+  }
+  if (o.project) env.HUAWEICLOUD_SDK_PROJECT_ID = o.project;
+  return env;
 }
 
 /** The built-in simulator with the demo fleet, and the environment pointed at it. */

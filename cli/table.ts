@@ -29,8 +29,10 @@ export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): 
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  out.write(`\n${fmt(head)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n`);
-  for (const c of cells) out.write(`${fmt(c)}\n`);
+  if (cells.length > 0) {
+    out.write(`\n${fmt(head)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n`);
+    for (const c of cells) out.write(`${fmt(c)}\n`);
+  }
   out.write('\n');
   for (const s of lines.filter(
     (l): l is RunSummary | TotalSummary => l.kind === 'summary' || l.kind === 'total',
@@ -42,7 +44,7 @@ export function printTable(lines: readonly Line[], out: NodeJS.WritableStream): 
           ? ` ${s.region}/${s.projectId}`
           : '';
     out.write(
-      `${s.policy}${on}: ${s.dryRun ? 'dry run, ' : ''}listed ${s.listed}, matched ${s.matched}, succeeded ${s.succeeded}, failed ${s.failed}, skipped ${s.skipped}${s.refused ? ', REFUSED' : ''} (${s.durationMs} ms)\n`,
+      `${s.policy}${on}: ${s.dryRun ? 'dry run, ' : ''}listed ${s.listed}, matched ${s.matched}, ${s.dryRun ? `would ${s.action} ${s.succeeded}` : `succeeded ${s.succeeded}`}, failed ${s.failed}, skipped ${s.skipped}${s.refused ? ', REFUSED' : ''} (${s.durationMs} ms)\n`,
     );
     if (s.kind === 'summary') for (const h of s.noMatch ?? []) out.write(`  no match: ${h}\n`);
   }

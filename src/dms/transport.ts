@@ -158,6 +158,16 @@ function toDmsError(
       requestId: seen.requestId,
     });
   }
+  const raw = safeText(ex.errorMsg, e);
+  if (status === undefined && /\bENOTFOUND\b/.test(raw)) {
+    // DNS does not know the host: a region or endpoint that does not exist. No retry mends that.
+    return new DmsApiError({
+      operation,
+      kind: DmsFailureKind.Client,
+      message: `${scrub(raw)}: DNS does not know this host; check DMS_REGION or DMS_ENDPOINT`,
+      requestId: seen.requestId,
+    });
+  }
   if (status === undefined || status < 400) {
     // No complete HTTP answer: refused, reset, dropped mid-body, or timed out.
     return new DmsApiError({
@@ -166,7 +176,7 @@ function toDmsError(
       message: timedOut
         ? 'no answer before the request timeout'
         : status === undefined
-          ? scrub(safeText(ex.errorMsg, e))
+          ? scrub(raw)
           : `the connection closed before the full answer (HTTP ${status})`,
       requestId: seen.requestId,
     });

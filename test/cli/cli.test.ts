@@ -182,6 +182,79 @@ policies:
   });
 });
 
+describe('command-line habits', () => {
+  it('prints its version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('refuses DRY_RUN=1 with one message, before the simulator starts, and prints no table', async () => {
+    const r = await cli(['run', '--all', '--simulator', '-f', writePolicyFile(RESTART_POLICY)], {
+      DRY_RUN: '1',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/env\.DRY_RUN: must be true or false, got "1"/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/simulator at/);
+    expect(r.stdout).not.toMatch(/policy\s+instance/);
+  });
+
+  it('run --dry-run changes nothing on a live policy, and counts would-restart apart from succeeded', async () => {
+    const sim = await startSimulator({ fleet: fleet() });
+    sims.push(sim);
+    const r = await cli(
+      ['run', '-p', 'restart', '-f', writePolicyFile(RESTART_POLICY), '--dry-run'],
+      simEnv(sim),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(r.stdout).toMatch(
+      /restart: dry run, listed \d+, matched \d+, would restart 3, failed 0/,
+    );
+  });
+
+  it('--region names the region for one command; one DNS does not know fails at once, without retries', async () => {
+    const started = Date.now();
+    const r = await cli(
+      [
+        'plan',
+        '-p',
+        'restart',
+        '-f',
+        writePolicyFile(RESTART_POLICY),
+        '--region',
+        'xx-nowhere-9',
+        '--project',
+        '0123456789abcdef0123456789abcdef',
+      ],
+      {
+        HUAWEICLOUD_SDK_AK: 'AKEXAMPLE0000000000',
+        HUAWEICLOUD_SDK_SK: 'SKEXAMPLE0000000000',
+        DMS_REGION: 'cn-north-4',
+        DMS_ENDPOINT: 'http://127.0.0.1:1',
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/region xx-nowhere-9, project 0123456789abcdef0123456789abcdef/);
+    expect(r.stderr).toMatch(
+      /ENOTFOUND dms\.xx-nowhere-9\.\S+: DNS does not know this host; check DMS_REGION or DMS_ENDPOINT/,
+    );
+    expect(r.stderr).not.toMatch(/retrying/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('numbers progress across policies, and shows a negative headroom as over by N', async () => {
+    const sim = await startSimulator({ fleet: fleet() });
+    sims.push(sim);
+    const two = `${RESTART_POLICY}  again:\n    action: restart\n    select: { tags: { env: staging } }\n    maxInstances: 1\n`;
+    const r = await cli(['plan', '--all', '-f', writePolicyFile(two)], simEnv(sim));
+    // The first policy records five; the second goes on from six.
+    expect(r.stderr).toMatch(/^ {2}6\. /m);
+    expect(r.stdout).toMatch(/maxInstances 1: 3 to restart, over by 2/);
+  });
+});
+
 describe('plan --at, and a closed window looked ahead', () => {
   const windowed = (days: string) => `version: 1
 policies:
