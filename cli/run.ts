@@ -174,8 +174,8 @@ function printWindows(
     if (s.kind !== 'summary' || s.window === undefined) continue;
     const w =
       s.window === 'closed'
-        ? `closed${when}: nothing is written until it opens at ${String(s.windowOpens)}${s.matched === 0 && s.listed === 0 ? '' : '; the plan shows what a run would do then'}`
-        : `open until ${String(s.windowCloses)}; no new restart starts from ${String(s.cutoffAt)}`;
+        ? `closed${when}: nothing is written until it opens at ${String(s.windowOpens)} (${String(s.windowOpensLocal)})${s.matched === 0 && s.listed === 0 ? '' : '; the plan shows what a run would do then'}`
+        : `open until ${String(s.windowCloses)} (${String(s.windowClosesLocal)}); no new restart starts from ${String(s.cutoffAt)}`;
     const left =
       s.remaining === undefined ? '' : `; ${String(s.remaining)} not yet restarted in it`;
     out.write(`${String(s.policy)}: window ${w}${left}\n`);

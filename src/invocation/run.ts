@@ -12,6 +12,7 @@ import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
 import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';
 import type { Policy } from '../policy/resolve';
+import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
 import { Outcome, type RunSummary } from '../report/records';
 import { Report } from '../report/report';
@@ -78,6 +79,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     report.setCampaign({
       window: 'open',
       windowCloses: utc(campaign.window.closesAt),
+      windowClosesLocal: localIso(campaign.window.closesAt, policy.window?.timezone ?? 'UTC'),
       cutoffAt: utc(campaign.window.cutoffAt),
     });
   }
@@ -135,7 +137,11 @@ function campaignFor(report: Report, input: RunInput, now: number) {
 
   let where = campaignAt(input.policy, judgedAt);
   if (!where || where.open) return { where, judgedAt, lookedAhead: false };
-  report.setCampaign({ window: 'closed', windowOpens: utc(where.nextOpensAt) });
+  report.setCampaign({
+    window: 'closed',
+    windowOpens: utc(where.nextOpensAt),
+    windowOpensLocal: localIso(where.nextOpensAt, input.policy.window?.timezone ?? 'UTC'),
+  });
   if (asked !== 'next-opening') return { where, judgedAt, lookedAhead: false };
   judgedAt = where.nextOpensAt;
   where = campaignAt(input.policy, judgedAt);

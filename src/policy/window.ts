@@ -89,6 +89,16 @@ export function windowAt(spec: WindowSpec, now: number): WindowState {
   return { open: false, nextOpensAt: next.opensAt, nextClosesAt: next.closesAt };
 }
 
+/** `2026-12-12T02:00:00+01:00`: the instant as the zone's wall clock shows it, with its offset. */
+export function localIso(t: number, tz: string): string {
+  const p = localParts(tz, t);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const off = Math.round(offsetAt(tz, t) / MINUTE);
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off);
+  return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
 /** The instant a local wall time names in `tz`; gaps and folds as described above. */
 export function localToUtc(tz: string, date: Date, minutes: number): number {
   const wall =

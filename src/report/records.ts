@@ -91,8 +91,12 @@ export interface CampaignFields {
   window?: 'open' | 'closed';
   /** When closed: the next opening, UTC. */
   windowOpens?: string;
+  /** `windowOpens` in the window's own zone, with its offset. */
+  windowOpensLocal?: string;
   /** When open: this occurrence's end, UTC. */
   windowCloses?: string;
+  /** `windowCloses` in the window's own zone, with its offset. */
+  windowClosesLocal?: string;
   /** When open: no new restart starts from here on, UTC. */
   cutoffAt?: string;
   /** The run ended inside the cutoff (or past the end). */

@@ -301,7 +301,7 @@ policies:
     const { r, sim } = await plan('sat, sun', ['--at', '2026-12-12T12:00:00+01:00']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /w: window closed at 2026-12-12T11:00:00Z: nothing is written until it opens at 2026-12-13T01:00:00Z/,
+      /w: window closed at 2026-12-12T11:00:00Z: nothing is written until it opens at 2026-12-13T01:00:00Z \(2026-12-13T02:00:00\+01:00\)/,
     );
     expect(sim.requests.filter((q) => q.route === 'listInstances')).toHaveLength(0);
   });
@@ -322,7 +322,7 @@ policies:
     expect(r.code, r.stderr).toBe(0);
     expect(writes(sim)).toHaveLength(0);
     expect(r.stdout).toMatch(
-      /w: window closed: nothing is written until it opens at \S+; the plan shows what a run would do then/,
+      /w: window closed: nothing is written until it opens at \S+Z \(\S+T02:00:00\+01:00\); the plan shows what a run would do then/,
     );
     expect(r.stdout).toMatch(/as at \S+: the window, its cutoff and the marks as then/);
     expect(r.stdout).toMatch(/call 1: restart /);
@@ -401,7 +401,7 @@ describe('plan, for a campaign', () => {
     const r = await cli(['plan', '-p', 'restart', '-f', file], simEnv(sim));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /restart: window closed: nothing is written until it opens at \d{4}-\d\d-\d\dT02:00:00Z; the plan shows what a run would do then/,
+      /restart: window closed: nothing is written until it opens at \d{4}-\d\d-\d\dT02:00:00Z \(\d{4}-\d\d-\d\dT02:00:00\+00:00\); the plan shows what a run would do then/,
     );
     expect(sim.requests.length).toBeGreaterThan(0);
     expect(sim.requests.every((q) => q.method === 'GET')).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicies } from '../../src/policy/load';
-import { isTimeZone, type WindowSpec, windowAt } from '../../src/policy/window';
+import { isTimeZone, localIso, type WindowSpec, windowAt } from '../../src/policy/window';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -143,5 +143,16 @@ describe('a window whose end is before its start', () => {
       start: '23:00',
       end: '01:00',
     });
+  });
+});
+
+describe("an instant in the window's own zone", () => {
+  it('carries the offset of that day: CET, CEST, and +05:30', () => {
+    expect(localIso(at('2026-12-12T01:00:00Z'), 'Europe/Berlin')).toBe('2026-12-12T02:00:00+01:00');
+    expect(localIso(at('2026-07-11T00:00:00Z'), 'Europe/Berlin')).toBe('2026-07-11T02:00:00+02:00');
+    expect(localIso(at('2026-12-12T01:00:00Z'), 'Asia/Kolkata')).toBe('2026-12-12T06:30:00+05:30');
+    expect(localIso(at('2026-12-12T01:00:00Z'), 'America/St_Johns')).toBe(
+      '2026-12-11T21:30:00-03:30',
+    );
   });
 });
