@@ -63,6 +63,10 @@ for (const [name, plan, about] of [
       '--at <time>',
       'judge the window, cutoff and marks as at this instant (ISO 8601 with Z or an offset), with the listing of now',
     );
+    command.option(
+      '--explain <instance>',
+      'every rule of the policy applied to this instance (name or id)',
+    );
   } else {
     command.option(
       '--dry-run',
@@ -93,6 +97,7 @@ for (const [name, plan, about] of [
         simulator?: boolean;
         at?: string;
         dryRun?: boolean;
+        explain?: string;
         region?: string;
         project?: string;
       }) => {

@@ -7,6 +7,7 @@ import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
+import { printExplanation } from './explain-view';
 import { lineSink } from './lines';
 import { printPlan } from './plan-view';
 import { progressWriter } from './progress';
@@ -25,6 +26,8 @@ export interface RunOptions {
   simulator?: boolean;
   /** Plan only: the instant to judge the window, cutoff and marks at, ISO 8601. */
   at?: string;
+  /** Plan only: explain every rule for this instance (a name or an id). */
+  explain?: string;
   /** Run only: a dry run, whatever the policy says (as the event's `dryRun: true`). */
   dryRun?: boolean;
   /** For this command: the region (`DMS_REGION`), instead of the environment's. */
@@ -92,6 +95,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
       }
     }
     if (o.plan) printPlans(plans, o.json === true, io, Date.now());
+    if (o.explain) for (const { plan } of plans) printExplanation(plan, o.explain, io.stdout);
     if (o.plan && !o.json) printWindows(lines, io.stdout, judgeAt);
     const table = o.json ? io.stderr : io.stdout;
     printTable(lines as unknown as Array<OutcomeRecord | RunSummary>, table);

@@ -61,9 +61,7 @@ export function createJudge(
   policy: Policy,
   opts: JudgeOptions = {},
 ): (instance: KafkaInstance) => Verdict {
-  const nameMatchers = (policy.select?.names ?? []).map((p) =>
-    picomatch(p, { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true }),
-  );
+  const nameMatchers = namePatterns(policy.select?.names ?? []);
   const allowed = new Set<string>(policy.select?.status ?? []);
   const cleanup = policy.action === 'cleanup-failed';
   // Once per policy, not once per instance: most of a listing does not match.
@@ -109,6 +107,12 @@ function judgeTags(
     verdict: 'skip',
     reason: `tag key ${JSON.stringify(cut(twice))} appears more than once; which value holds is unknown, so it is never acted on`,
   };
+}
+
+/** `select.names` as matchers: `*` and `?` only, nothing else a glob may mean. */
+export function namePatterns(names: readonly string[]): ((name: string) => boolean)[] {
+  const opts = { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true };
+  return names.map((p) => picomatch(p, opts));
 }
 
 /**
@@ -196,7 +200,7 @@ export function selectInstances(
 
 type Wanted = TagSelector[string];
 
-function valueMatches(actual: string | undefined, want: Wanted): boolean {
+export function valueMatches(actual: string | undefined, want: Wanted): boolean {
   if (actual === undefined || want === undefined) return false;
   if (typeof want === 'string') return actual === want;
   return Array.isArray(want) ? want.includes(actual) : want.present;
@@ -269,7 +273,7 @@ function isKafka(instance: KafkaInstance): boolean {
   return instance.engine === undefined || instance.engine.toLowerCase() === KAFKA_ENGINE;
 }
 
-function looselyMatches(actual: string, want: Wanted): boolean {
+export function looselyMatches(actual: string, want: Wanted): boolean {
   const a = fold(actual);
   if (typeof want === 'string') return a === fold(want);
   return Array.isArray(want) ? want.some((w) => fold(w) === a) : want.present;

@@ -255,6 +255,33 @@ describe('command-line habits', () => {
   });
 });
 
+describe('plan --explain', () => {
+  it("applies every rule to the instance, by name or id, with what it saw and the run's verdict", async () => {
+    const sim = await startSimulator({ fleet: fleet() });
+    sims.push(sim);
+    const file = writePolicyFile(RESTART_POLICY);
+    const byName = await cli(
+      ['plan', '-p', 'restart', '-f', file, '--explain', 'kafka-stg-protected'],
+      simEnv(sim),
+    );
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout).toMatch(/kafka-stg-protected \(prot\) under restart:/);
+    expect(byName.stdout).toMatch(/holds {2}select\.tags "env" is "staging": saw "staging"/);
+    expect(byName.stdout).toMatch(
+      /FAILS {2}exclude\.tags "maintenance-protect" is not "true" .*: saw "maintenance-protect"="true"/,
+    );
+    expect(byName.stdout).toMatch(/verdict: skipped: excluded by tag maintenance-protect=true/);
+    const byId = await cli(['plan', '-p', 'restart', '-f', file, '--explain', 'busy'], simEnv(sim));
+    expect(byId.stdout).toMatch(/FAILS {2}status is one of RUNNING .*: saw "RESTARTING"/);
+    const missing = await cli(
+      ['plan', '-p', 'restart', '-f', file, '--explain', 'nope'],
+      simEnv(sim),
+    );
+    expect(missing.stdout).toMatch(/nope: not in the listing for restart/);
+    expect(writes(sim)).toHaveLength(0);
+  });
+});
+
 describe('plan --at, and a closed window looked ahead', () => {
   const windowed = (days: string) => `version: 1
 policies:
