@@ -16,7 +16,7 @@
 // - `follow-redirects`: axios's transport for requests that may follow a
 //   redirect. Every call here sets maxRedirects: 0 and goes through Node's
 //   http and https; the stand-in refuses any other.
-// What each remaining package costs at load: README, Benchmarks.
+// What each remaining package costs at load: docs/benchmarks.md.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { build } from 'esbuild';

@@ -1,7 +1,7 @@
 /**
  * `npm run package [-- POLICY_FILE]`: after `npm run build`, writes the
  * function package that deploy/terraform and serverless.yml deploy:
- * dist/function.zip and dist/function/ (index.js and policies.yaml, copied
+ * dist/function.zip and dist/function/ (index.js, sdk.js and policies.yaml, copied
  * from POLICY_FILE, default ./policies.yaml), plus dist/function.json.
  */
 import { ConfigError } from '../src/errors';

@@ -29,7 +29,7 @@ export interface Policy {
   targets: readonly Target[] | undefined;
 }
 
-/** One region and project a policy runs on; see README "Several regions and projects". */
+/** One region and project a policy runs on; see docs/targets.md. */
 export interface Target {
   region: string;
   projectId: string;

@@ -85,7 +85,7 @@ export interface RunSummary extends CampaignFields, TargetFields {
   error?: string;
 }
 
-/** A restart campaign's part of the summary; see README "Campaigns". */
+/** A restart campaign's part of the summary; see docs/campaigns.md. */
 export interface CampaignFields {
   /** Only for a policy with a window. */
   window?: 'open' | 'closed';
