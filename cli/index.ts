@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { describeError, type Io, runCommand, UsageError } from './run';
+import { describeError, type Io, runCommand } from './run';
 import { simulatorCommand } from './simulator';
+import { UsageError } from './usage';
 import { validateCommand } from './validate';
 
 const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
@@ -67,10 +68,22 @@ for (const [name, plan, about] of [
       '--explain <instance>',
       'every rule of the policy applied to this instance (name or id)',
     );
+    command.option(
+      '--out <file>',
+      'write the plan of one policy to this file, to approve, for run --plan',
+    );
+    command.option(
+      '--valid-for <duration>',
+      'how long the written plan stays valid: 90m, 24h, 2d (default 24h, at most 7d)',
+    );
   } else {
     command.option(
       '--dry-run',
       'record what would be done and change nothing, whatever the policy says',
+    );
+    command.option(
+      '--plan <file>',
+      'carry out this approved plan (from plan --out) and nothing else',
     );
   }
   command
@@ -98,11 +111,20 @@ for (const [name, plan, about] of [
         at?: string;
         dryRun?: boolean;
         explain?: string;
+        out?: string;
+        validFor?: string;
+        plan?: string;
         region?: string;
         project?: string;
       }) => {
+        const { plan: planFile, ...rest } = o;
         process.exitCode = await runCommand(
-          { ...o, plan, verbose: program.opts().verbose === true },
+          {
+            ...rest,
+            ...(planFile ? { planFile } : {}),
+            plan,
+            verbose: program.opts().verbose === true,
+          },
           io,
         );
       },

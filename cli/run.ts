@@ -3,15 +3,19 @@ import { createHandler } from '../handlers/index';
 import { demoFleet, type Simulator, startSimulator } from '../simulator';
 import { MaintenanceError } from '../src/errors';
 import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
+import type { InvokeOptions } from '../src/invocation/invoke';
+import type { ApprovedPlan } from '../src/plan/approval';
 import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
+import { DEFAULT_VALID_FOR, readApproval, validFor, writeApproval } from './approve';
 import { printExplanation } from './explain-view';
 import { lineSink } from './lines';
 import { printPlan } from './plan-view';
 import { progressWriter } from './progress';
 import { printTable } from './table';
+import { UsageError } from './usage';
 
 export interface RunOptions {
   /** Policy names; with `all`, every policy in the file. */
@@ -26,6 +30,12 @@ export interface RunOptions {
   simulator?: boolean;
   /** Plan only: the instant to judge the window, cutoff and marks at, ISO 8601. */
   at?: string;
+  /** Plan only: write the plan, to approve, to this file. */
+  out?: string;
+  /** With `out`: how long the approved plan stays valid, e.g. `24h`. */
+  validFor?: string;
+  /** Run only: carry out this approved plan, and nothing else. */
+  planFile?: string;
   /** Plan only: explain every rule for this instance (a name or an id). */
   explain?: string;
   /** Run only: a dry run, whatever the policy says (as the event's `dryRun: true`). */
@@ -59,10 +69,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
   const env = commandEnv(o, io.env);
   let sim: Simulator | undefined;
   try {
-    // Once, before the simulator or any policy: a bad environment is one message, not one a policy.
-    readEnv(env, process.cwd());
-    const judgeAt = o.at === undefined ? undefined : instant(o.at);
-    const names = await policyNames(o, env.POLICY_FILE ?? resolve('policies.yaml'));
+    const ready = await prepare(o, env);
     if (o.simulator) sim = await startDemo(env);
     io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
     const lines: Array<Record<string, unknown>> = [];
@@ -77,16 +84,10 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         o.json ? io.stdout : undefined,
       ),
       env,
-      invoke: o.plan
-        ? {
-            planOnly: true,
-            onPlan: (plan, target) => plans.push({ plan, target }),
-            ...(judgeAt === undefined ? {} : { judgeAt }),
-          }
-        : undefined,
+      invoke: invokeOptions(o, ready, (plan, target) => plans.push({ plan, target })),
     });
     let failures = 0;
-    for (const name of names) {
+    for (const name of ready.names) {
       try {
         await handler(o.dryRun ? { policy: name, dryRun: true } : { policy: name }, undefined);
       } catch (e) {
@@ -94,15 +95,87 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
       }
     }
-    if (o.plan) printPlans(plans, o.json === true, io, Date.now());
-    if (o.explain) for (const { plan } of plans) printExplanation(plan, o.explain, io.stdout);
-    if (o.plan && !o.json) printWindows(lines, io.stdout, judgeAt);
-    const table = o.json ? io.stderr : io.stdout;
-    printTable(lines as unknown as Array<OutcomeRecord | RunSummary>, table);
+    printResults(o, io, { lines, plans, judgeAt: ready.judgeAt });
+    if (o.out) io.stderr.write(`${approvalNote(o, plans, failures, ready.policyFile, env)}\n`);
     return failures === 0 ? 0 : 1;
   } finally {
     await sim?.stop();
   }
+}
+
+interface Ready {
+  policyFile: string;
+  names: string[];
+  judgeAt: number | undefined;
+  approval: ApprovedPlan | undefined;
+}
+
+/**
+ * Everything checked before the simulator or any call: the environment (once,
+ * so a bad one is one message, not one a policy), `--at`, `--valid-for`, an
+ * approved plan, and the policies to run.
+ */
+async function prepare(o: RunOptions, env: Record<string, string | undefined>): Promise<Ready> {
+  readEnv(env, process.cwd());
+  const policyFile = env.POLICY_FILE ?? resolve('policies.yaml');
+  const judgeAt = o.at === undefined ? undefined : instant(o.at);
+  if (o.out) validFor(o.validFor ?? DEFAULT_VALID_FOR);
+  const approval = o.planFile
+    ? readApproval(resolve(o.planFile), policyFile, Date.now())
+    : undefined;
+  if (approval && ((o.policy?.length ?? 0) > 0 || o.all)) {
+    const asked = o.policy ?? [];
+    if (o.all || asked.length !== 1 || asked[0] !== approval.policy) {
+      throw new UsageError(`--plan runs the approved plan's policy, ${approval.policy}, alone`);
+    }
+  }
+  const names = approval ? [approval.policy] : await policyNames(o, policyFile);
+  return { policyFile, names, judgeAt, approval };
+}
+
+function invokeOptions(
+  o: RunOptions,
+  ready: Ready,
+  onPlan: (plan: Plan, target?: Target) => void,
+): InvokeOptions | undefined {
+  if (o.plan) {
+    return {
+      planOnly: true,
+      onPlan,
+      ...(ready.judgeAt === undefined ? {} : { judgeAt: ready.judgeAt }),
+    };
+  }
+  return ready.approval ? { approved: ready.approval } : undefined;
+}
+
+/** `plan --out`: writes the plan to approve, unless a plan failed or was refused. */
+function approvalNote(
+  o: RunOptions,
+  plans: TargetPlan[],
+  failures: number,
+  policyFile: string,
+  env: Record<string, string | undefined>,
+): string {
+  const out = o.out as string;
+  if (failures > 0) return `not written to ${out}: a plan failed or was refused`;
+  const validFor = o.validFor ?? DEFAULT_VALID_FOR;
+  // One project without targets: the environment's, so the plan never applies to another.
+  const here = { region: env.DMS_REGION ?? '', projectId: env.HUAWEICLOUD_SDK_PROJECT_ID ?? '' };
+  const named = plans.map((p) => ({ plan: p.plan, target: p.target ?? here }));
+  return writeApproval(named, { out, validFor, policyFile, now: Date.now() });
+}
+
+/** The plans, an explanation, the windows, then the table of records. */
+function printResults(
+  o: RunOptions,
+  io: Io,
+  r: { lines: Array<Record<string, unknown>>; plans: TargetPlan[]; judgeAt: number | undefined },
+): void {
+  if (o.plan) printPlans(r.plans, o.json === true, io, Date.now());
+  if (o.explain) for (const { plan } of r.plans) printExplanation(plan, o.explain, io.stdout);
+  if (o.plan && !o.json) printWindows(r.lines, io.stdout, r.judgeAt);
+  const table = o.json ? io.stderr : io.stdout;
+  printTable(r.lines as unknown as Array<OutcomeRecord | RunSummary>, table);
 }
 
 /** The environment the command's invocations read: the process's, with the command's options. */
@@ -228,11 +301,6 @@ function safeOrigin(url: string): string {
   } catch {
     return '(not a URL)';
   }
-}
-
-/** A mistake in how the command was called. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 /** One or a few lines; the stack only with --verbose. */

@@ -2,6 +2,7 @@ import type { DmsCredentials } from '../dms/client';
 import { ConfigError, RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { type Deadline, deadlineFrom } from '../exec/deadline';
+import type { ApprovedPlan } from '../plan/approval';
 import type { Plan } from '../plan/plan';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy, Target } from '../policy/resolve';
@@ -46,6 +47,8 @@ export interface InvokeOptions {
    * as it next opens.
    */
   judgeAt?: number;
+  /** An approved plan: only its instances, as they were when approved, are acted on. */
+  approved?: ApprovedPlan;
 }
 
 /** What an invocation resolves with: the run's summary, or with `targets` the total. */
@@ -88,7 +91,13 @@ export async function invoke(
     onPlan: opts.onPlan,
   };
   const judgeAt = opts.planOnly ? (opts.judgeAt ?? ('next-opening' as const)) : undefined;
-  const input = { policy, dryRun, invocationId: inv.requestId, judgeAt };
+  if (opts.approved && opts.approved.policy !== policy.name) {
+    throw ConfigError.at(
+      'plan.policy',
+      `the approved plan is for policy ${JSON.stringify(opts.approved.policy)}, not ${JSON.stringify(policy.name)}`,
+    );
+  }
+  const input = { policy, dryRun, invocationId: inv.requestId, judgeAt, approval: opts.approved };
   if (!project) {
     const { total, failure } = await runTargets(run, { ...input, targets: policy.targets ?? [] });
     if (failure) throw new RunFailedError(failure, total);

@@ -2,6 +2,7 @@ import { createDmsClient, type DmsCredentials } from '../dms/client';
 import { readOnly } from '../dms/read-only';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
+import { type ApprovedPlan, approvalFor } from '../plan/approval';
 import type { Plan } from '../plan/plan';
 import type { Policy } from '../policy/resolve';
 import type { Logger } from '../report/logger';
@@ -34,6 +35,8 @@ export interface ProjectRunInput {
   invocationId: string;
   /** A plan only: see {@link RunInput.judgeAt}. */
   judgeAt?: RunInput['judgeAt'];
+  /** An approved plan; its entry for this project limits what is acted on. */
+  approval?: ApprovedPlan | undefined;
 }
 
 export interface ProjectRun extends RunResult {
@@ -63,6 +66,7 @@ export async function runOnProject(
     retry: { settings: env.retry, clock: deps.clock, log: deps.log },
     deadline: deps.deadline,
   });
+  const { approval, ...rest } = input;
   const run = await runPolicy(
     {
       dms: deps.planOnly ? readOnly(client) : client,
@@ -74,7 +78,7 @@ export async function runOnProject(
       restartOnsetMs: env.restartOnsetMs,
       ...(onSummary ? { onSummary } : {}),
     },
-    input,
+    { ...rest, ...(approval ? { approved: approvalFor(approval, target) } : {}) },
   );
   if (run.plan) deps.onPlan?.(run.plan);
   return { ...run, failure: judgeRun(input.policy, run.summary, run.report.counts.refused) };

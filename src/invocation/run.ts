@@ -6,6 +6,7 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
+import { type ApprovedInstance, approvalCheck } from '../plan/approval';
 import { type Campaign, planCampaign, utc } from '../plan/campaign';
 import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
@@ -45,6 +46,8 @@ export interface RunInput {
    * a campaign's window is closed now, as it next opens.
    */
   judgeAt?: number | 'next-opening' | undefined;
+  /** An approved plan's instances for this project: nothing else is acted on. */
+  approved?: readonly ApprovedInstance[] | undefined;
 }
 
 export interface RunResult {
@@ -70,6 +73,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
     now: judgedAt,
     period: campaign?.period,
     ownMarks: campaign?.ownMarks,
+    ...(input.approved ? { confirm: approvalCheck(input.approved, policy) } : {}),
   };
   // Every instance owed a record: a run that stops early still accounts for each.
   let owed: readonly KafkaInstance[] = [];
@@ -94,6 +98,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       listed,
       judging,
       campaign && { period: campaign.period, window: campaign.window },
+      input.approved,
     );
     report.setListed(listed.length);
     owed = [

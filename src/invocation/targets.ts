@@ -22,6 +22,7 @@ export interface TargetsInput {
   invocationId: string;
   /** A plan only: see {@link ProjectRunInput.judgeAt}. */
   judgeAt?: ProjectRunInput['judgeAt'];
+  approval?: ProjectRunInput['approval'];
 }
 
 export interface TargetsResult {
@@ -98,6 +99,7 @@ async function runTarget(
         dryRun: input.dryRun,
         invocationId: input.invocationId,
         judgeAt: input.judgeAt,
+        approval: input.approval,
       },
       (s) => {
         summary = s;

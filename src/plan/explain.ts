@@ -3,15 +3,8 @@ import type { KafkaInstance } from '../dms/wire';
 import { cut } from '../errors';
 import type { Policy } from '../policy/resolve';
 import { doneReason, readMark } from './mark';
-import {
-  createJudge,
-  fold,
-  type JudgeOptions,
-  looselyMatches,
-  namePatterns,
-  type Verdict,
-  valueMatches,
-} from './select';
+import { createJudge, type JudgeOptions, namePatterns, type Verdict } from './select';
+import { fold, looselyMatches, valueMatches } from './tag-match';
 
 /** One rule of a policy, applied to one instance. */
 export interface RuleCheck {

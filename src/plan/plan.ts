@@ -7,6 +7,7 @@ import { isKnownStatus } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import type { Policy } from '../policy/resolve';
 import { Outcome } from '../report/records';
+import { type ApprovedInstance, approvedOutside } from './approval';
 import type { Campaign } from './campaign';
 import { earlierOf } from './earlier';
 import { noMatchHints } from './hints';
@@ -78,6 +79,7 @@ export function makePlan(
   listed: readonly KafkaInstance[],
   judging: JudgeOptions = {},
   campaign?: CampaignView,
+  approved?: readonly ApprovedInstance[],
 ): Plan {
   const selection = selectInstances(listed, policy, judging);
   const eligible = selection.eligible;
@@ -107,11 +109,36 @@ export function makePlan(
     campaign,
     judgedAt: judging.now,
     inCutoff,
-    upfront: upfront(selection, refusal),
+    upfront: [
+      ...upfront(selection, refusal),
+      ...outsideApproval(approved ?? [], listed, selection, policy),
+    ],
     wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, inCutoff),
     noMatch: noMatchHints(policy, listed, selection),
     unknownStatuses: byUnknownStatus(listed),
   };
+}
+
+/** An approved plan's instances the selection no longer holds: a record each, never a call. */
+function outsideApproval(
+  approved: readonly ApprovedInstance[],
+  listed: readonly KafkaInstance[],
+  selection: Selection,
+  policy: Policy,
+): Intended[] {
+  if (approved.length === 0) return [];
+  const matched = new Set(selection.candidates.map((c) => c.instance.instance_id));
+  const byId = new Map(listed.map((i) => [i.instance_id, i]));
+  return approvedOutside(approved, listed, matched, policy).map(({ approved: a, reason }) => ({
+    instance: byId.get(a.id) ?? {
+      instance_id: a.id,
+      name: a.name,
+      status: a.fingerprint.status,
+      tags: [],
+    },
+    outcome: Outcome.Skipped,
+    reason,
+  }));
 }
 
 function upfront(selection: Selection, refusal: string | undefined): Intended[] {

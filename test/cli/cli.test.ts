@@ -282,6 +282,136 @@ describe('plan --explain', () => {
   });
 });
 
+describe('an approved plan: plan --out, then run --plan', () => {
+  // ERROR restarts too: only the approval's fingerprint can tell that stg-001 changed.
+  const EITHER = RESTART_POLICY.replace(
+    'restart-window: [sun-0200, any] }',
+    'restart-window: [sun-0200, any] }\n      status: [RUNNING, ERROR]',
+  );
+
+  it('restarts exactly the approved instances that did not change, and says why each other one was not', async () => {
+    const sim = await startSimulator({
+      fleet: [
+        ...staging(4),
+        mk('prot', 'kafka-stg-protected', 'RUNNING', {
+          env: 'staging',
+          'restart-window': 'any',
+          'maintenance-protect': 'true',
+        }),
+      ],
+      restartDelayMs: 60_000,
+    });
+    sims.push(sim);
+    const dir = mkdtempSync(join(tmpdir(), 'dms-approve-'));
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, EITHER);
+    const out = join(dir, 'approved.json');
+    const planned = await cli(['plan', '-p', 'restart', '-f', file, '--out', out], simEnv(sim));
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toMatch(/wrote .*approved\.json: 4 instances to restart, valid until /);
+    const approved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(approved).toMatchObject({
+      policy: 'restart',
+      action: 'restart',
+      targets: [{ projectId: sim.projectId }],
+    });
+    expect(approved.targets[0].instances.map((i: { id: string }) => i.id).sort()).toEqual([
+      'stg-000',
+      'stg-001',
+      'stg-002',
+      'stg-003',
+    ]);
+    // Between approval and the run: one instance turns ERROR, one loses its selected tag
+    // value, and the protected one loses its protect tag (now eligible, but never approved).
+    sim.setStatus('stg-001', 'ERROR');
+    sim.setTags('stg-002', { env: 'production', 'restart-window': 'any' });
+    sim.setTags('prot', { env: 'staging', 'restart-window': 'any' });
+    const dry = await cli(['run', '--plan', out, '-f', file, '--dry-run'], simEnv(sim));
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+    expect(dry.stdout).toMatch(/would restart 2/);
+    const r = await cli(['run', '--plan', out, '-f', file, '--json'], simEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      actions(sim)
+        .flatMap((a) => (a.body as { instances: string[] }).instances)
+        .sort(),
+    ).toEqual(['stg-000', 'stg-003']);
+    const outcomes = jsonLines(r.stdout).filter((l) => l.kind === 'outcome');
+    const byId = Object.fromEntries(outcomes.map((o) => [o.instanceId, o]));
+    expect(byId.prot).toMatchObject({ outcome: 'skipped', reason: 'not in the approved plan' });
+    expect(byId['stg-001']).toMatchObject({ outcome: 'skipped' });
+    expect(byId['stg-001']).toMatchObject({
+      reason: 'changed since the plan was approved: status RUNNING -> ERROR',
+    });
+    expect(byId['stg-002']).toMatchObject({
+      outcome: 'skipped',
+      reason:
+        'in the approved plan, but the policy no longer matches it; changed since the plan was approved: tag env "staging" -> "production"',
+    });
+  });
+
+  it('refuses, before any call, a plan that expired, one made from another policy file, and one for another policy', async () => {
+    const sim = await startSimulator({ fleet: staging(2) });
+    sims.push(sim);
+    const dir = mkdtempSync(join(tmpdir(), 'dms-approve-'));
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, RESTART_POLICY);
+    const out = join(dir, 'approved.json');
+    expect(
+      (
+        await cli(
+          ['plan', '-p', 'restart', '-f', file, '--out', out, '--valid-for', '90m'],
+          simEnv(sim),
+        )
+      ).code,
+    ).toBe(0);
+    sim.clearRequests();
+    const approved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Date.parse(approved.validUntil) - Date.parse(approved.createdAt)).toBe(90 * 60_000);
+    writeFileSync(
+      join(dir, 'expired.json'),
+      JSON.stringify({ ...approved, validUntil: '2026-01-01T00:00:00.000Z' }),
+    );
+    const expired = await cli(
+      ['run', '--plan', join(dir, 'expired.json'), '-f', file],
+      simEnv(sim),
+    );
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toMatch(/validUntil: the plan expired at 2026-01-01T00:00:00.000Z/);
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, RESTART_POLICY.replace('batchSize: 10', 'batchSize: 5'));
+    const changed = await cli(['run', '--plan', out, '-f', other], simEnv(sim));
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/policyDigest: the plan was made from another policy file/);
+    const wrongPolicy = await cli(['run', '--plan', out, '-f', file, '-p', 'cleanup'], simEnv(sim));
+    expect(wrongPolicy.code).toBe(2);
+    expect(wrongPolicy.stderr).toMatch(/--plan runs the approved plan's policy, restart, alone/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('writes no plan that was refused', async () => {
+    const sim = await startSimulator({ fleet: staging(3) });
+    sims.push(sim);
+    const dir = mkdtempSync(join(tmpdir(), 'dms-approve-'));
+    const out = join(dir, 'approved.json');
+    const r = await cli(
+      [
+        'plan',
+        '-p',
+        'restart',
+        '-f',
+        writePolicyFile(RESTART_POLICY.replace('maxInstances: 50', 'maxInstances: 2')),
+        '--out',
+        out,
+      ],
+      simEnv(sim),
+    );
+    expect(r.stderr).toMatch(/not written to .*approved\.json: a plan failed or was refused/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+});
+
 describe('plan --at, and a closed window looked ahead', () => {
   const windowed = (days: string) => `version: 1
 policies:
