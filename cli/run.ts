@@ -11,9 +11,10 @@ import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
 import { DEFAULT_VALID_FOR, readApproval, validFor, writeApproval } from './approve';
 import { printExplanation } from './explain-view';
+import type { Io } from './io';
 import { lineSink } from './lines';
-import { printPlan } from './plan-view';
 import { progressWriter } from './progress';
+import { printPlans, printWindows, type TargetPlan, whereWeRun } from './run-view';
 import { printTable } from './table';
 import { UsageError } from './usage';
 
@@ -47,11 +48,7 @@ export interface RunOptions {
   verbose?: boolean;
 }
 
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}
+export type { Io } from './io';
 
 /**
  * `run` and `plan`: one invocation of the handler per policy, exactly as a
@@ -210,19 +207,6 @@ async function policyNames(o: RunOptions, file: string): Promise<string[]> {
   return [...(await loadPolicyFile(file)).keys()];
 }
 
-/** A plan, and the target it is for when the policy has `targets`. */
-interface TargetPlan {
-  plan: Plan;
-  target: Target | undefined;
-}
-
-function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io, now: number): void {
-  for (const { plan, target } of plans) {
-    if (json) io.stdout.write(`${JSON.stringify(planLine(plan, target))}\n`);
-    else printPlan(plan, io.stdout, { target, now });
-  }
-}
-
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** `--at`: ISO 8601 with `Z` or an offset; a local time without one is ambiguous, and refused. */
@@ -236,74 +220,6 @@ function instant(text: string): number {
   return t;
 }
 
-/**
- * A campaign's window as the run saw it: closed (and when it opens next),
- * or open (until when, and from when no new restart starts). A closed
- * window lists nothing, so it has no plan of its own.
- */
-function printWindows(
-  lines: ReadonlyArray<Record<string, unknown>>,
-  out: NodeJS.WritableStream,
-  at: number | undefined,
-): void {
-  const when = at === undefined ? '' : ` at ${new Date(at).toISOString().replace('.000Z', 'Z')}`;
-  for (const s of lines) {
-    if (s.kind !== 'summary' || s.window === undefined) continue;
-    const w =
-      s.window === 'closed'
-        ? `closed${when}: nothing is written until it opens at ${String(s.windowOpens)} (${String(s.windowOpensLocal)})${s.matched === 0 && s.listed === 0 ? '' : '; the plan shows what a run would do then'}`
-        : `open until ${String(s.windowCloses)} (${String(s.windowClosesLocal)}); no new restart starts from ${String(s.cutoffAt)}`;
-    const left =
-      s.remaining === undefined ? '' : `; ${String(s.remaining)} not yet restarted in it`;
-    out.write(`${String(s.policy)}: window ${w}${left}\n`);
-  }
-}
-
-/**
- * The plan as one JSON line, beside the handler's records; with `targets`,
- * one line per target, with its `region` and `projectId`.
- */
-export function planLine(plan: Plan, target?: Target): Record<string, unknown> {
-  return {
-    kind: 'plan',
-    policy: plan.policy.name,
-    ...(target ? { region: target.region, projectId: target.projectId } : {}),
-    action: plan.policy.action,
-    refused: plan.refusal !== undefined,
-    maxInstances: plan.policy.maxInstances,
-    headroom: plan.headroom,
-    ...(plan.mode ? { mode: plan.mode.mode, modeReason: plan.mode.reason } : {}),
-    waitForRunning: plan.policy.waitForRunning !== undefined,
-    batches: plan.batches.map((b) => b.map((i) => ({ id: i.instance_id, name: i.name }))),
-  };
-}
-
-function whereWeRun(
-  env: Record<string, string | undefined>,
-  sim: Simulator | undefined,
-  plan: boolean,
-): string {
-  const what = plan ? 'Planning (nothing will be changed)' : 'Running';
-  if (sim) {
-    return `${what} against the built-in DMS simulator at ${sim.endpoint} (${sim.instances().length} demo instances).`;
-  }
-  const target = env.DMS_ENDPOINT
-    ? `endpoint ${safeOrigin(env.DMS_ENDPOINT)}`
-    : `region ${env.DMS_REGION ?? '(unset)'}`;
-  const dry = !plan && env.DRY_RUN === 'true' ? ' with DRY_RUN=true' : '';
-  return `${what} against Huawei Cloud DMS, ${target}, project ${env.HUAWEICLOUD_SDK_PROJECT_ID ?? env.RUNTIME_PROJECT_ID ?? '(unset)'}${dry}.`;
-}
-
-/** The endpoint's origin, never its user or password. */
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(not a URL)';
-  }
-}
-
-/** One or a few lines; the stack only with --verbose. */
 export function describeError(e: unknown, verbose: boolean): string {
   if (!(e instanceof Error)) return `error: ${String(e)}`;
   if (verbose && !(e instanceof MaintenanceError)) return e.stack ?? e.message;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { planLine } from '../../cli/run';
+import { planLine } from '../../cli/run-view';
 import { createHandler } from '../../handlers/index';
 import { type Simulator, startSimulator } from '../../simulator';
 import type { Plan } from '../../src/plan/plan';
