@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { type FleetOptions, fleetCommand } from './fleet';
 import { describeError, type Io, runCommand } from './run';
 import { simulatorCommand } from './simulator';
 import { UsageError } from './usage';
@@ -130,6 +131,28 @@ for (const [name, plan, about] of [
       },
     );
 }
+
+program
+  .command('fleet')
+  .description('the listing as the function sees it: status, tags, the last mark; only reads')
+  .option('--json', 'one JSON line per instance')
+  .option(
+    '--count-by <what>',
+    'status, or a tag key: how many instances have each value (repeatable)',
+    collect,
+  )
+  .option('--simulator', 'list the built-in simulator with the demo fleet')
+  .option(
+    '--region <region>',
+    'the region for this command, instead of DMS_REGION (and DMS_ENDPOINT)',
+  )
+  .option(
+    '--project <id>',
+    'the project id for this command, instead of HUAWEICLOUD_SDK_PROJECT_ID',
+  )
+  .action(async (o: FleetOptions) => {
+    process.exitCode = await fleetCommand(o, io);
+  });
 
 program
   .command('simulator')

@@ -1,3 +1,4 @@
+import { type Forecast, forecast } from '../src/plan/forecast';
 import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
 
@@ -10,7 +11,7 @@ const utc = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 export function printPlan(
   plan: Plan,
   out: NodeJS.WritableStream,
-  o: { target?: Target | undefined; now?: number } = {},
+  o: { target?: Target | undefined; now?: number; runMs?: number } = {},
 ): void {
   const p = plan.policy;
   const verb = p.action === 'restart' ? 'restart' : 'delete';
@@ -49,6 +50,8 @@ export function printPlan(
       out.write('  each wave starts only when the one before is RUNNING again\n');
     }
   }
+  const f = o.runMs === undefined ? undefined : forecast(plan, o.runMs);
+  if (f && !plan.refusal) out.write(`  ${forecastLine(f)}\n`);
   const acting = plan.selection.eligible.length;
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
   out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);
@@ -56,4 +59,18 @@ export function printPlan(
   out.write(
     `  listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call\n`,
   );
+}
+
+const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+/** A campaign's forecast in one line. */
+function forecastLine(f: Forecast): string {
+  if (f.left === 0) return 'forecast: nothing left to restart in this period';
+  const wave =
+    f.waveMaxMs === undefined ? 'without waiting' : `a wave takes up to ${minutes(f.waveMaxMs)}`;
+  const perRun =
+    f.waveMaxMs === undefined
+      ? 'every wave in one run'
+      : `${f.wavesPerRun} a run of up to ${minutes(f.runMs)}`;
+  return `forecast: ${f.left} left in this period, ${f.waves} waves of up to ${f.batchSize}; ${wave}; ${perRun}: ${f.runs} run${f.runs === 1 ? '' : 's'} inside the window to finish`;
 }

@@ -11,10 +11,15 @@ export interface TargetPlan {
   target: Target | undefined;
 }
 
-export function printPlans(plans: readonly TargetPlan[], json: boolean, io: Io, now: number): void {
+export function printPlans(
+  plans: readonly TargetPlan[],
+  json: boolean,
+  io: Io,
+  o: { now: number; runMs: number },
+): void {
   for (const { plan, target } of plans) {
     if (json) io.stdout.write(`${JSON.stringify(planLine(plan, target))}\n`);
-    else printPlan(plan, io.stdout, { target, now });
+    else printPlan(plan, io.stdout, { target, now: o.now, runMs: o.runMs });
   }
 }
 

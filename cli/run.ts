@@ -92,7 +92,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
       }
     }
-    printResults(o, io, { lines, plans, judgeAt: ready.judgeAt });
+    printResults(o, io, { lines, plans, judgeAt: ready.judgeAt, runMs: ready.runMs });
     if (o.out) io.stderr.write(`${approvalNote(o, plans, failures, ready.policyFile, env)}\n`);
     return failures === 0 ? 0 : 1;
   } finally {
@@ -101,6 +101,8 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
 }
 
 interface Ready {
+  /** How long one run may last: the function's timeout, as RUN_TIMEOUT_MS says. */
+  runMs: number;
   policyFile: string;
   names: string[];
   judgeAt: number | undefined;
@@ -113,7 +115,7 @@ interface Ready {
  * approved plan, and the policies to run.
  */
 async function prepare(o: RunOptions, env: Record<string, string | undefined>): Promise<Ready> {
-  readEnv(env, process.cwd());
+  const { localTimeoutMs: runMs } = readEnv(env, process.cwd());
   const policyFile = env.POLICY_FILE ?? resolve('policies.yaml');
   const judgeAt = o.at === undefined ? undefined : instant(o.at);
   if (o.out) validFor(o.validFor ?? DEFAULT_VALID_FOR);
@@ -127,7 +129,7 @@ async function prepare(o: RunOptions, env: Record<string, string | undefined>): 
     }
   }
   const names = approval ? [approval.policy] : await policyNames(o, policyFile);
-  return { policyFile, names, judgeAt, approval };
+  return { runMs, policyFile, names, judgeAt, approval };
 }
 
 function invokeOptions(
@@ -166,9 +168,14 @@ function approvalNote(
 function printResults(
   o: RunOptions,
   io: Io,
-  r: { lines: Array<Record<string, unknown>>; plans: TargetPlan[]; judgeAt: number | undefined },
+  r: {
+    lines: Array<Record<string, unknown>>;
+    plans: TargetPlan[];
+    judgeAt: number | undefined;
+    runMs: number;
+  },
 ): void {
-  if (o.plan) printPlans(r.plans, o.json === true, io, Date.now());
+  if (o.plan) printPlans(r.plans, o.json === true, io, { now: Date.now(), runMs: r.runMs });
   if (o.explain) for (const { plan } of r.plans) printExplanation(plan, o.explain, io.stdout);
   if (o.plan && !o.json) printWindows(r.lines, io.stdout, r.judgeAt);
   const table = o.json ? io.stderr : io.stdout;
@@ -176,7 +183,10 @@ function printResults(
 }
 
 /** The environment the command's invocations read: the process's, with the command's options. */
-function commandEnv(o: RunOptions, base: NodeJS.ProcessEnv): Record<string, string | undefined> {
+export function commandEnv(
+  o: RunOptions,
+  base: NodeJS.ProcessEnv,
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...base };
   if (o.file) env.POLICY_FILE = resolve(o.file);
   env.POLICY_FILE ??= resolve('policies.yaml');
@@ -189,7 +199,7 @@ function commandEnv(o: RunOptions, base: NodeJS.ProcessEnv): Record<string, stri
 }
 
 /** The built-in simulator with the demo fleet, and the environment pointed at it. */
-async function startDemo(env: Record<string, string | undefined>): Promise<Simulator> {
+export async function startDemo(env: Record<string, string | undefined>): Promise<Simulator> {
   const sim = await startSimulator({ fleet: demoFleet() });
   Object.assign(env, {
     DMS_ENDPOINT: sim.endpoint,

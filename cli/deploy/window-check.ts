@@ -1,4 +1,5 @@
 import { type ConfigIssue, cut } from '../../src/errors';
+import { campaignRuns } from '../../src/plan/forecast';
 import type { Policy } from '../../src/policy/resolve';
 import { duration, HORIZON_WEEKS, inBoth, timerFit } from './fit';
 
@@ -43,24 +44,15 @@ export function timerWindowCheck(o: TimerWindowInput): { issue?: ConfigIssue; wa
       },
     };
   }
-  const needed = runsPerWindow(o.policy, o.timeoutS);
+  const { runs: needed, wavesPerRun } = campaignRuns(
+    o.policy,
+    o.policy.maxInstances,
+    o.timeoutS * 1000,
+  );
   if (fit.fewestInside >= needed) return {};
   return {
-    warning: `${o.at}: policy ${o.policy.name}: the timer fires inside a window only ${times(fit.fewestInside)}, and a campaign of up to ${o.policy.maxInstances} instances (batchSize ${o.policy.batchSize}, ${wavesPerRun(o.policy, o.timeoutS)} waves a run at timeout ${o.timeoutS} s) needs ${needed} runs to finish in one window; the rest waits for a later window`,
+    warning: `${o.at}: policy ${o.policy.name}: the timer fires inside a window only ${times(fit.fewestInside)}, and a campaign of up to ${o.policy.maxInstances} instances (batchSize ${o.policy.batchSize}, ${wavesPerRun} waves a run at timeout ${o.timeoutS} s) needs ${needed} runs to finish in one window; the rest waits for a later window`,
   };
-}
-
-/** Waves one run can finish: without waiting, all; with it, as many as the timeout holds. */
-function wavesPerRun(policy: Policy, timeoutS: number): number {
-  const wait = policy.waitForRunning;
-  if (!wait) return Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.floor((timeoutS * 1000) / wait.timeoutMs));
-}
-
-/** Runs needed to restart `maxInstances`, one window's worth. */
-function runsPerWindow(policy: Policy, timeoutS: number): number {
-  const waves = Math.ceil(policy.maxInstances / policy.batchSize);
-  return Math.ceil(waves / wavesPerRun(policy, timeoutS));
 }
 
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);

@@ -255,6 +255,59 @@ describe('command-line habits', () => {
   });
 });
 
+describe('fleet', () => {
+  it('lists every instance as the function sees it, with its last mark, and counts by status and by tag', async () => {
+    const sim = await startSimulator({
+      fleet: [...fleet(), mk('f', 'kafka-failed', 'CREATEFAILED', { env: 'dev' })],
+    });
+    sims.push(sim);
+    sim.setTags('stg-000', {
+      env: 'staging',
+      'restart-window': 'any',
+      'dms-maintenance.mark-abc': '2026-12-05T02:10:00Z',
+    });
+    const r = await cli(['fleet', '--count-by', 'status', '--count-by', 'env'], simEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^kafka-stg-0\s+stg-000\s+RUNNING\s+env=staging restart-window=any\s+2026-12-05T02:10:00Z$/m,
+    );
+    expect(r.stdout).toMatch(/kafka-failed\s+f\s+CREATEFAILED\s+env=dev/);
+    expect(r.stdout).toMatch(/^6 instances$/m);
+    expect(r.stdout).toMatch(/^by status: RUNNING \(4\), CREATEFAILED \(1\), RESTARTING \(1\)$/m);
+    expect(r.stdout).toMatch(/^by env: staging \(5\), dev \(1\)$/m);
+    expect(writes(sim)).toHaveLength(0);
+    const json = await cli(['fleet', '--json'], simEnv(sim));
+    expect(jsonLines(json.stdout)).toContainEqual({
+      name: 'kafka-stg-0',
+      id: 'stg-000',
+      status: 'RUNNING',
+      tags: { env: 'staging', 'restart-window': 'any' },
+      lastMark: '2026-12-05T02:10:00Z',
+    });
+  });
+});
+
+describe('plan, forecast with waves', () => {
+  it("says how many runs inside the window a campaign needs at the function's timeout", async () => {
+    const sim = await startSimulator({ fleet: staging(5) });
+    sims.push(sim);
+    const file = writePolicyFile(
+      RESTART_POLICY.replace(
+        'batchSize: 10',
+        'batchSize: 2\n    waitForRunning: { timeoutSeconds: 720, pollSeconds: 20 }',
+      ),
+    );
+    const r = await cli(['plan', '-p', 'restart', '-f', file], {
+      ...simEnv(sim),
+      RUN_TIMEOUT_MS: '900000',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /forecast: 5 left in this period, 3 waves of up to 2; a wave takes up to 12 min; 1 a run of up to 15 min: 3 runs inside the window to finish/,
+    );
+  });
+});
+
 describe('plan --explain', () => {
   it("applies every rule to the instance, by name or id, with what it saw and the run's verdict", async () => {
     const sim = await startSimulator({ fleet: fleet() });
@@ -443,6 +496,9 @@ policies:
     );
     expect(r.stdout).toMatch(/call 1: restart /);
     expect(r.stdout).toMatch(/would-restart/);
+    expect(r.stdout).toMatch(
+      /forecast: 3 left in this period, 2 waves of up to 2; without waiting; every wave in one run: 1 run inside the window to finish/,
+    );
   });
 
   it('inside the cutoff at --at, starts no wave', async () => {

@@ -1,0 +1,43 @@
+import { createDmsClient } from '../dms/client';
+import { readOnly } from '../dms/read-only';
+import type { KafkaInstance } from '../dms/wire';
+import { ConfigError } from '../errors';
+import type { Clock } from '../exec/clock';
+import { deadlineFrom } from '../exec/deadline';
+import type { Logger } from '../report/logger';
+import type { Env } from './env';
+
+/**
+ * The project's whole listing as the function sees it, failed instances
+ * included, through a client that can only read. For `fleet`.
+ */
+export async function listFleet(
+  env: Env,
+  deps: { log: Logger; clock: Clock },
+): Promise<KafkaInstance[]> {
+  if (!env.credentials) {
+    throw ConfigError.at(
+      'credentials',
+      'none found: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
+    );
+  }
+  if (!env.projectId) {
+    throw ConfigError.at('env.HUAWEICLOUD_SDK_PROJECT_ID', 'set it, or RUNTIME_PROJECT_ID');
+  }
+  const client = createDmsClient({
+    credentials: env.credentials,
+    projectId: env.projectId,
+    region: env.region,
+    endpoint: env.endpoint,
+    timeoutMs: env.requestTimeoutMs,
+    maxConcurrency: env.maxConcurrency,
+    retry: { settings: env.retry, clock: deps.clock, log: deps.log },
+    deadline: deadlineFrom(() => undefined, {
+      marginMs: env.deadlineMarginMs,
+      fallbackMs: env.localTimeoutMs,
+      clock: deps.clock,
+      onBadRemaining: () => {},
+    }),
+  });
+  return readOnly(client).listInstances({ includeFailure: true });
+}
