@@ -25,6 +25,19 @@ function whole(name: string) {
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
+/** `--region` and `--project`: where one command runs, instead of the environment's. */
+function whereTo(command: Command): Command {
+  return command
+    .option(
+      '--region <region>',
+      'the region for this command, instead of DMS_REGION (and DMS_ENDPOINT)',
+    )
+    .option(
+      '--project <id>',
+      'the project id for this command, instead of HUAWEICLOUD_SDK_PROJECT_ID',
+    );
+}
+
 /** The package's version, from the package.json beside dist/. */
 function version(): string {
   try {
@@ -87,21 +100,13 @@ for (const [name, plan, about] of [
       'carry out this approved plan (from plan --out) and nothing else',
     );
   }
-  command
+  whereTo(command)
     .description(about)
     .option('-p, --policy <name>', 'the policy to run (repeatable)', collect)
     .option('--all', 'every policy in the file')
     .option('-f, --file <file>', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
     .option('--json', 'JSON lines on stdout (the table then goes to stderr)')
     .option('--simulator', 'run against a built-in simulator with the demo fleet')
-    .option(
-      '--region <region>',
-      'the region for this command, instead of DMS_REGION (and DMS_ENDPOINT)',
-    )
-    .option(
-      '--project <id>',
-      'the project id for this command, instead of HUAWEICLOUD_SDK_PROJECT_ID',
-    )
     .action(
       async (o: {
         policy?: string[];
@@ -132,8 +137,7 @@ for (const [name, plan, about] of [
     );
 }
 
-program
-  .command('fleet')
+whereTo(program.command('fleet'))
   .description('the listing as the function sees it: status, tags, the last mark; only reads')
   .option('--json', 'one JSON line per instance')
   .option(
@@ -142,14 +146,6 @@ program
     collect,
   )
   .option('--simulator', 'list the built-in simulator with the demo fleet')
-  .option(
-    '--region <region>',
-    'the region for this command, instead of DMS_REGION (and DMS_ENDPOINT)',
-  )
-  .option(
-    '--project <id>',
-    'the project id for this command, instead of HUAWEICLOUD_SDK_PROJECT_ID',
-  )
   .action(async (o: FleetOptions) => {
     process.exitCode = await fleetCommand(o, io);
   });
