@@ -51,7 +51,7 @@ export function printPlan(
     }
   }
   const f = o.runMs === undefined ? undefined : forecast(plan, o.runMs);
-  if (f && !plan.refusal) out.write(`  ${forecastLine(f)}\n`);
+  if (f && !plan.refusal) out.write(`  ${forecastLine(f, plan.campaign?.window !== undefined)}\n`);
   const acting = plan.selection.eligible.length;
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
   out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);
@@ -64,13 +64,15 @@ export function printPlan(
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /** A campaign's forecast in one line. */
-function forecastLine(f: Forecast): string {
+function forecastLine(f: Forecast, windowed: boolean): string {
   if (f.left === 0) return 'forecast: nothing left to restart in this period';
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const where = windowed ? ' inside the window' : '';
   const wave =
     f.waveMaxMs === undefined ? 'without waiting' : `a wave takes up to ${minutes(f.waveMaxMs)}`;
   const perRun =
     f.waveMaxMs === undefined
       ? 'every wave in one run'
       : `${f.wavesPerRun} a run of up to ${minutes(f.runMs)}`;
-  return `forecast: ${f.left} left in this period, ${f.waves} waves of up to ${f.batchSize}; ${wave}; ${perRun}: ${f.runs} run${f.runs === 1 ? '' : 's'} inside the window to finish`;
+  return `forecast: ${f.left} left in this period, ${plural(f.waves, 'wave')} of up to ${f.batchSize}; ${wave}; ${perRun}: ${plural(f.runs, 'run')}${where} to finish`;
 }

@@ -288,7 +288,7 @@ describe('fleet', () => {
 });
 
 describe('plan, forecast with waves', () => {
-  it("says how many runs inside the window a campaign needs at the function's timeout", async () => {
+  it("says how many runs a campaign needs at the function's timeout", async () => {
     const sim = await startSimulator({ fleet: staging(5) });
     sims.push(sim);
     const file = writePolicyFile(
@@ -303,7 +303,7 @@ describe('plan, forecast with waves', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /forecast: 5 left in this period, 3 waves of up to 2; a wave takes up to 12 min; 1 a run of up to 15 min: 3 runs inside the window to finish/,
+      /forecast: 5 left in this period, 3 waves of up to 2; a wave takes up to 12 min; 1 a run of up to 15 min: 3 runs to finish/,
     );
   });
 });
