@@ -83,6 +83,10 @@ for (const [name, plan, about] of [
       'every rule of the policy applied to this instance (name or id)',
     );
     command.option(
+      '--deploy <dir>',
+      'hold the forecast against the timers of these deploy files (as validate --deploy)',
+    );
+    command.option(
       '--out <file>',
       'write the plan of one policy to this file, to approve, for run --plan',
     );
@@ -117,6 +121,7 @@ for (const [name, plan, about] of [
         at?: string;
         dryRun?: boolean;
         explain?: string;
+        deploy?: string;
         out?: string;
         validFor?: string;
         plan?: string;

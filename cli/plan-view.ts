@@ -1,6 +1,7 @@
 import { type Forecast, forecast } from '../src/plan/forecast';
 import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
+import { type TimerWindowInput, timerLines } from './deploy/window-check';
 
 const utc = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 
@@ -11,7 +12,13 @@ const utc = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 export function printPlan(
   plan: Plan,
   out: NodeJS.WritableStream,
-  o: { target?: Target | undefined; now?: number; runMs?: number } = {},
+  o: {
+    target?: Target | undefined;
+    now?: number;
+    runMs?: number;
+    /** With `--deploy`: the deployed timers, to hold against the forecast. */
+    timers?: readonly TimerWindowInput[] | undefined;
+  } = {},
 ): void {
   const p = plan.policy;
   const verb = p.action === 'restart' ? 'restart' : 'delete';
@@ -52,6 +59,7 @@ export function printPlan(
   }
   const f = o.runMs === undefined ? undefined : forecast(plan, o.runMs);
   if (f && !plan.refusal) out.write(`  ${forecastLine(f, plan.campaign?.window !== undefined)}\n`);
+  if (f && o.timers) for (const l of timerLines(o.timers, p, f.runs)) out.write(`  ${l}\n`);
   const acting = plan.selection.eligible.length;
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
   out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);

@@ -2,6 +2,7 @@
 import type { Simulator } from '../simulator';
 import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
+import type { TimerWindowInput } from './deploy/window-check';
 import type { Io } from './io';
 import { printPlan } from './plan-view';
 
@@ -15,11 +16,11 @@ export function printPlans(
   plans: readonly TargetPlan[],
   json: boolean,
   io: Io,
-  o: { now: number; runMs: number },
+  o: { now: number; runMs: number; timers?: readonly TimerWindowInput[] | undefined },
 ): void {
   for (const { plan, target } of plans) {
     if (json) io.stdout.write(`${JSON.stringify(planLine(plan, target))}\n`);
-    else printPlan(plan, io.stdout, { target, now: o.now, runMs: o.runMs });
+    else printPlan(plan, io.stdout, { target, now: o.now, runMs: o.runMs, timers: o.timers });
   }
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
 import { demoFleet, type Simulator, startSimulator } from '../simulator';
-import { MaintenanceError } from '../src/errors';
+import { ConfigError, MaintenanceError } from '../src/errors';
 import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
 import type { InvokeOptions } from '../src/invocation/invoke';
 import type { ApprovedPlan } from '../src/plan/approval';
@@ -10,6 +10,8 @@ import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
 import { DEFAULT_VALID_FOR, readApproval, validFor, writeApproval } from './approve';
+import { checkDeployPath } from './deploy/check';
+import type { TimerWindowInput } from './deploy/window-check';
 import { printExplanation } from './explain-view';
 import type { Io } from './io';
 import { lineSink } from './lines';
@@ -31,6 +33,8 @@ export interface RunOptions {
   simulator?: boolean;
   /** Plan only: the instant to judge the window, cutoff and marks at, ISO 8601. */
   at?: string;
+  /** Plan only: the deploy files whose timers the forecast is held against. */
+  deploy?: string;
   /** Plan only: write the plan, to approve, to this file. */
   out?: string;
   /** With `out`: how long the approved plan stays valid, e.g. `24h`. */
@@ -92,7 +96,7 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
         io.stderr.write(`${describeError(e, o.verbose === true)}\n`);
       }
     }
-    printResults(o, io, { lines, plans, judgeAt: ready.judgeAt, runMs: ready.runMs });
+    printResults(o, io, { lines, plans, ...ready });
     if (o.out) io.stderr.write(`${approvalNote(o, plans, failures, ready.policyFile, env)}\n`);
     return failures === 0 ? 0 : 1;
   } finally {
@@ -101,6 +105,8 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
 }
 
 interface Ready {
+  /** With `plan --deploy`: the deployed timers of the file's policies. */
+  timers: readonly TimerWindowInput[] | undefined;
   /** How long one run may last: the function's timeout, as RUN_TIMEOUT_MS says. */
   runMs: number;
   policyFile: string;
@@ -129,7 +135,8 @@ async function prepare(o: RunOptions, env: Record<string, string | undefined>): 
     }
   }
   const names = approval ? [approval.policy] : await policyNames(o, policyFile);
-  return { runMs, policyFile, names, judgeAt, approval };
+  const timers = o.deploy ? await deployTimers(o.deploy, policyFile) : undefined;
+  return { runMs, policyFile, names, judgeAt, approval, timers };
 }
 
 function invokeOptions(
@@ -173,13 +180,24 @@ function printResults(
     plans: TargetPlan[];
     judgeAt: number | undefined;
     runMs: number;
+    timers: readonly TimerWindowInput[] | undefined;
   },
 ): void {
-  if (o.plan) printPlans(r.plans, o.json === true, io, { now: Date.now(), runMs: r.runMs });
+  if (o.plan) {
+    const timers = r.timers;
+    printPlans(r.plans, o.json === true, io, { now: Date.now(), runMs: r.runMs, timers });
+  }
   if (o.explain) for (const { plan } of r.plans) printExplanation(plan, o.explain, io.stdout);
   if (o.plan && !o.json) printWindows(r.lines, io.stdout, r.judgeAt);
   const table = o.json ? io.stderr : io.stdout;
   printTable(r.lines as unknown as Array<OutcomeRecord | RunSummary>, table);
+}
+
+/** `plan --deploy DIR`: the timers there, refused with every problem as `validate` finds it. */
+async function deployTimers(dir: string, policyFile: string): Promise<readonly TimerWindowInput[]> {
+  const check = checkDeployPath(resolve(dir), await loadPolicyFile(policyFile));
+  if (check.issues.length > 0) throw new ConfigError(check.issues, 'the deploy files');
+  return check.timers;
 }
 
 /** The environment the command's invocations read: the process's, with the command's options. */

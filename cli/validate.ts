@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../src/errors';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Policy } from '../src/policy/resolve';
-import { checkDeployFiles, checkDeployPath, type DeployCheck } from './deploy/check';
+import { checkDeployFiles, checkDeployPath, checkWindows, type DeployCheck } from './deploy/check';
 import { duration, inBoth, windowOccurrences } from './deploy/fit';
 import type { Io } from './run';
 
@@ -34,11 +34,12 @@ export async function validateCommand(
     io.stderr.write(`${e.message}\n`);
     return 1;
   }
-  const deploy: DeployCheck | undefined = o.deploy
+  const found: DeployCheck | undefined = o.deploy
     ? checkDeployPath(resolve(o.deploy), policies, now)
     : file === undefined
       ? checkDeployFiles(process.cwd(), policies, now)
       : undefined;
+  const deploy = found && checkWindows(found);
   if (deploy && deploy.issues.length > 0) {
     // Not through ConfigError, which shortens each message: these are ours, several lines long.
     io.stderr.write('invalid configuration in the deploy files:\n');

@@ -5,7 +5,7 @@ import type { ConfigIssue } from '../../src/errors';
 import type { Policy } from '../../src/policy/resolve';
 import { cronProblem, timerNameProblem, timeZoneProblem } from './cron';
 import { HCL_NOT_READ, readTerraformJson, terraformValues } from './terraform';
-import { timerWindowCheck } from './window-check';
+import { type TimerWindowInput, timerWindowCheck } from './window-check';
 
 export const TERRAFORM_DIR = 'deploy/terraform';
 export const SERVERLESS_FILE = 'serverless.yml';
@@ -16,6 +16,8 @@ export interface DeployCheck {
   issues: ConfigIssue[];
   /** Timers that act too rarely inside their window, and files not read. */
   warnings: string[];
+  /** The well-formed timers of policies that exist, each in the zone it fires in. */
+  timers: TimerWindowInput[];
 }
 
 type Policies = ReadonlyMap<string, Policy>;
@@ -28,7 +30,7 @@ type Policies = ReadonlyMap<string, Policy>;
  * Files that are not there are not checked. No network.
  */
 export function checkDeployFiles(root: string, policies: Policies, now = Date.now()): DeployCheck {
-  const out: DeployCheck = { checked: [], issues: [], warnings: [] };
+  const out: DeployCheck = { checked: [], issues: [], warnings: [], timers: [] };
   if (existsSync(join(root, TERRAFORM_DIR))) {
     add(out, checkTerraform(join(root, TERRAFORM_DIR), TERRAFORM_DIR, policies, now));
   }
@@ -50,6 +52,7 @@ export function checkDeployPath(path: string, policies: Policies, now = Date.now
       checked: [],
       issues: [{ path: shown, message: 'no such file or folder' }],
       warnings: [],
+      timers: [],
     };
   }
   if (statSync(path).isFile()) return checkServerless(path, shown, policies, now);
@@ -60,17 +63,28 @@ export function checkDeployPath(path: string, policies: Policies, now = Date.now
     return checkDeployFiles(path, policies, now);
   }
   const message = `holds no deploy files: no *.tf.json, no ${SERVERLESS_FILE}, no ${TERRAFORM_DIR}/`;
-  return { checked: [], issues: [{ path: shown, message }], warnings: [] };
+  return { checked: [], issues: [{ path: shown, message }], warnings: [], timers: [] };
 }
 
 function add(into: DeployCheck, more: DeployCheck): void {
   into.checked.push(...more.checked);
   into.issues.push(...more.issues);
   into.warnings.push(...more.warnings);
+  into.timers.push(...more.timers);
+}
+
+/** Holds each windowed policy's timer against its window; see {@link timerWindowCheck}. */
+export function checkWindows(check: DeployCheck): DeployCheck {
+  for (const t of check.timers) {
+    const fit = timerWindowCheck(t);
+    if (fit.issue) check.issues.push(fit.issue);
+    if (fit.warning) check.warnings.push(fit.warning);
+  }
+  return check;
 }
 
 function checkTerraform(dir: string, shown: string, policies: Policies, now: number): DeployCheck {
-  const out: DeployCheck = { checked: [shown], issues: [], warnings: [] };
+  const out: DeployCheck = { checked: [shown], issues: [], warnings: [], timers: [] };
   let tf: ReturnType<typeof readTerraformJson>;
   try {
     tf = readTerraformJson(dir);
@@ -92,16 +106,7 @@ function checkTerraform(dir: string, shown: string, policies: Policies, now: num
     const p = policies.get(policy);
     if (timer.length > 0 || !p || typeof cron !== 'string') continue;
     for (const { zone, where } of zones.zones) {
-      const fit = timerWindowCheck({
-        at: `${at} in ${where}`,
-        policy: p,
-        cron,
-        zone,
-        timeoutS,
-        now,
-      });
-      if (fit.issue) out.issues.push(fit.issue);
-      if (fit.warning) out.warnings.push(fit.warning);
+      out.timers.push({ at: `${at} in ${where}`, policy: p, cron, zone, timeoutS, now });
     }
   }
   return out;
@@ -138,7 +143,7 @@ function checkServerless(
   policies: Policies,
   now: number,
 ): DeployCheck {
-  const out: DeployCheck = { checked: [shown], issues: [], warnings: [] };
+  const out: DeployCheck = { checked: [shown], issues: [], warnings: [], timers: [] };
   let doc: { functions?: Record<string, { events?: unknown[]; timeout?: unknown }> };
   try {
     doc = parse(readFileSync(file, 'utf8')) ?? {};
@@ -170,9 +175,7 @@ function checkServerless(
         );
         continue;
       }
-      const fit = timerWindowCheck({ at: `${at} in ${zone}`, policy, cron, zone, timeoutS, now });
-      if (fit.issue) out.issues.push(fit.issue);
-      if (fit.warning) out.warnings.push(fit.warning);
+      out.timers.push({ at: `${at} in ${zone}`, policy, cron, zone, timeoutS, now });
     }
   }
   return out;

@@ -56,3 +56,29 @@ export function timerWindowCheck(o: TimerWindowInput): { issue?: ConfigIssue; wa
 }
 
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+
+/**
+ * For `plan --deploy`: whether the deployed timers give a campaign the runs
+ * its forecast needs inside each window.
+ */
+export function timerLines(
+  timers: readonly TimerWindowInput[],
+  policy: Policy,
+  runsNeeded: number,
+): string[] {
+  const w = policy.window;
+  const mine = timers.filter((t) => t.policy.name === policy.name);
+  if (mine.length === 0)
+    return [`timers: none in the deploy files for ${policy.name}; no run would start`];
+  if (!w)
+    return mine.map((t) => `timer ${t.at}: "${cut(t.cron)}"; no window, so every firing may act`);
+  return mine.map((t) => {
+    const fit = timerFit(w, t.cron, t.zone, t.now);
+    if (fit.inside === 0) {
+      return `timer ${t.at}: never fires inside the window in the next ${HORIZON_WEEKS} weeks; this campaign would restart nothing (validate --deploy shows when it fires)`;
+    }
+    const enough =
+      fit.fewestInside >= runsNeeded ? 'enough' : 'NOT enough: the rest waits for a later window';
+    return `timer ${t.at}: fires inside ${fit.served} of the next ${fit.occurrences} windows, at least ${times(fit.fewestInside)} in each it serves; this campaign needs ${runsNeeded}: ${enough}`;
+  });
+}

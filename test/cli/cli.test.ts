@@ -170,6 +170,41 @@ policies:
     );
   });
 
+  it('plan --deploy holds the forecast against the timers: enough runs, or none at all', async () => {
+    const sim = await startSimulator({ fleet: staging(5) });
+    sims.push(sim);
+    const dir = terraformCopy();
+    writeFileSync(join(dir, 'p.yaml'), BERLIN);
+    const args = [
+      'plan',
+      '-p',
+      'weekly-staging-restart',
+      '-f',
+      'p.yaml',
+      '--deploy',
+      'tf',
+      '--at',
+      '2026-12-12T02:30:00+01:00',
+    ];
+    const never = await cli(args, simEnv(sim), dir);
+    expect(never.code, never.stderr).toBe(0);
+    expect(never.stdout).toMatch(
+      /timer tf variable\.schedules\["weekly-staging-restart"\] in Asia\/Shanghai \(time_zone\): never fires inside the window in the next 8 weeks; this campaign would restart nothing/,
+    );
+    writeFileSync(
+      join(dir, 'tf/terraform.tfvars.json'),
+      '{"time_zone": "Europe/Berlin", "schedules": {"weekly-staging-restart": "0 0,30 2-4 ? * SAT,SUN"}}',
+    );
+    const ok = await cli(args, simEnv(sim), dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(
+      /forecast: 5 left in this period, 3 waves of up to 2; .*: 3 runs inside the window to finish/,
+    );
+    expect(ok.stdout).toMatch(
+      /timer tf variable\.schedules\["weekly-staging-restart"\] in Europe\/Berlin \(time_zone\): fires inside 16 of the next 16 windows, at least 6 times in each it serves; this campaign needs 3: enough/,
+    );
+  });
+
   it('holds a serverless.yml timer with CRON_TZ against the window too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dms-deploy-'));
     writeFileSync(join(dir, 'p.yaml'), BERLIN);
