@@ -413,7 +413,7 @@ async function dependencyCosts(policyDir: string): Promise<void> {
       );
     });
   const files: Array<[string, string]> = [];
-  for (const pkg of ['yaml', 'zod', 'pino', 'picomatch', 'exponential-backoff', 'p-limit']) {
+  for (const pkg of ['yaml', 'zod', 'pino', 'exponential-backoff', 'p-limit']) {
     const file = join(policyDir, `bench-dep-${pkg}.js`);
     await build({
       stdin: {

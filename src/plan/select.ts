@@ -1,9 +1,9 @@
-import picomatch from 'picomatch';
 import { FAILED_STATUS, isKnownStatus } from '../dms/status';
 import type { KafkaInstance, Tag } from '../dms/wire';
 import { cut } from '../errors';
 import type { Policy } from '../policy/resolve';
 import { doneReason, isOwnMark, type Mark, type OwnMarks, type Period, readMark } from './mark';
+import { namePattern } from './name-pattern';
 import { duplicatedKey, firstMatch, fold, isKafka, matchesAll, type Wanted } from './tag-match';
 
 /** What the policy says about one instance. */
@@ -122,8 +122,7 @@ function judgeTags(
 
 /** `select.names` as matchers: `*` and `?` only, nothing else a glob may mean. */
 export function namePatterns(names: readonly string[]): ((name: string) => boolean)[] {
-  const opts = { nobrace: true, noextglob: true, nonegate: true, noglobstar: true, dot: true };
-  return names.map((p) => picomatch(p, opts));
+  return names.map(namePattern);
 }
 
 /**
