@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
-import { demoFleet, type Simulator, startSimulator } from '../simulator';
+import { demoFleet, demoKafka, type Simulator, startSimulator } from '../simulator';
 import { ConfigError, MaintenanceError } from '../src/errors';
 import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
 import type { InvokeOptions } from '../src/invocation/invoke';
@@ -218,7 +218,7 @@ export function commandEnv(
 
 /** The built-in simulator with the demo fleet, and the environment pointed at it. */
 export async function startDemo(env: Record<string, string | undefined>): Promise<Simulator> {
-  const sim = await startSimulator({ fleet: demoFleet() });
+  const sim = await startSimulator({ fleet: demoFleet(), kafka: demoKafka() });
   Object.assign(env, {
     DMS_ENDPOINT: sim.endpoint,
     HUAWEICLOUD_SDK_AK: sim.ak,

@@ -1,4 +1,4 @@
-import { demoFleet, generateFleet, startSimulator } from '../simulator';
+import { demoFleet, demoKafka, generateFleet, startSimulator } from '../simulator';
 import type { Io } from './run';
 
 export interface SimulatorOptions {
@@ -15,7 +15,12 @@ export interface SimulatorOptions {
 export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<void> {
   const fleet =
     o.size === undefined ? demoFleet() : generateFleet({ size: o.size, seed: o.seed ?? 1 });
-  const sim = await startSimulator({ fleet, ...(o.port === undefined ? {} : { port: o.port }) });
+  const kafka = o.size === undefined ? demoKafka() : {};
+  const sim = await startSimulator({
+    fleet,
+    kafka,
+    ...(o.port === undefined ? {} : { port: o.port }),
+  });
   io.stderr.write(
     `DMS for Kafka simulator on ${sim.endpoint} with ${fleet.length} instances; local fake credentials. Ctrl-C stops it.\n`,
   );

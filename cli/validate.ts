@@ -57,6 +57,13 @@ export async function validateCommand(
       : '';
   io.stdout.write(`${path}: valid, ${policies.size} policies: ${names.join(', ')}${against}\n`);
   for (const w of deploy?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
+  for (const p of policies.values()) {
+    if (p.action === 'restart' && !p.kafkaChecks) {
+      io.stderr.write(
+        `warning: policies.${p.name}.kafkaChecks: false: restarts are judged by the DMS status alone; a topic with one replica goes dark during each restart, and a cluster already out of sync can lose partitions\n`,
+      );
+    }
+  }
   for (const line of windowLines(policies.values(), now)) io.stdout.write(`${line}\n`);
   return 0;
 }

@@ -3,7 +3,7 @@
  * (nightly-failed-cleanup and weekly-staging-restart), traps included.
  */
 import { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
-import type { SimInstance } from './types';
+import type { SimInstance, SimKafka } from './types';
 
 /** Fixed, UUID-shaped ids: `5a1e00NN-7c3b-4d2a-9f10-0000000000NN`. */
 export function demoId(n: number): string {
@@ -125,4 +125,21 @@ export function demoFleet(): SimInstance[] {
       created_at: String(FLEET_EPOCH_MS - (i + 1) * 3_600_000),
     }),
   );
+}
+
+/**
+ * The demo fleet's Kafka, where it is not the healthy default: a staging
+ * instance with a topic of one replica, and one whose replicas are out of
+ * sync before anything happens. The pre-flight skips both.
+ */
+export function demoKafka(): Record<string, Partial<SimKafka>> {
+  return {
+    [demoId(2)]: {
+      topics: [
+        { name: 'payments', replication: 3, partitions: 12 },
+        { name: 'payments-audit-log', replication: 1, partitions: 3 },
+      ],
+    },
+    [demoId(4)]: { outOfSync: 12 },
+  };
 }

@@ -1,6 +1,7 @@
 /** Route name to handler. */
 import { instanceAction } from './action';
 import type { HandlerContext } from './context';
+import { listTopics, showCluster } from './kafka-routes';
 import { listInstances, showInstance } from './list';
 import { showRecycle } from './recycle';
 import type { Reply } from './reply';
@@ -16,6 +17,8 @@ export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
   tagAction,
   projectTags,
   showRecycle,
+  showCluster,
+  listTopics,
   publish,
 };
 
@@ -28,5 +31,7 @@ export const TRUNCATED_JSON: Record<RouteName, string> = {
   tagAction: '{',
   projectTags: '{"tags": [{"key": ',
   showRecycle: '{"recycle_instances": [',
+  showCluster: '{"cluster": {"brokers": [',
+  listTopics: '{"total": 3, "topics": [',
   publish: '{"request_id": ',
 };

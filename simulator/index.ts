@@ -1,6 +1,6 @@
 /** DMS for Kafka simulator: a real HTTP server on loopback that signs, fails and changes like DMS. */
 export { canonicalRequest, canonicalUri, rfc3986 } from './canonical';
-export { demoFleet, demoId } from './demo';
+export { demoFleet, demoId, demoKafka } from './demo';
 export { ENTERPRISE_PROJECTS, type FleetOptions, generateFleet } from './fleet';
 export { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
 export { DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, startSimulator } from './server';
@@ -19,7 +19,9 @@ export type {
   RecordedRequest,
   RouteName,
   SimInstance,
+  SimKafka,
   SimTag,
+  SimTopic,
   Simulator,
   SimulatorLoad,
   SimulatorOptions,

@@ -11,6 +11,12 @@ const PATTERNS: { method: string; re: RegExp; route: RouteName; param?: 'topicUr
   { method: 'GET', re: /^\/v2\/[^/]+\/instances$/, route: 'listInstances' },
   { method: 'POST', re: /^\/v2\/[^/]+\/instances\/action$/, route: 'instanceAction' },
   { method: 'GET', re: /^\/v2\/[^/]+\/instances\/([^/]+)$/, route: 'showInstance' },
+  {
+    method: 'GET',
+    re: /^\/v2\/[^/]+\/instances\/([^/]+)\/management\/cluster$/,
+    route: 'showCluster',
+  },
+  { method: 'GET', re: /^\/v2\/[^/]+\/instances\/([^/]+)\/topics$/, route: 'listTopics' },
   { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/tags$/, route: 'projectTags' },
   { method: 'GET', re: /^\/v2\/[^/]+\/recycle$/, route: 'showRecycle' },
   { method: 'GET', re: /^\/v2\/[^/]+\/kafka\/([^/]+)\/tags$/, route: 'showTags' },

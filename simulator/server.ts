@@ -1,7 +1,7 @@
 /** startSimulator: a DMS for Kafka look-alike on a loopback HTTP server. */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { demoFleet } from './demo';
+import { demoFleet, demoKafka } from './demo';
 import { Faults } from './faults';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
@@ -42,8 +42,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       deleteMs: opts.deleteDelayMs ?? 1000,
       onsetMs: opts.restartOnsetMs ?? DEFAULT_RESTART_ONSET_MS,
       recycleBin: opts.recycleBin ?? false,
+      isrRecoveryMs: opts.isrRecoveryMs ?? 0,
     },
     opts.fleetClock,
+    opts.kafka ?? (opts.fleet ? {} : demoKafka()),
   );
   const requests: RecordedRequest[] = [];
   const published: PublishedMessage[] = [];
@@ -130,6 +132,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     addInstance: (instance) => store.add(instance),
     landNextRestartIn: (id, status) => store.landNextRestartIn(id, status),
     removeInstance: (id) => store.remove(id),
+    setKafka: (id, kafka) => store.kafka.set(id, kafka),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,6 @@
 /** The project's instances and their status transitions over time. */
-import type { SimInstance, SimTag } from './types';
+import { KafkaModel } from './kafka';
+import type { SimInstance, SimKafka, SimTag } from './types';
 
 // DMS restarts from Running or Faulty; regions word the latter ERROR or FAULTY.
 export const RESTARTABLE = new Set(['RUNNING', 'ERROR', 'FAULTY']);
@@ -15,6 +16,8 @@ export interface Delays {
   onsetMs: number;
   /** A delete that is not forced leaves the instance in the recycle bin. */
   recycleBin?: boolean;
+  /** After a restart, the last broker's replicas catch up for this long. */
+  isrRecoveryMs?: number;
 }
 
 /** Newest first, then by id, so pages are stable. */
@@ -49,11 +52,16 @@ export class Store {
   private version = 0;
   private readonly listings = new Map<string, { version: number; items: SimInstance[] }>();
 
+  /** Kafka inside each instance: brokers, topics, what a restart does to them. */
+  readonly kafka: KafkaModel;
+
   constructor(
     fleet: SimInstance[],
     private readonly delays: Delays,
     private readonly now: () => number = Date.now,
+    kafka: Record<string, Partial<SimKafka>> = {},
   ) {
+    this.kafka = new KafkaModel(kafka, delays.isrRecoveryMs ?? 0);
     for (const instance of fleet) {
       if (this.byId.has(instance.instance_id)) {
         throw new Error(`duplicate instance id in fleet: ${instance.instance_id}`);
@@ -66,6 +74,12 @@ export class Store {
   all(): SimInstance[] {
     this.settle();
     return [...this.byId.values()];
+  }
+
+  /** The fleet's clock, with every transition due by now applied. */
+  clockNow(): number {
+    this.settle();
+    return this.now();
   }
 
   get(id: string): SimInstance | undefined {
@@ -142,9 +156,11 @@ export class Store {
       // Anything that changed the instance meanwhile (a delete, a test) wins.
       if (i.status !== before) return;
       i.status = 'RESTARTING';
+      this.kafka.restartBegan(id, at, at + this.delays.restartMs);
       this.pending.set(id, {
         at: at + this.delays.restartMs,
         done: (j) => {
+          this.kafka.restartEnded(id);
           if (j.status === 'RESTARTING') j.status = landing;
         },
       });

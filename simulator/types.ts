@@ -36,6 +36,25 @@ export interface SimInstance {
   resource_spec_code?: string;
 }
 
+/** A topic inside a simulated instance. */
+export interface SimTopic {
+  name: string;
+  replication: number;
+  partitions: number;
+}
+
+/** Kafka inside a simulated instance; see simulator/kafka.ts. */
+export interface SimKafka {
+  brokers: number;
+  topics: SimTopic[];
+  /** Replicas out of sync whatever else happens: an instance that starts out of sync. */
+  outOfSync?: number;
+  /** This broker is down and stays down, its replicas out of sync. */
+  brokenBroker?: number | undefined;
+  /** The next restart leaves this broker down for good: a broker that never comes back. */
+  breaksOnRestart?: number | undefined;
+}
+
 export type RouteName =
   | 'listInstances'
   | 'showInstance'
@@ -45,6 +64,10 @@ export type RouteName =
   | 'projectTags'
   /** ShowRecycleInstances: the project's recycle bin. */
   | 'showRecycle'
+  /** ShowCluster: brokers, partitions online, replicas in sync. */
+  | 'showCluster'
+  /** ListInstanceTopics, paged. */
+  | 'listTopics'
   /** SMN's PublishMessage, served beside DMS so one simulator covers both. */
   | 'publish';
 
@@ -142,6 +165,10 @@ export interface SimulatorOptions {
    * restart of it is answered failed. Default 300; 0 is RESTARTING at once.
    */
   restartOnsetMs?: number;
+  /** Each instance's Kafka, by id; an instance not named gets a healthy default. */
+  kafka?: Record<string, Partial<SimKafka>>;
+  /** After a restart, the last broker's replicas catch up for this long; default 0. */
+  isrRecoveryMs?: number;
   /** DELETING -> removed after this many ms; default 1000. */
   deleteDelayMs?: number;
   /**
@@ -214,5 +241,7 @@ export interface Simulator {
   /** The next restart of this instance lands in `status` (e.g. `ERROR`) instead of RUNNING. */
   landNextRestartIn(id: string, status: string): void;
   removeInstance(id: string): void;
+  /** Changes what is given of the instance's Kafka (a broken broker, replicas out of sync). */
+  setKafka(id: string, kafka: Partial<SimKafka>): void;
   stop(): Promise<void>;
 }

@@ -1,13 +1,15 @@
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { type Campaign, nextWave, utc } from '../plan/campaign';
+import type { Hold } from '../plan/hold';
 import { MARK_VANISHED, type Selection } from '../plan/select';
-import type { WaitForRunning } from '../policy/resolve';
+import type { KafkaChecks, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
 import { refs, settleEarlier, skipped, type Tally } from './earlier-marks';
 import { type BatchResult, type Success, writeBatch } from './engine';
 import { describeChange } from './fresh';
+import { preflight, settleHolds } from './kafka-checks';
 import { markBatch, removeAgedMarks, unmark } from './marking';
 import { restartKind } from './restart';
 import { confirmWave, STOPPED_AFTER_BAD_WAVE } from './waves';
@@ -25,6 +27,10 @@ export interface CampaignInput {
    * which read came first.
    */
   settleMs: number;
+  /** The Kafka checks before each restart and, with `wait`, after; undefined when off. */
+  kafka: KafkaChecks | undefined;
+  /** Instances on hold among the campaign's: looked at before any wave. */
+  holds: readonly Hold[];
 }
 
 /** What one invocation's share of a campaign has seen and done so far. */
@@ -65,6 +71,7 @@ export async function runCampaign(
   const p = startProgress(input.selection);
   const earlierInput = { wait: input.wait, per: input.campaign.window ? 'window' : 'interval' };
   ctx.report.setCampaign({ markKey: input.campaign.markKey });
+  if (await heldBack(ctx, input)) return finishCampaign(ctx, input.campaign, p);
   for (let n = 1; ; n++) {
     const next = nextWave(p.selection, (id) => ctx.report.has(id), input.batchSize);
     for (const i of next.todo) p.seen.add(i.instance_id);
@@ -85,6 +92,23 @@ export async function runCampaign(
     p.selection = view;
   }
   finishCampaign(ctx, input.campaign, p);
+}
+
+/**
+ * Instances on hold first: the campaign goes on only when each one's
+ * cluster is whole again. True when it stops; every instance it would have
+ * taken up is then recorded skipped, with why.
+ */
+async function heldBack(ctx: ActContext, input: CampaignInput): Promise<boolean> {
+  const stoppedBy = await settleHolds(ctx, input.holds);
+  if (stoppedBy.length === 0) return false;
+  ctx.report.setCampaign({ stoppedBy });
+  const todo = nextWave(input.selection, (id) => ctx.report.has(id), input.batchSize).todo;
+  ctx.report.skipAll(
+    todo,
+    `not started: the campaign is on hold until ${input.holds.map((h) => h.instance.name).join(', ')} ${input.holds.length === 1 ? 'is' : 'are'} healthy again`,
+  );
+  return true;
 }
 
 function startProgress(selection: Selection): Progress {
@@ -177,7 +201,14 @@ async function restartMarked(
       return v;
     },
   };
-  return writeBatch(watching, restartKind, marked);
+  if (!input.kafka) return writeBatch(watching, restartKind, marked);
+  const fit = await preflight(ctx, input.kafka, marked);
+  const result = await writeBatch(watching, restartKind, fit.pass);
+  for (const s of result.succeeded) {
+    const health = fit.health.get(s.instance.instance_id);
+    if (health) s.detail = { ...s.detail, kafka: health };
+  }
+  return result;
 }
 
 /**

@@ -15,6 +15,11 @@ export interface ActContext extends RetryContext {
    * sign of it (`RESTART_ONSET_MS`; default `RESTART_ONSET_MS` of `dms/status`).
    */
   onsetMs: number;
+  /**
+   * The Kafka checks are on: a restarted instance is back only once its
+   * cluster is whole again (every broker healthy, every replica in sync).
+   */
+  heal?: boolean;
 }
 
 export { DEADLINE } from '../report/report';

@@ -29,6 +29,8 @@ export async function executePlan(ctx: ActContext, plan: Plan, o: ExecuteOptions
       batchSize: plan.policy.batchSize,
       wait: plan.policy.waitForRunning,
       settleMs: o.settleMs,
+      kafka: plan.policy.kafkaChecks,
+      holds: plan.held,
     },
     o.relist,
   );

@@ -5,6 +5,7 @@ import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
 import { describeFresh, type Fresh, readFresh } from './fresh';
+import { HealWatch } from './heal';
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
 
@@ -47,6 +48,8 @@ class WaveWatch {
   private readonly left: Set<string>;
   private readonly onsetMs: number;
   private readonly lastSeen = new Map<string, string>();
+  /** RUNNING again, waiting for the cluster to be whole (with `ctx.heal`). */
+  private readonly healing: HealWatch;
   private bad = 0;
 
   constructor(
@@ -61,37 +64,55 @@ class WaveWatch {
       restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
     );
     this.onsetMs = Math.min(ctx.onsetMs, wait.timeoutMs);
+    this.healing = new HealWatch(ctx, wait);
   }
 
   async run(): Promise<WaveResult> {
-    const { ctx, waiting } = this;
+    const { ctx, waiting, healing } = this;
     let cutByDeadline = false;
-    while (waiting.size > 0) {
+    while (waiting.size > 0 || healing.size > 0) {
       const now = ctx.clock.now();
       for (const [id, s] of waiting) {
         if (this.dueAt(id, s) > now) continue;
         waiting.delete(id);
         this.timedOut(id, s);
       }
-      if (waiting.size === 0) break;
-      const untilTimeout = Math.min(...[...waiting].map(([id, s]) => this.dueAt(id, s) - now));
+      this.bad += healing.timeOuts(now);
+      if (waiting.size === 0 && healing.size === 0) break;
+      const untilTimeout = Math.min(
+        ...[...waiting].map(([id, s]) => this.dueAt(id, s) - now),
+        healing.nextDue(now),
+      );
       const untilCutoff = waitBudgetMs(ctx.deadline);
       if (untilCutoff <= 0) {
         cutByDeadline = true;
         break;
       }
-      await ctx.clock.sleep(Math.min(this.wait.pollMs, untilTimeout, untilCutoff));
-      const live = await readFresh(
-        ctx,
-        [...waiting.values()].map((s) => s.instance),
-      );
-      for (const [id, s] of waiting) {
-        const f = live.get(id);
-        if (f) this.look(id, s, f);
-      }
+      await ctx.clock.sleep(Math.max(0, Math.min(this.wait.pollMs, untilTimeout, untilCutoff)));
+      await this.poll();
     }
     this.recordUnconfirmed();
+    await healing.end();
     return { bad: this.bad, cutByDeadline };
+  }
+
+  /** One look at every instance still waited for: status, or its cluster. */
+  private async poll(): Promise<void> {
+    const { ctx, waiting, healing } = this;
+    const [live] = await Promise.all([
+      waiting.size > 0
+        ? readFresh(
+            ctx,
+            [...waiting.values()].map((s) => s.instance),
+          )
+        : undefined,
+      healing.read(),
+    ]);
+    if (!live) return;
+    for (const [id, s] of waiting) {
+      const f = live.get(id);
+      if (f) this.look(id, s, f);
+    }
   }
 
   private sinceOf(s: Success): number {
@@ -126,7 +147,9 @@ class WaveWatch {
     if (running && !this.left.has(id)) return;
     this.waiting.delete(id);
     if (running) {
-      ctx.report.add(s.instance, { ...s.detail, recoveredMs: ctx.clock.now() - this.sinceOf(s) });
+      const detail = { ...s.detail, recoveredMs: ctx.clock.now() - this.sinceOf(s) };
+      if (ctx.heal) this.healing.add({ ...s, detail });
+      else ctx.report.add(s.instance, detail);
       return;
     }
     this.bad++;

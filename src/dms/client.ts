@@ -6,11 +6,13 @@ import type { Logger } from '../report/logger';
 import { type CallSettings, createCalls } from './calls';
 import type { DmsCredentials } from './core';
 import { dmsEndpoint } from './endpoint';
+import { type KafkaCluster, type KafkaTopic, listTopics, showCluster } from './kafka';
 import * as reads from './reads';
 import type { ActionResponse, KafkaInstance, Tag } from './wire';
 import * as writes from './writes';
 
 export type { DmsCredentials } from './core';
+export type { KafkaCluster, KafkaTopic } from './kafka';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 
 export interface DmsClientOptions {
@@ -54,6 +56,10 @@ export interface DmsClient {
   listInstances(opts?: ListOptions): Promise<KafkaInstance[]>;
   /** The instance now, or `undefined` when DMS answers that it does not exist. */
   showInstance(id: string): Promise<KafkaInstance | undefined>;
+  /** ShowCluster: brokers' health, partitions online, replicas in sync. */
+  showCluster(id: string): Promise<KafkaCluster>;
+  /** ListInstanceTopics, every page: each topic's replication factor. */
+  listTopics(id: string): Promise<KafkaTopic[]>;
   restartInstances(ids: readonly string[]): Promise<ActionResponse>;
   deleteInstances(ids: readonly string[], opts?: DeleteOptions): Promise<ActionResponse>;
   /** `all_failure: "kafka"`: deletes every CREATEFAILED Kafka instance in the project. */
@@ -100,6 +106,12 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
     },
     showInstance(id) {
       return reads.showInstance(calls, id);
+    },
+    showCluster(id) {
+      return showCluster(calls, id);
+    },
+    listTopics(id) {
+      return listTopics(calls, id);
     },
     restartInstances(ids) {
       return writes.restartInstances(calls, ids);

@@ -15,6 +15,8 @@ export function readOnly(dms: DmsClient): DmsClient {
   return {
     listInstances: (o) => dms.listInstances(o),
     showInstance: (id) => dms.showInstance(id),
+    showCluster: (id) => dms.showCluster(id),
+    listTopics: (id) => dms.listTopics(id),
     restartInstances: refuse('RestartInstances'),
     deleteInstances: refuse('DeleteInstances'),
     deleteAllFailed: refuse('DeleteAllFailedInstances'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActContext } from '../act/context';
 import { executePlan } from '../act/execute';
+import { readKafka } from '../act/kafka-checks';
 import type { DmsClient } from '../dms/client';
 import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
@@ -11,6 +12,7 @@ import { type Campaign, planCampaign, utc } from '../plan/campaign';
 import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
+import { withPreflight } from '../plan/preflight';
 import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';
 import type { Policy } from '../policy/resolve';
 import { localIso } from '../policy/window';
@@ -100,6 +102,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       campaign && { period: campaign.period, window: campaign.window },
       input.approved,
     );
+    if (input.dryRun) plan = await readPreflight(deps.dms, plan);
     report.setListed(listed.length);
     owed = [
       ...plan.selection.eligible,
@@ -153,6 +156,23 @@ function campaignFor(report: Report, input: RunInput, now: number) {
   return { where, judgedAt, lookedAhead: true };
 }
 
+/**
+ * A dry run's (and `plan`'s) pre-flight: each instance it would restart has
+ * its cluster read now, and the plan shows the verdicts. A live run reads
+ * right before each restart instead, and never twice.
+ */
+async function readPreflight(dms: DmsClient, plan: Plan): Promise<Plan> {
+  const checks = plan.policy.kafkaChecks;
+  const would = plan.wouldDo.filter((w) => w.outcome === Outcome.WouldRestart);
+  if (!checks || plan.refusal || would.length === 0) return plan;
+  const reads = await readKafka(
+    dms,
+    would.map((w) => w.instance),
+    true,
+  );
+  return withPreflight(plan, reads, checks.allowSingleReplicaTopics);
+}
+
 /** A live run: the plan's calls, with the effects' context wired here. */
 async function carryOut(
   deps: RunDeps,
@@ -164,6 +184,7 @@ async function carryOut(
     ...deps,
     settings: deps.retry,
     onsetMs: deps.restartOnsetMs,
+    heal: plan.policy.kafkaChecks !== undefined,
     report,
     judge: createJudge(plan.policy, o.judging),
   };

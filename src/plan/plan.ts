@@ -11,9 +11,11 @@ import { type ApprovedInstance, approvedOutside } from './approval';
 import type { Campaign } from './campaign';
 import { earlierOf } from './earlier';
 import { noMatchHints } from './hints';
+import { type Hold, holdsAmong } from './hold';
 import type { Period } from './mark';
 import { chooseMode, type ModeChoice } from './mode';
-import { type JudgeOptions, type Selection, selectInstances } from './select';
+import type { PlannedPreflight } from './preflight';
+import { type JudgeOptions, onHold, type Selection, selectInstances } from './select';
 
 /** A record a run writes for one instance without any call. */
 export interface Intended {
@@ -66,6 +68,18 @@ export interface Plan {
   noMatch: string[];
   /** Instances in a status DMS never documented: status to instance ids. */
   unknownStatuses: Record<string, string[]>;
+  /**
+   * A restart campaign's instances on hold (their cluster did not heal after
+   * a restart): the campaign looks at them first, and starts no wave while
+   * one is still not healthy. See hold.ts.
+   */
+  held: Hold[];
+  /**
+   * A restart plan's pre-flight verdicts, by instance id, when the cluster
+   * was read (a dry run, `plan`); see preflight.ts. A live run reads again
+   * right before each restart.
+   */
+  preflight?: Record<string, PlannedPreflight>;
 }
 
 /**
@@ -83,6 +97,7 @@ export function makePlan(
 ): Plan {
   const selection = selectInstances(listed, policy, judging);
   const eligible = selection.eligible;
+  const held = campaign ? holdsAmong(selection.candidates.map((c) => c.instance)) : [];
   const headroom = policy.maxInstances - eligible.length;
   const refusal =
     headroom < 0
@@ -110,12 +125,13 @@ export function makePlan(
     judgedAt: judging.now,
     inCutoff,
     upfront: [
-      ...upfront(selection, refusal),
+      ...upfront(selection, refusal, held),
       ...outsideApproval(approved ?? [], listed, selection, policy),
     ],
-    wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, inCutoff),
+    wouldDo: refusal ? [] : wouldDo(policy, selection, campaign, inCutoff, held),
     noMatch: noMatchHints(policy, listed, selection),
     unknownStatuses: byUnknownStatus(listed),
+    held,
   };
 }
 
@@ -141,10 +157,16 @@ function outsideApproval(
   }));
 }
 
-function upfront(selection: Selection, refusal: string | undefined): Intended[] {
+function upfront(
+  selection: Selection,
+  refusal: string | undefined,
+  held: readonly Hold[],
+): Intended[] {
   const out: Intended[] = [];
+  // A campaign records its instances on hold itself, once it has looked at them.
+  const onHold = new Set(refusal ? [] : held.map((h) => h.instance.instance_id));
   for (const c of selection.candidates) {
-    if (c.verdict === 'skip' && !c.mark)
+    if (c.verdict === 'skip' && !c.mark && !onHold.has(c.instance.instance_id))
       out.push({ instance: c.instance, outcome: Outcome.Skipped, reason: c.reason });
   }
   if (!refusal) return out;
@@ -160,30 +182,41 @@ function upfront(selection: Selection, refusal: string | undefined): Intended[] 
 }
 
 /**
- * A dry run's records: a campaign's earlier instances as done, then each
- * eligible instance as it would be acted on, or, inside a window's cutoff,
- * as not started.
+ * A dry run's records: a campaign's instances on hold, its earlier
+ * instances as done, then each eligible instance as it would be acted on,
+ * or, inside a window's cutoff or behind a hold, as not started.
  */
 function wouldDo(
   policy: Policy,
   selection: Selection,
   campaign: CampaignView | undefined,
   inCutoff: boolean,
+  held: readonly Hold[],
 ): Intended[] {
   if (!campaign) {
     const outcome = policy.action === 'cleanup-failed' ? Outcome.WouldDelete : Outcome.WouldRestart;
     return selection.eligible.map((instance) => ({ instance, outcome }));
   }
-  const out: Intended[] = earlierOf(selection.candidates).map((e) => ({
-    instance: e.instance,
+  const out: Intended[] = held.map((h) => ({
+    instance: h.instance,
     outcome: Outcome.Skipped,
-    reason: e.reason,
+    reason: `${onHold(h.since)}; a run looks at its cluster first and goes on only if it is whole again`,
   }));
+  for (const e of earlierOf(selection.candidates)) {
+    out.push({ instance: e.instance, outcome: Outcome.Skipped, reason: e.reason });
+  }
+  const heldBy = held.map((h) => h.instance.name).join(', ');
   for (const instance of selection.eligible) {
     out.push(
       inCutoff
         ? { instance, outcome: Outcome.Skipped, reason: 'not started: inside the window cutoff' }
-        : { instance, outcome: Outcome.WouldRestart },
+        : held.length > 0
+          ? {
+              instance,
+              outcome: Outcome.Skipped,
+              reason: `not started unless ${heldBy} ${held.length === 1 ? 'is' : 'are'} healthy again: the campaign is on hold`,
+            }
+          : { instance, outcome: Outcome.WouldRestart },
     );
   }
   return out;

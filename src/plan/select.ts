@@ -2,6 +2,7 @@ import { FAILED_STATUS, isKnownStatus } from '../dms/status';
 import type { KafkaInstance, Tag } from '../dms/wire';
 import { cut } from '../errors';
 import type { Policy } from '../policy/resolve';
+import { HOLD_KEY } from './hold';
 import { doneReason, isOwnMark, type Mark, type OwnMarks, type Period, readMark } from './mark';
 import { namePattern } from './name-pattern';
 import { duplicatedKey, firstMatch, fold, isKafka, matchesAll, type Wanted } from './tag-match';
@@ -88,6 +89,8 @@ export function createJudge(
     const refused = judgeTags(instance.tags, excluded);
     if (refused) return refused;
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
+    const held = instance.tags.find((t) => t.key === HOLD_KEY);
+    if (held) return { verdict: 'skip', reason: onHold(held.value) };
     if (opts.period) {
       const marked = judgeMark(instance, opts.period, opts.ownMarks);
       if (marked) return marked;
@@ -118,6 +121,11 @@ function judgeTags(
     verdict: 'skip',
     reason: `tag key ${JSON.stringify(cut(twice))} appears more than once; which value holds is unknown, so it is never acted on`,
   };
+}
+
+/** Why an instance on hold is not restarted; see hold.ts. */
+export function onHold(since: string): string {
+  return `on hold since ${since}: its cluster did not heal after a restart; never restarted while the ${HOLD_KEY} tag is on it`;
 }
 
 /** `select.names` as matchers: `*` and `?` only, nothing else a glob may mean. */

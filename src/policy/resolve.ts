@@ -14,6 +14,11 @@ export interface Policy {
   batchSize: number;
   /** Restart only: wait for each batch to be RUNNING again before the next. */
   waitForRunning: WaitForRunning | undefined;
+  /**
+   * Restart only: read each instance's Kafka cluster before its restart
+   * and wait for it to heal after; undefined when the policy turned it off.
+   */
+  kafkaChecks: KafkaChecks | undefined;
   /** Restart only: when the campaign may act. */
   window: WindowSpec | undefined;
   /** Restart only: a mark younger than this means done. */
@@ -35,6 +40,11 @@ export interface Target {
   projectId: string;
   /** Overrides the region's public endpoint. */
   endpoint?: string | undefined;
+}
+
+/** The Kafka checks' one choice: whether topics with one replica may go dark during a restart. */
+export interface KafkaChecks {
+  allowSingleReplicaTopics: boolean;
 }
 
 /** How long to wait for a restarted wave to be RUNNING again, and how often to look. */
@@ -78,6 +88,10 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       maxInstances: p.maxInstances ?? d.maxInstances ?? DEFAULT_MAX_INSTANCES,
       batchSize: p.batchSize ?? d.batchSize ?? DEFAULT_BATCH_SIZE,
       waitForRunning: resolveWait(p.waitForRunning),
+      kafkaChecks:
+        p.action === 'restart' && p.kafkaChecks !== false
+          ? { allowSingleReplicaTopics: p.allowSingleReplicaTopics ?? false }
+          : undefined,
       window: p.window && {
         timezone: p.window.timezone,
         days: p.window.days ?? DAYS,

@@ -176,6 +176,18 @@ const shared = {
   targets: targets.optional(),
 };
 
+/** Keys that belong to one action: cleanup's, and restart's. */
+const ONLY_KEYS = [
+  'window',
+  'minIntervalMinutes',
+  'minAgeHours',
+  'forceDelete',
+  'kafkaChecks',
+  'allowSingleReplicaTopics',
+] as const;
+type RestartOrCleanupKey = (typeof ONLY_KEYS)[number];
+const CLEANUP_KEYS: ReadonlySet<RestartOrCleanupKey> = new Set(['minAgeHours', 'forceDelete']);
+
 const policy = z
   .object({
     action: z.enum(ACTIONS, {
@@ -197,6 +209,8 @@ const policy = z
       .max(24 * 365)
       .optional(),
     forceDelete: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+    kafkaChecks: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+    allowSingleReplicaTopics: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
     ...shared,
   })
   .strict()
@@ -223,8 +237,16 @@ const policy = z
         message: 'waitForRunning applies to restart policies only',
       });
     }
-    const only = (key: 'window' | 'minIntervalMinutes' | 'minAgeHours' | 'forceDelete') => {
-      const wanted = key === 'minAgeHours' || key === 'forceDelete' ? 'cleanup-failed' : 'restart';
+    if (p.kafkaChecks === false && p.allowSingleReplicaTopics !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['allowSingleReplicaTopics'],
+        message:
+          'allowSingleReplicaTopics is a rule of the Kafka checks, which kafkaChecks: false turns off',
+      });
+    }
+    const only = (key: RestartOrCleanupKey) => {
+      const wanted = CLEANUP_KEYS.has(key) ? 'cleanup-failed' : 'restart';
       if (p[key] !== undefined && p.action !== wanted) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
@@ -233,9 +255,7 @@ const policy = z
         });
       }
     };
-    for (const key of ['window', 'minIntervalMinutes', 'minAgeHours', 'forceDelete'] as const) {
-      only(key);
-    }
+    for (const key of ONLY_KEYS) only(key);
     if (p.select && !p.select.tags && !p.select.names) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

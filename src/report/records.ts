@@ -51,6 +51,14 @@ export interface OutcomeRecord extends TargetFields {
   attempts?: number;
   /** With `waitForRunning`: milliseconds from the restart call to RUNNING seen again. */
   recoveredMs?: number;
+  /**
+   * With the Kafka checks: the cluster's counts as last read, brokers healthy,
+   * replicas in sync and partitions online (before the restart; after it,
+   * with `waitForRunning`, once whole again or when time ran out).
+   */
+  kafka?: string;
+  /** With the Kafka checks and `waitForRunning`: milliseconds from RUNNING to the cluster whole again. */
+  healedMs?: number;
 }
 
 export interface RunSummary extends CampaignFields, TargetFields {
@@ -114,6 +122,8 @@ export interface CampaignFields {
    * the instance was not restarted. Every mark gone fails the run.
    */
   marksVanished?: number;
+  /** Instances restarted with topics of one replica, as `allowSingleReplicaTopics` let them. */
+  singleReplicaAllowed?: number;
 }
 
 /**

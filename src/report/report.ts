@@ -14,7 +14,14 @@ import {
 
 export type OutcomeDetail = Pick<
   OutcomeRecord,
-  'outcome' | 'reason' | 'requestId' | 'errorCode' | 'attempts' | 'recoveredMs'
+  | 'outcome'
+  | 'reason'
+  | 'requestId'
+  | 'errorCode'
+  | 'attempts'
+  | 'recoveredMs'
+  | 'kafka'
+  | 'healedMs'
 >;
 
 /** The skip reason for instances the invocation ran out of time for. */
@@ -83,6 +90,11 @@ export class Report {
     this.campaign = { ...this.campaign, ...fields };
   }
 
+  /** Instances the pre-flight let through with topics of one replica, as the policy allows. */
+  countSingleReplicaAllowed(n: number): void {
+    this.campaign.singleReplicaAllowed = (this.campaign.singleReplicaAllowed ?? 0) + n;
+  }
+
   /** A campaign's progress line. */
   wave(fields: Omit<WaveRecord, 'kind' | 'policy' | 'invocationId'>): void {
     const rec: WaveRecord = {
@@ -122,6 +134,8 @@ export class Report {
     if (detail.errorCode) rec.errorCode = detail.errorCode;
     if (detail.attempts) rec.attempts = detail.attempts;
     if (detail.recoveredMs !== undefined) rec.recoveredMs = detail.recoveredMs;
+    if (detail.kafka) rec.kafka = detail.kafka;
+    if (detail.healedMs !== undefined) rec.healedMs = detail.healedMs;
     this.count(rec);
     this.recorded.add(rec.instanceId);
     const level =

@@ -39,6 +39,21 @@ class FakeDms implements DmsClient {
     const i = this.byId.get(id);
     return i && structuredClone(i);
   }
+  async showCluster(id: string) {
+    this.calls.push(`cluster ${id}`);
+    const healthy = { id: '0', healthy: true };
+    return {
+      brokers: [healthy],
+      partitions: 1,
+      onlinePartitions: 1,
+      replicas: 1,
+      inSyncReplicas: 1,
+    };
+  }
+  async listTopics(id: string) {
+    this.calls.push(`topics ${id}`);
+    return [];
+  }
   restartInstances(ids: readonly string[]) {
     return this.write(`restart ${ids.join(',')}`, ids, 'RESTARTING');
   }

@@ -1,0 +1,119 @@
+/**
+ * Kafka inside each simulated instance: brokers, topics with a replication
+ * factor, and what a restart does to them. DMS restarts the brokers one at a
+ * time (https://support.huaweicloud.com/intl/en-us/usermanual-kafka/kafka-ug-180604015.html):
+ * while a broker is down its replicas are out of sync, and a partition whose
+ * only replica it holds is offline; once the restart is over, the last
+ * broker's replicas catch up for `isrRecoveryMs`.
+ */
+import type { SimKafka, SimTopic } from './types';
+
+const TOPIC_NAMES = ['orders', 'payments', 'audit', 'clicks', 'events', 'metrics'];
+
+/** A healthy default from the id: 3 brokers, a few topics, each with 3 replicas. */
+export function defaultKafka(id: string, brokers = 3): SimKafka {
+  let h = 7;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  const n = 2 + (h % 3);
+  const topics = TOPIC_NAMES.slice(0, n).map((name, i) => ({
+    name,
+    replication: Math.min(3, brokers),
+    partitions: 3 + ((h >>> (i * 3)) % 10),
+  }));
+  return { brokers, topics };
+}
+
+interface Restart {
+  start: number;
+  end: number;
+}
+
+/** Each partition's replicas sit on brokers p, p+1, ... (mod the broker count). */
+function replicaBrokers(t: SimTopic, p: number, brokers: number): number[] {
+  const r = Math.min(t.replication, brokers);
+  return Array.from({ length: r }, (_, k) => (p + k) % brokers);
+}
+
+export interface ClusterView {
+  brokers: { broker_id: number; healthy: boolean }[];
+  partitions: number;
+  online: number;
+  replicas: number;
+  inSync: number;
+}
+
+export class KafkaModel {
+  private readonly byId = new Map<string, SimKafka>();
+  private readonly restarts = new Map<string, Restart>();
+
+  constructor(
+    given: Record<string, Partial<SimKafka>>,
+    private readonly isrRecoveryMs: number,
+  ) {
+    for (const [id, k] of Object.entries(given)) this.set(id, k);
+  }
+
+  of(id: string, brokers?: number): SimKafka {
+    let k = this.byId.get(id);
+    if (!k) {
+      k = defaultKafka(id, brokers);
+      this.byId.set(id, k);
+    }
+    return k;
+  }
+
+  /** Replaces what is given of the instance's Kafka; the rest stays. */
+  set(id: string, k: Partial<SimKafka>): void {
+    const now = this.byId.get(id) ?? defaultKafka(id, k.brokers);
+    this.byId.set(id, { ...now, ...structuredClone(k) });
+  }
+
+  /** The instance is RESTARTING from `start` and back at `end`. */
+  restartBegan(id: string, start: number, end: number): void {
+    this.restarts.set(id, { start, end });
+  }
+
+  /** The restart is over: a broker told to break stays down from now on. */
+  restartEnded(id: string): void {
+    const k = this.byId.get(id);
+    if (k?.breaksOnRestart !== undefined) {
+      k.brokenBroker = k.breaksOnRestart;
+      k.breaksOnRestart = undefined;
+    }
+  }
+
+  /** What ShowCluster shows at `now`. */
+  cluster(id: string, now: number, brokerCount?: number): ClusterView {
+    const k = this.of(id, brokerCount);
+    const down = new Set<number>();
+    const lagging = new Set<number>();
+    const r = this.restarts.get(id);
+    if (r && now >= r.start && now < r.end) {
+      const slot = Math.floor(((now - r.start) * k.brokers) / Math.max(1, r.end - r.start));
+      down.add(Math.min(slot, k.brokers - 1));
+    } else if (r && now >= r.end && now < r.end + this.isrRecoveryMs) {
+      lagging.add(k.brokers - 1);
+    }
+    if (k.brokenBroker !== undefined) down.add(k.brokenBroker);
+    let partitions = 0;
+    let online = 0;
+    let replicas = 0;
+    let inSync = 0;
+    for (const t of k.topics) {
+      for (let p = 0; p < t.partitions; p++) {
+        const on = replicaBrokers(t, p, k.brokers);
+        partitions++;
+        replicas += on.length;
+        const live = on.filter((b) => !down.has(b));
+        if (live.length > 0) online++;
+        inSync += live.filter((b) => !lagging.has(b)).length;
+      }
+    }
+    inSync = Math.max(0, inSync - (k.outOfSync ?? 0));
+    const brokers = Array.from({ length: k.brokers }, (_, b) => ({
+      broker_id: b,
+      healthy: !down.has(b),
+    }));
+    return { brokers, partitions, online, replicas, inSync };
+  }
+}

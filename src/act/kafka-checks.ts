@@ -1,0 +1,116 @@
+import pLimit from 'p-limit';
+import type { DmsClient } from '../dms/client';
+import { isDmsApiError } from '../dms/errors';
+import type { KafkaInstance } from '../dms/wire';
+import { HOLD_KEY, type Hold } from '../plan/hold';
+import { clusterProblem, healthLine, type KafkaRead, preflightVerdict } from '../plan/preflight';
+import type { KafkaChecks } from '../policy/resolve';
+import { Outcome } from '../report/records';
+import { type ActContext, READ_CONCURRENCY } from './context';
+
+/**
+ * The reads the Kafka checks make: one ShowCluster per instance, and its
+ * topics only when the cluster passed. A read that fails is `unreadable`,
+ * never a guess.
+ */
+export async function readKafka(
+  dms: DmsClient,
+  instances: readonly KafkaInstance[],
+  withTopics: boolean,
+): Promise<Map<string, KafkaRead>> {
+  const limit = pLimit(READ_CONCURRENCY);
+  const entries = await Promise.all(
+    instances.map((inst) =>
+      limit(async (): Promise<[string, KafkaRead]> => {
+        const id = inst.instance_id;
+        try {
+          const cluster = await dms.showCluster(id);
+          if (!withTopics || clusterProblem(cluster)) return [id, { cluster }];
+          return [id, { cluster, topics: await dms.listTopics(id) }];
+        } catch (e) {
+          if (!isDmsApiError(e)) throw e;
+          return [id, { unreadable: e.message }];
+        }
+      }),
+    ),
+  );
+  return new Map(entries);
+}
+
+/**
+ * The pre-flight, right before the restart call: instances whose cluster
+ * is not fit to lose a broker are recorded skipped, with the counts; the
+ * rest are returned, each with its counts. Counts the instances let through
+ * with topics of one replica into the summary.
+ */
+export async function preflight(
+  ctx: ActContext,
+  checks: KafkaChecks,
+  batch: readonly KafkaInstance[],
+): Promise<{ pass: KafkaInstance[]; health: Map<string, string> }> {
+  const pass: KafkaInstance[] = [];
+  const health = new Map<string, string>();
+  if (batch.length === 0) return { pass, health };
+  const reads = await readKafka(ctx.dms, batch, true);
+  let allowed = 0;
+  for (const inst of batch) {
+    const v = preflightVerdict(reads.get(inst.instance_id) ?? {}, checks.allowSingleReplicaTopics);
+    if (!v.pass) {
+      ctx.report.add(inst, { outcome: Outcome.Skipped, reason: v.reason });
+      continue;
+    }
+    if (v.singleReplicaAllowed) allowed++;
+    pass.push(inst);
+    health.set(inst.instance_id, v.health);
+  }
+  if (allowed > 0) ctx.report.countSingleReplicaAllowed(allowed);
+  return { pass, health };
+}
+
+/**
+ * Instances on hold, looked at before any wave: a cluster whole again has
+ * its hold taken off; one still not whole (or unreadable) stops the
+ * campaign, and is recorded failed with the counts it shows now, so the
+ * run fails and notifies until a person looks. Returns why the campaign
+ * stops, one line an instance; empty when it may go on.
+ */
+export async function settleHolds(ctx: ActContext, holds: readonly Hold[]): Promise<string[]> {
+  if (holds.length === 0) return [];
+  const reads = await readKafka(
+    ctx.dms,
+    holds.map((h) => h.instance),
+    false,
+  );
+  const stoppedBy: string[] = [];
+  for (const { instance, since } of holds) {
+    const read = reads.get(instance.instance_id) ?? {};
+    const problem = read.cluster ? clusterProblem(read.cluster) : `unreadable: ${read.unreadable}`;
+    if (read.cluster && !problem) {
+      await liftHold(ctx, instance, since);
+      ctx.report.warn({
+        message: `hold lifted: the cluster is whole again (${healthLine(read.cluster)})`,
+        instanceId: instance.instance_id,
+        holdSince: since,
+      });
+      continue;
+    }
+    const counts = read.cluster ? ` (${healthLine(read.cluster)})` : '';
+    const why = `on hold since ${since}, still not healthy: ${problem}${counts}; remove the tag ${HOLD_KEY} from it to go on without waiting`;
+    ctx.report.add(instance, { outcome: Outcome.Failed, reason: why });
+    stoppedBy.push(`${instance.name} (${instance.instance_id}): ${why}`);
+  }
+  return stoppedBy;
+}
+
+/** Takes a hold off. One that cannot be taken off is told, and the next run tries again. */
+async function liftHold(ctx: ActContext, instance: KafkaInstance, since: string): Promise<void> {
+  try {
+    await ctx.dms.tagInstance(instance.instance_id, 'delete', [{ key: HOLD_KEY, value: since }]);
+  } catch (e) {
+    if (!isDmsApiError(e)) throw e;
+    ctx.report.warn({
+      message: `the hold could not be taken off (${e.message}); the cluster is whole, so this run goes on`,
+      instanceId: instance.instance_id,
+    });
+  }
+}

@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
+import { HOLD_KEY } from '../../src/plan/hold';
+import { staging } from '../support/fleet';
+import { batches, byOutcome, movableClock, runHandler } from '../support/harness';
+
+let sim: Simulator;
+afterEach(async () => {
+  await sim?.stop();
+});
+
+const SINGLE = {
+  topics: [
+    { name: 'orders', replication: 3, partitions: 6 },
+    { name: 'audit-log', replication: 1, partitions: 2 },
+  ],
+};
+
+function policy(extra = '', wait = '{ pollSeconds: 1, timeoutSeconds: 60 }'): string {
+  return `version: 1
+policies:
+  restart:
+    action: restart
+    dryRun: false
+    select: { tags: { env: staging } }
+    batchSize: 1
+    waitForRunning: ${wait}
+${extra}`;
+}
+
+const reason = (run: { outcomes: { instanceId: string; reason?: string }[] }, id: string) =>
+  run.outcomes.find((o) => o.instanceId === id)?.reason ?? '';
+
+describe('Kafka-aware restarts', () => {
+  it('skips an instance with a topic of one replica, naming it, and restarts it when the policy allows that', async () => {
+    const fleet = staging(2);
+    const [single, plain] = fleet.map((i) => i.instance_id) as [string, string];
+    const t = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [single]: SINGLE },
+      fleetClock: t.now,
+      restartDelayMs: 3_000,
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim)).toEqual([[plain]]);
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: [plain], skipped: [single] });
+    expect(reason(run, single)).toContain('1 topic with one replica (audit-log)');
+    const restarted = run.outcomes.find((o) => o.instanceId === plain);
+    expect(restarted?.kafka).toMatch(/3 of 3 brokers healthy, \d+ of \d+ replicas in sync/);
+    expect(restarted?.healedMs).toBeGreaterThanOrEqual(0);
+
+    await sim.stop();
+    const t2 = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [single]: SINGLE },
+      fleetClock: t2.now,
+      restartDelayMs: 3_000,
+    });
+    const allowed = await runHandler(sim, {
+      policy: policy('    allowSingleReplicaTopics: true\n'),
+      clock: t2.clock,
+    });
+    expect(allowed.error).toBeUndefined();
+    expect(byOutcome(allowed.outcomes).restarted).toEqual([plain, single].sort());
+    expect(allowed.result?.singleReplicaAllowed).toBe(1);
+  });
+
+  it('skips an instance whose replicas are out of sync, with the counts, and one with a broker down', async () => {
+    const fleet = staging(3);
+    const [lagging, broken, fine] = fleet.map((i) => i.instance_id) as [string, string, string];
+    const t = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [lagging]: { outOfSync: 12 }, [broken]: { brokenBroker: 2 } },
+      fleetClock: t.now,
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(batches(sim)).toEqual([[fine]]);
+    expect(reason(run, lagging)).toMatch(
+      /^pre-flight: 12 of \d+ replicas out of sync; a restart now could take partitions offline/,
+    );
+    expect(reason(run, broken)).toMatch(/^pre-flight: broker 2 of 3 not healthy/);
+  });
+
+  it('restarts nothing when the cluster read fails or is malformed', async () => {
+    const fleet = staging(2);
+    sim = await startSimulator({ fleet });
+    sim.inject({
+      route: 'showCluster',
+      kind: 'status',
+      status: 500,
+      times: Number.POSITIVE_INFINITY,
+    });
+    const run = await runHandler(sim, {
+      policy: policy('', 'false').replace('    waitForRunning: false\n', ''),
+    });
+    expect(batches(sim)).toEqual([]);
+    expect(byOutcome(run.outcomes)).toEqual({ skipped: fleet.map((i) => i.instance_id).sort() });
+    expect(reason(run, fleet[0]?.instance_id ?? '')).toContain('the cluster could not be read');
+
+    await sim.stop();
+    sim = await startSimulator({ fleet });
+    sim.inject({
+      route: 'showCluster',
+      kind: 'rewrite',
+      times: Number.POSITIVE_INFINITY,
+      edit: (b) => {
+        const c = (b as { cluster: Record<string, unknown> }).cluster;
+        delete c.isr_replicas_count;
+        return b;
+      },
+    });
+    const malformed = await runHandler(sim, {
+      policy: policy().replace(/ {4}waitForRunning.*\n/, ''),
+    });
+    expect(batches(sim)).toEqual([]);
+    expect(reason(malformed, fleet[0]?.instance_id ?? '')).toContain('isr_replicas_count');
+  });
+
+  it('stops the campaign when a restarted cluster does not heal, holds it across invocations, and notifies', async () => {
+    const fleet = staging(3);
+    // Listed newest first: the last made is restarted first.
+    const ids = fleet.map((i) => i.instance_id).reverse();
+    const [first] = ids as [string];
+    const t = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [first]: { breaksOnRestart: 1 } },
+      fleetClock: t.now,
+      restartDelayMs: 3_000,
+    });
+    const env = {
+      SMN_TOPIC_URN: `urn:smn:cn-north-4:${sim.projectId}:ops-alerts`,
+      SMN_ENDPOINT: sim.endpoint,
+    };
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(run.error).toBeDefined();
+    expect(batches(sim)).toEqual([[first]]);
+    expect(reason(run, first)).toMatch(
+      /did not heal within 60 s \(last seen: broker 1 of 3 not healthy/,
+    );
+    expect(sim.instance(first)?.tags.some((x) => x.key === HOLD_KEY)).toBe(true);
+    const rest = ids.slice(1);
+    for (const id of rest) expect(reason(run, id)).toContain('not started');
+    expect(sim.published).toHaveLength(1);
+    expect(sim.published[0]?.message).toContain(first);
+    expect(sim.published[0]?.message).toContain('broker 1 of 3 not healthy');
+
+    // A later invocation, still unhealthy: no wave, fails again.
+    const again = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(again.error).toBeDefined();
+    expect(batches(sim)).toEqual([[first]]);
+    expect(reason(again, first)).toContain('still not healthy');
+
+    // Healed: the hold comes off and the campaign goes on.
+    sim.setKafka(first, { brokenBroker: undefined });
+    const healed = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(healed.error).toBeUndefined();
+    expect(sim.instance(first)?.tags.some((x) => x.key === HOLD_KEY)).toBe(false);
+    expect(batches(sim).slice(1)).toEqual(rest.map((id) => [id]));
+  });
+
+  it('goes on at once when a person takes the hold off', async () => {
+    const fleet = staging(2);
+    const [held, next] = fleet.map((i) => i.instance_id) as [string, string];
+    const t = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [held]: { brokenBroker: 0 } },
+      fleetClock: t.now,
+    });
+    sim.setTags(held, {
+      env: 'staging',
+      'restart-window': 'any',
+      [HOLD_KEY]: '2026-12-01T02:00:00Z',
+    });
+    const stopped = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(stopped.error).toBeDefined();
+    expect(batches(sim)).toEqual([]);
+    sim.setTags(held, { env: 'staging', 'restart-window': 'any' });
+    sim.setKafka(held, { brokenBroker: undefined });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim).flat().sort()).toEqual([held, next].sort());
+  });
+
+  it('reads nothing of Kafka when the policy turns the checks off', async () => {
+    const fleet = staging(1);
+    const [single] = fleet.map((i) => i.instance_id) as [string];
+    sim = await startSimulator({ fleet, kafka: { [single]: SINGLE } });
+    const run = await runHandler(sim, {
+      policy: policy('    kafkaChecks: false\n').replace(/ {4}waitForRunning.*\n/, ''),
+    });
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: [single] });
+    expect(
+      sim.requests.filter((r) => r.route === 'showCluster' || r.route === 'listTopics'),
+    ).toEqual([]);
+  });
+});
