@@ -281,6 +281,63 @@ async function writes(sim: SimProcess, policyDir: string): Promise<void> {
   );
 }
 
+/**
+ * The Kafka checks' cost: one 200-instance campaign (batches of 50, 10 ms
+ * latency) with the pre-flight and again without it, on the same fleet
+ * shape, in the same run.
+ */
+async function kafkaChecks(sim: SimProcess, policyDir: string): Promise<void> {
+  const matched = 200;
+  const latency = 10;
+  const figures: Record<string, { ms: number; calls: number; kafka: number; acted: number }> = {};
+  for (const checks of ['on', 'off'] as const) {
+    const policyFile = join(policyDir, `bench-kafka-${checks}.yaml`);
+    writeFileSync(
+      policyFile,
+      `version: 1\npolicies:\n  bench-kafka:\n    action: restart\n    dryRun: false\n    select: { tags: { wave: bench } }\n    batchSize: 50\n    maxInstances: ${matched}\n${checks === 'off' ? '    kafkaChecks: false\n' : ''}`,
+    );
+    const ep = await sim.serve({ size: 1000, tagged: matched }, latency);
+    await sim.clear();
+    const handler = createHandler({
+      destination: { write: () => {} },
+      env: {
+        DMS_ENDPOINT: ep.endpoint,
+        HUAWEICLOUD_SDK_AK: ep.ak,
+        HUAWEICLOUD_SDK_SK: ep.sk,
+        HUAWEICLOUD_SDK_PROJECT_ID: ep.projectId,
+        POLICY_FILE: policyFile,
+        DEADLINE_MARGIN_MS: '0',
+      },
+    });
+    const run = await timed(() => handler({ policy: 'bench-kafka' }));
+    const st = await sim.stats();
+    const kafka = (st.byRoute.showCluster ?? 0) + (st.byRoute.listTopics ?? 0);
+    figures[checks] = { ms: run.ms, calls: st.total, kafka, acted: run.value.succeeded };
+  }
+  const on = figures.on;
+  const off = figures.off;
+  if (!on || !off) return;
+  row(
+    `campaign of ${matched}, batches of 50, ${latency} ms latency, Kafka checks on`,
+    sec(on.ms),
+    `${on.acted} restarted; ${on.kafka} ShowCluster + ListInstanceTopics calls; ${(on.ms / off.ms).toFixed(2)}x the run without`,
+  );
+  row(`  the same, kafkaChecks: false`, sec(off.ms), `${off.acted} restarted`);
+  row(
+    '  calls per restarted instance, checks on / off',
+    `${(on.calls / on.acted).toFixed(2)} / ${(off.calls / off.acted).toFixed(2)}`,
+    'every call: listing, reads, marks, restarts',
+  );
+  const kafkaPer = on.kafka / on.acted;
+  row(
+    '  Kafka reads per restarted instance',
+    kafkaPer.toFixed(2),
+    'one cluster + one topics page',
+    '<= 2.0',
+    kafkaPer <= 2,
+  );
+}
+
 interface ColdChild {
   ms: number;
   out: string;
@@ -458,7 +515,7 @@ function print(): void {
 }
 
 /** The parts `BENCH_ONLY` may name (comma-separated), in the order they run. */
-const PARTS = ['listing', 'throttle', 'memory', 'writes', 'cold', 'deps'] as const;
+const PARTS = ['listing', 'throttle', 'memory', 'writes', 'kafka', 'cold', 'deps'] as const;
 type Part = (typeof PARTS)[number];
 
 /** BENCH_ONLY=cold (or throttle, writes, ...): some parts alone, for a quick look after a change. */
@@ -483,6 +540,7 @@ async function main(): Promise<void> {
     if (parts.has('throttle')) await throttled(sim);
     if (parts.has('memory')) await memory(sim, policyDir);
     if (parts.has('writes')) await writes(sim, policyDir);
+    if (parts.has('kafka')) await kafkaChecks(sim, policyDir);
     if (parts.has('cold')) await coldStart(sim, policyDir);
     if (parts.has('deps')) {
       writeFileSync(join(policyDir, 'bench-dep-none.js'), '');
