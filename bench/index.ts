@@ -218,17 +218,9 @@ async function throttled(sim: SimProcess): Promise<void> {
   }
 }
 
-async function writes(sim: SimProcess, policyDir: string): Promise<void> {
-  const matched = 2000;
-  const latency = 10;
-  const policyFile = join(policyDir, 'bench-restart.yaml');
-  writeFileSync(
-    policyFile,
-    'version: 1\npolicies:\n  bench-restart:\n    action: restart\n    dryRun: false\n    select: { tags: { wave: bench } }\n    batchSize: 50\n    maxInstances: 2000\n',
-  );
-  const ep = await sim.serve({ size: FLEET, tagged: matched }, latency);
-  await sim.clear();
-  const handler = createHandler({
+/** The handler, its records dropped, pointed at the simulator and a policy file. */
+function liveHandler(ep: Endpoint, policyFile: string) {
+  return createHandler({
     destination: { write: () => {} },
     env: {
       DMS_ENDPOINT: ep.endpoint,
@@ -239,7 +231,19 @@ async function writes(sim: SimProcess, policyDir: string): Promise<void> {
       DEADLINE_MARGIN_MS: '0',
     },
   });
-  const run = await timed(() => handler({ policy: 'bench-restart' }));
+}
+
+async function writes(sim: SimProcess, policyDir: string): Promise<void> {
+  const matched = 2000;
+  const latency = 10;
+  const policyFile = join(policyDir, 'bench-restart.yaml');
+  writeFileSync(
+    policyFile,
+    'version: 1\npolicies:\n  bench-restart:\n    action: restart\n    dryRun: false\n    select: { tags: { wave: bench } }\n    batchSize: 50\n    maxInstances: 2000\n',
+  );
+  const ep = await sim.serve({ size: FLEET, tagged: matched }, latency);
+  await sim.clear();
+  const run = await timed(() => liveHandler(ep, policyFile)({ policy: 'bench-restart' }));
   const s = await sim.stats();
   const list = s.byRoute.listInstances ?? 0;
   const show = s.byRoute.showInstance ?? 0;
@@ -298,18 +302,7 @@ async function kafkaChecks(sim: SimProcess, policyDir: string): Promise<void> {
     );
     const ep = await sim.serve({ size: 1000, tagged: matched }, latency);
     await sim.clear();
-    const handler = createHandler({
-      destination: { write: () => {} },
-      env: {
-        DMS_ENDPOINT: ep.endpoint,
-        HUAWEICLOUD_SDK_AK: ep.ak,
-        HUAWEICLOUD_SDK_SK: ep.sk,
-        HUAWEICLOUD_SDK_PROJECT_ID: ep.projectId,
-        POLICY_FILE: policyFile,
-        DEADLINE_MARGIN_MS: '0',
-      },
-    });
-    const run = await timed(() => handler({ policy: 'bench-kafka' }));
+    const run = await timed(() => liveHandler(ep, policyFile)({ policy: 'bench-kafka' }));
     const st = await sim.stats();
     const kafka = (st.byRoute.showCluster ?? 0) + (st.byRoute.listTopics ?? 0);
     figures[checks] = { ms: run.ms, calls: st.total, kafka, acted: run.value.succeeded };
