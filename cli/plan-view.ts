@@ -63,6 +63,13 @@ export function printPlan(
   const acting = plan.selection.eligible.length;
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
   out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);
+  const checked = Object.values(plan.preflight ?? {});
+  if (checked.length > 0) {
+    const pass = checked.filter((c) => c.pass).length;
+    out.write(
+      `  pre-flight (Kafka, read now): ${pass} pass, ${checked.length - pass} kept off; a live run reads again right before each restart\n`,
+    );
+  }
   const skipped = plan.selection.candidates.filter((c) => c.verdict === 'skip').length;
   out.write(
     `  listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call\n`,
