@@ -23,12 +23,17 @@ export function holdTag(at: number): Tag {
   return { key: HOLD_KEY, value: markValue(at) };
 }
 
-/** The instances that carry a hold, whatever its value: a person may have written one. */
+/** The instance's hold, whatever its value (a person may have written one), or undefined. */
+export function holdOf(instance: Pick<KafkaInstance, 'tags'>): string | undefined {
+  return instance.tags.find((t) => t.key === HOLD_KEY)?.value;
+}
+
+/** The instances that carry a hold. */
 export function holdsAmong(instances: readonly KafkaInstance[]): Hold[] {
   const out: Hold[] = [];
   for (const instance of instances) {
-    const t = instance.tags.find((x) => x.key === HOLD_KEY);
-    if (t) out.push({ instance, since: t.value });
+    const since = holdOf(instance);
+    if (since !== undefined) out.push({ instance, since });
   }
   return out;
 }

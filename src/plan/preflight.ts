@@ -9,6 +9,7 @@
  * Source: https://support.huaweicloud.com/intl/en-us/usermanual-kafka/kafka-ug-180604015.html
  */
 import type { KafkaCluster, KafkaTopic } from '../dms/client';
+import { Outcome } from '../report/records';
 
 /** What the reads before a restart gave: the cluster, its topics, or why not. */
 export interface KafkaRead {
@@ -114,7 +115,7 @@ export function withPreflight<P extends PreflightPlan>(
   const preflight: Record<string, PlannedPreflight> = {};
   const wouldDo = plan.wouldDo.map((w) => {
     const read = reads.get(w.instance.instance_id);
-    if (w.outcome !== 'would-restart' || !read) return w;
+    if (w.outcome !== Outcome.WouldRestart || !read) return w;
     const v = preflightVerdict(read, allowSingleReplicaTopics);
     const single =
       v.pass && v.singleReplicaAllowed
@@ -125,7 +126,7 @@ export function withPreflight<P extends PreflightPlan>(
       : { pass: false, text: v.reason };
     return v.pass
       ? { ...w, reason: `pre-flight passed: ${v.health}${single}` }
-      : { ...w, outcome: 'skipped' as const, reason: v.reason };
+      : { ...w, outcome: Outcome.Skipped, reason: v.reason };
   });
   const batches = plan.batches
     .map((b) => b.filter((i) => preflight[i.instance_id]?.pass !== false))
@@ -136,6 +137,6 @@ export function withPreflight<P extends PreflightPlan>(
 /** The part of a plan the pre-flight reads and rewrites. */
 interface PreflightPlan {
   batches: readonly (readonly { instance_id: string }[])[];
-  wouldDo: readonly { instance: { instance_id: string }; outcome: string; reason?: string }[];
+  wouldDo: readonly { instance: { instance_id: string }; outcome: Outcome; reason?: string }[];
   preflight?: Record<string, PlannedPreflight>;
 }

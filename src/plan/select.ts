@@ -2,7 +2,7 @@ import { FAILED_STATUS, isKnownStatus } from '../dms/status';
 import type { KafkaInstance, Tag } from '../dms/wire';
 import { cut } from '../errors';
 import type { Policy } from '../policy/resolve';
-import { HOLD_KEY } from './hold';
+import { HOLD_KEY, holdOf } from './hold';
 import { doneReason, isOwnMark, type Mark, type OwnMarks, type Period, readMark } from './mark';
 import { namePattern } from './name-pattern';
 import { duplicatedKey, firstMatch, fold, isKafka, matchesAll, type Wanted } from './tag-match';
@@ -89,8 +89,8 @@ export function createJudge(
     const refused = judgeTags(instance.tags, excluded);
     if (refused) return refused;
     if (cleanup) return judgeAge(instance, policy.minAgeMs, opts.now);
-    const held = instance.tags.find((t) => t.key === HOLD_KEY);
-    if (held) return { verdict: 'skip', reason: onHold(held.value) };
+    const held = holdOf(instance);
+    if (held !== undefined) return { verdict: 'skip', reason: onHold(held) };
     if (opts.period) {
       const marked = judgeMark(instance, opts.period, opts.ownMarks);
       if (marked) return marked;
