@@ -111,6 +111,7 @@ for (const [name, plan, about] of [
     .option('-f, --file <file>', 'the policy file (default: POLICY_FILE, else ./policies.yaml)')
     .option('--json', 'JSON lines on stdout (the table then goes to stderr)')
     .option('--simulator', 'run against a built-in simulator with the demo fleet')
+    .option('--account <name>', 'with accounts: run in this account only (repeatable)', collect)
     .action(
       async (o: {
         policy?: string[];
@@ -127,6 +128,7 @@ for (const [name, plan, about] of [
         plan?: string;
         region?: string;
         project?: string;
+        account?: string[];
       }) => {
         const { plan: planFile, ...rest } = o;
         process.exitCode = await runCommand(

@@ -23,7 +23,9 @@ export function printPlan(
   const p = plan.policy;
   const verb = p.action === 'restart' ? 'restart' : 'delete';
   const { target } = o;
-  const on = target ? ` in ${target.region}, project ${target.projectId}` : '';
+  const on = target
+    ? ` in ${target.account ? `account ${target.account}, ` : ''}${target.region}, project ${target.projectId}`
+    : '';
   out.write(`\nplan for ${p.name} (${p.action})${on}; nothing has been changed\n`);
   const at = plan.judgedAt;
   if (at !== undefined && o.now !== undefined && Math.abs(at - o.now) > 60_000) {

@@ -55,6 +55,7 @@ export function planLine(plan: Plan, target?: Target): Record<string, unknown> {
   return {
     kind: 'plan',
     policy: plan.policy.name,
+    ...(target?.account ? { account: target.account } : {}),
     ...(target ? { region: target.region, projectId: target.projectId } : {}),
     action: plan.policy.action,
     refused: plan.refusal !== undefined,

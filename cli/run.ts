@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { createHandler } from '../handlers/index';
-import { demoFleet, demoKafka, type Simulator, startSimulator } from '../simulator';
+import {
+  DEMO_DOMAIN_ID,
+  demoFleet,
+  demoKafka,
+  demoOrganization,
+  type Simulator,
+  startSimulator,
+} from '../simulator';
 import { ConfigError, MaintenanceError } from '../src/errors';
 import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
 import type { InvokeOptions } from '../src/invocation/invoke';
@@ -49,6 +56,8 @@ export interface RunOptions {
   region?: string;
   /** For this command: the project id (`HUAWEICLOUD_SDK_PROJECT_ID`), instead of the environment's. */
   project?: string;
+  /** With accounts: only these (by name), repeatable. */
+  account?: string[];
   verbose?: boolean;
 }
 
@@ -144,14 +153,16 @@ function invokeOptions(
   ready: Ready,
   onPlan: (plan: Plan, target?: Target) => void,
 ): InvokeOptions | undefined {
+  const accounts = o.account && o.account.length > 0 ? { accounts: o.account } : {};
   if (o.plan) {
     return {
       planOnly: true,
       onPlan,
       ...(ready.judgeAt === undefined ? {} : { judgeAt: ready.judgeAt }),
+      ...accounts,
     };
   }
-  return ready.approval ? { approved: ready.approval } : undefined;
+  return ready.approval ? { approved: ready.approval, ...accounts } : accounts;
 }
 
 /** `plan --out`: writes the plan to approve, unless a plan failed or was refused. */
@@ -218,9 +229,14 @@ export function commandEnv(
 
 /** The built-in simulator with the demo fleet, and the environment pointed at it. */
 export async function startDemo(env: Record<string, string | undefined>): Promise<Simulator> {
-  const sim = await startSimulator({ fleet: demoFleet(), kafka: demoKafka() });
+  const sim = await startSimulator({
+    fleet: demoFleet(),
+    kafka: demoKafka(),
+    organization: demoOrganization(DEMO_DOMAIN_ID),
+  });
   Object.assign(env, {
     DMS_ENDPOINT: sim.endpoint,
+    IAM_ENDPOINT: sim.endpoint,
     HUAWEICLOUD_SDK_AK: sim.ak,
     HUAWEICLOUD_SDK_SK: sim.sk,
     HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined,

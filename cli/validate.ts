@@ -26,9 +26,10 @@ export async function validateCommand(
 ): Promise<number> {
   const path = resolve(file ?? io.env.POLICY_FILE ?? 'policies.yaml');
   const now = o.now ?? Date.now();
+  const accountsFile = io.env.ACCOUNTS_FILE ? resolve(io.env.ACCOUNTS_FILE) : undefined;
   let policies: Map<string, Policy>;
   try {
-    policies = await loadPolicyFile(path);
+    policies = await loadPolicyFile(path, accountsFile);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     io.stderr.write(`${e.message}\n`);
@@ -64,8 +65,30 @@ export async function validateCommand(
       );
     }
   }
+  for (const line of accountLines(policies.values())) io.stdout.write(`${line}\n`);
   for (const line of windowLines(policies.values(), now)) io.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** Each policy that runs across accounts: the accounts, their agencies and regions. */
+export function accountLines(policies: Iterable<Policy>): string[] {
+  const lines: string[] = [];
+  for (const p of policies) {
+    if (!p.accounts) continue;
+    lines.push(
+      `${p.name}: runs in ${p.accounts.length} account${p.accounts.length === 1 ? '' : 's'}:`,
+    );
+    for (const a of p.accounts) {
+      const through = a.agency
+        ? `agency ${a.agency} in ${a.domainId ?? a.domainName}`
+        : "this function's own keys";
+      const regions = a.regions
+        .map((r) => `${r.region}${r.projectId ? ` (project ${r.projectId})` : ''}`)
+        .join(', ');
+      lines.push(`  ${a.name}: ${through}; ${regions}`);
+    }
+  }
+  return lines;
 }
 
 /** Each windowed policy's next three openings, in the window's zone and in UTC, with the duration. */

@@ -1,4 +1,5 @@
 /** What a route handler gets to work with. */
+import type { Iam } from './iam';
 import type { Store } from './store';
 import type { PublishedMessage, TagRules } from './types';
 
@@ -17,6 +18,9 @@ export interface HandlerContext {
   apply: boolean;
   allFailureResponse: 204 | 200;
   tagRules: TagRules;
+  /** IAM, and the account (domain id) whose key signed the request. */
+  iam: Iam;
+  caller: string;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
   outcome?: {
     failIds: Set<string>;

@@ -3,7 +3,7 @@
  * (nightly-failed-cleanup and weekly-staging-restart), traps included.
  */
 import { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
-import type { SimInstance, SimKafka } from './types';
+import type { SimInstance, SimKafka, SimOrganization } from './types';
 
 /** Fixed, UUID-shaped ids: `5a1e00NN-7c3b-4d2a-9f10-0000000000NN`. */
 export function demoId(n: number): string {
@@ -141,5 +141,63 @@ export function demoKafka(): Record<string, Partial<SimKafka>> {
       ],
     },
     [demoId(4)]: { outOfSync: 12 },
+  };
+}
+
+/** The demo organization's member accounts: ids, regions, projects. */
+export const DEMO_ACCOUNTS = [
+  {
+    name: 'payments-prod',
+    domainId: 'e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1',
+    projects: {
+      'cn-north-4': 'e1000000000000000000000000000001',
+      'ap-southeast-1': 'e1000000000000000000000000000002',
+    },
+    env: 'production',
+  },
+  {
+    name: 'search-staging',
+    domainId: 'f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2',
+    projects: { 'cn-north-4': 'f2000000000000000000000000000001' },
+    env: 'staging',
+  },
+  {
+    // No agency: the demo's account that cannot be entered.
+    name: 'legacy-analytics',
+    domainId: 'a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9',
+    projects: { 'cn-north-4': 'a9000000000000000000000000000001' },
+    env: 'production',
+  },
+] as const;
+
+/** The agency the demo's member accounts have. */
+export const DEMO_AGENCY = 'dms-kafka-maintenance';
+
+/**
+ * The simulator's own account (the demo fleet) and three member accounts,
+ * each region with a few Kafka instances tagged for examples/accounts.yaml.
+ * `legacy-analytics` has no agency, so a run shows an account it cannot enter.
+ */
+export function demoOrganization(homeDomainId: string): SimOrganization {
+  return {
+    domainId: homeDomainId,
+    accounts: DEMO_ACCOUNTS.map((a) => ({
+      domainId: a.domainId,
+      domainName: a.name,
+      projects: Object.entries(a.projects).map(([region, projectId], r) => ({
+        region,
+        projectId,
+        fleet: [0, 1, 2].map((i) =>
+          makeInstance({
+            instance_id: `${a.domainId.slice(0, 8)}-${r}00${i}-4d2a-9f10-${projectId.slice(-12)}`,
+            name: `kafka-${a.name}-${region}-${i + 1}`,
+            status: i === 2 && a.env === 'production' ? 'CREATEFAILED' : 'RUNNING',
+            tags: tagsOf({ env: a.env, 'restart-window': 'sun-0200' }),
+            created_at: String(FLEET_EPOCH_MS - (r * 3 + i) * 86_400_000),
+          }),
+        ),
+      })),
+      agencies: a.name === 'legacy-analytics' ? [] : [{ name: DEMO_AGENCY, trusts: homeDomainId }],
+    })),
   };
 }

@@ -20,7 +20,17 @@ export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
   showCluster,
   listTopics,
   publish,
+  assumeAgency: (ctx) => ctx.iam.assume(ctx.caller, parseBody(ctx.rawBody), ctx.now()),
+  listProjects: (ctx) => ctx.iam.listProjects(ctx.caller, ctx.query.name),
 };
+
+function parseBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A start of each route's answer that stops before the JSON is complete. */
 export const TRUNCATED_JSON: Record<RouteName, string> = {
@@ -34,4 +44,6 @@ export const TRUNCATED_JSON: Record<RouteName, string> = {
   showCluster: '{"cluster": {"brokers": [',
   listTopics: '{"total": 3, "topics": [',
   publish: '{"request_id": ',
+  assumeAgency: '{"credential": {"access": ',
+  listProjects: '{"projects": [',
 };

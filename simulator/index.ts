@@ -1,9 +1,17 @@
 /** DMS for Kafka simulator: a real HTTP server on loopback that signs, fails and changes like DMS. */
 export { canonicalRequest, canonicalUri, rfc3986 } from './canonical';
-export { demoFleet, demoId, demoKafka } from './demo';
+export { DEMO_ACCOUNTS, DEMO_AGENCY, demoFleet, demoId, demoKafka, demoOrganization } from './demo';
 export { ENTERPRISE_PROJECTS, type FleetOptions, generateFleet } from './fleet';
+export type { IssuedKey } from './iam';
 export { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
-export { DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, startSimulator } from './server';
+export {
+  DEMO_AK,
+  DEMO_DOMAIN_ID,
+  DEMO_PROJECT_ID,
+  DEMO_REGION,
+  DEMO_SK,
+  startSimulator,
+} from './server';
 export {
   type AuthExpectations,
   type AuthReason,
@@ -18,8 +26,10 @@ export type {
   PublishedMessage,
   RecordedRequest,
   RouteName,
+  SimAccount,
   SimInstance,
   SimKafka,
+  SimOrganization,
   SimTag,
   SimTopic,
   Simulator,

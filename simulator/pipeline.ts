@@ -5,11 +5,12 @@ import type { HandlerContext } from './context';
 import { apig, dms, echoHeaders } from './errors';
 import { type Faults, faultLabel } from './faults';
 import { HANDLERS, TRUNCATED_JSON } from './handlers';
+import type { Iam } from './iam';
 import type { RateLimit } from './ratelimit';
 import { JSON_TYPE, type Reply } from './reply';
 import { drop, send, sendHalf } from './respond';
 import { matchRoute } from './routes';
-import { verifyRequest } from './signature';
+import { type AuthExpectations, pathProject, verifyRequest } from './signature';
 import type { Store } from './store';
 import type { FaultSpec, PublishedMessage, RecordedRequest, RouteName, TagRules } from './types';
 
@@ -21,7 +22,10 @@ export interface PipelineState {
   published: PublishedMessage[];
   nextSeq: () => number;
   now: () => number;
-  credentials: { ak: string; sk: string; projectId: string; securityToken?: string };
+  /** Every key the simulator accepts, the accounts and their agencies. */
+  iam: Iam;
+  /** Each project's fleet; a project not here is answered from `store`. */
+  stores: ReadonlyMap<string, Store>;
   allFailureResponse: 204 | 200;
   tagRules: TagRules;
   sleep: (ms: number) => Promise<boolean>;
@@ -79,6 +83,39 @@ function rewritten(reply: Reply, fault: Extract<FaultSpec, { kind: 'rewrite' }>)
   return { ...reply, status, body: JSON.stringify(edited), contentType: JSON_TYPE };
 }
 
+const IAM_ROUTES: ReadonlySet<string> = new Set(['assumeAgency', 'listProjects']);
+
+/**
+ * What the request must match: the key it names, as IAM knows it (with its
+ * expiry), and a project of that key's account. A project of another
+ * account is refused as a project that does not belong to the key.
+ */
+function expectations(
+  state: PipelineState,
+  authorization: string | undefined,
+  route: string,
+  path: string,
+): AuthExpectations {
+  const now = state.now();
+  const access = /Access=([^,\s]+)/.exec(authorization ?? '')?.[1];
+  const key = access === undefined ? undefined : state.iam.keys.get(access);
+  if (!key || access === undefined) return { ak: '\u0000', sk: '', projectId: undefined, now };
+  const owned = state.iam.projectsOf(key.domainId);
+  const inPath = pathProject(path);
+  return {
+    ak: access,
+    sk: key.sk,
+    securityToken: key.securityToken,
+    expiresAt: key.expiresAt,
+    projectId: IAM_ROUTES.has(route)
+      ? undefined
+      : inPath !== undefined && owned.has(inPath)
+        ? inPath
+        : ([...owned][0] ?? ''),
+    now,
+  };
+}
+
 export async function runPipeline(
   state: PipelineState,
   req: IncomingMessage,
@@ -111,11 +148,14 @@ export async function runPipeline(
   };
 
   if (tooLarge) return answer(apig.tooLarge());
+  const expected = expectations(state, req.headers.authorization, match.route, path);
   const verdict = verifyRequest(
     { method, path, query: rawQuery, headers: req.headers, body: rawBody },
-    { ...state.credentials, now: state.now() },
+    expected,
   );
   record.signatureValid = verdict.signatureValid;
+  const signer = state.iam.keys.get(expected.ak);
+  if (signer) record.account = signer.domainId;
   if (!verdict.ok) {
     record.authError = verdict.reason;
     return answer(apig.unauthorized(verdict.code, verdict.message));
@@ -126,8 +166,11 @@ export async function runPipeline(
 
   const fault = state.faults.take(route);
   if (fault) record.fault = faultLabel(fault);
+  const inPath = pathProject(path);
   const ctx: HandlerContext = {
-    store: state.store,
+    store: (inPath && state.stores.get(inPath)) || state.store,
+    iam: state.iam,
+    caller: signer?.domainId ?? '',
     query: record.query,
     rawBody,
     instanceId: match.instanceId,

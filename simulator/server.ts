@@ -3,12 +3,24 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { demoFleet, demoKafka } from './demo';
 import { Faults } from './faults';
+import { Iam, type SimDomain } from './iam';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
 import { Store } from './store';
-import type { PublishedMessage, RecordedRequest, Simulator, SimulatorOptions } from './types';
+import type {
+  PublishedMessage,
+  RecordedRequest,
+  SimInstance,
+  SimKafka,
+  Simulator,
+  SimulatorOptions,
+} from './types';
 
 export const DEMO_PROJECT_ID = '0b5e7d3a9c8f4e21a6d2c4b8f1e3a5c7';
+/** The account the simulator's own keys belong to, unless `organization.domainId` says otherwise. */
+export const DEMO_DOMAIN_ID = 'd0000000000000000000000000000001';
+/** The region of the simulator's own project, as IAM's project look-up names it. */
+export const DEMO_REGION = 'cn-north-4';
 export const DEMO_AK = 'SIMULATORAK0000000001';
 export const DEMO_SK = 'simulatorSecretKey000000000000000000000001';
 const MAX_BODY = 1024 * 1024;
@@ -28,6 +40,50 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boole
   });
 }
 
+/**
+ * IAM's view of the simulator: its own account with its project and keys,
+ * and the organization's further accounts, each project with its own fleet.
+ */
+function organization(
+  opts: SimulatorOptions,
+  own: { ak: string; sk: string; projectId: string; securityToken?: string },
+  store: Store,
+  newStore: (fleet: SimInstance[], kafka: Record<string, Partial<SimKafka>>) => Store,
+): { iam: Iam; stores: Map<string, Store> } {
+  const iam = new Iam();
+  const org = opts.organization;
+  const home = org?.domainId ?? DEMO_DOMAIN_ID;
+  iam.maxKeyLifeMs = org?.maxKeyLifeMs;
+  iam.keys.set(own.ak, { sk: own.sk, securityToken: own.securityToken, domainId: home });
+  const stores = new Map<string, Store>([[own.projectId, store]]);
+  const homeDomain: SimDomain = {
+    domainId: home,
+    domainName: home,
+    projects: new Map([[DEMO_REGION, own.projectId]]),
+    agencies: [],
+  };
+  iam.addDomain(homeDomain);
+  for (const a of org?.accounts ?? []) {
+    const domain: SimDomain =
+      a.domainId === home
+        ? homeDomain
+        : {
+            domainId: a.domainId,
+            domainName: a.domainName ?? a.domainId,
+            projects: new Map(),
+            agencies: [],
+          };
+    domain.agencies.push(...(a.agencies ?? []));
+    for (const p of a.projects) {
+      if (stores.has(p.projectId)) throw new Error(`project ${p.projectId} is in two accounts`);
+      domain.projects.set(p.region, p.projectId);
+      stores.set(p.projectId, newStore(p.fleet ?? [], p.kafka ?? {}));
+    }
+    iam.addDomain(domain);
+  }
+  return { iam, stores };
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const credentials = {
     ak: opts.ak ?? DEMO_AK,
@@ -35,17 +91,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     projectId: opts.projectId ?? DEMO_PROJECT_ID,
     ...(opts.securityToken === undefined ? {} : { securityToken: opts.securityToken }),
   };
+  const delays = {
+    restartMs: opts.restartDelayMs ?? 2000,
+    deleteMs: opts.deleteDelayMs ?? 1000,
+    onsetMs: opts.restartOnsetMs ?? DEFAULT_RESTART_ONSET_MS,
+    recycleBin: opts.recycleBin ?? false,
+    isrRecoveryMs: opts.isrRecoveryMs ?? 0,
+  };
   const store = new Store(
     opts.fleet ?? demoFleet(),
-    {
-      restartMs: opts.restartDelayMs ?? 2000,
-      deleteMs: opts.deleteDelayMs ?? 1000,
-      onsetMs: opts.restartOnsetMs ?? DEFAULT_RESTART_ONSET_MS,
-      recycleBin: opts.recycleBin ?? false,
-      isrRecoveryMs: opts.isrRecoveryMs ?? 0,
-    },
+    delays,
     opts.fleetClock,
     opts.kafka ?? (opts.fleet ? {} : demoKafka()),
+  );
+  const { iam, stores } = organization(
+    opts,
+    credentials,
+    store,
+    (fleet, kafka) => new Store(fleet, delays, opts.fleetClock, kafka),
   );
   const requests: RecordedRequest[] = [];
   const published: PublishedMessage[] = [];
@@ -67,7 +130,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     published,
     nextSeq: () => ++seq,
     now: opts.now ?? Date.now,
-    credentials,
+    iam,
+    stores,
     allFailureResponse: opts.allFailureResponse ?? 204,
     latencyMs: latency(opts.latencyMs ?? 0),
     tagRules: opts.tagRules ?? 'newer',
@@ -133,10 +197,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     landNextRestartIn: (id, status) => store.landNextRestartIn(id, status),
     removeInstance: (id) => store.remove(id),
     setKafka: (id, kafka) => store.kafka.set(id, kafka),
+    domainId: opts.organization?.domainId ?? DEMO_DOMAIN_ID,
+    issued: iam.issued,
+    fleetOf: (projectId) => stores.get(projectId)?.snapshot() ?? [],
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      store.close();
+      for (const s of stores.values()) s.close();
       for (const [timer, resolve] of sleeps) {
         clearTimeout(timer);
         resolve(false);

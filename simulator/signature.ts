@@ -19,8 +19,11 @@ export interface IncomingSigned {
 export interface AuthExpectations {
   ak: string;
   sk: string;
-  projectId: string;
-  securityToken?: string;
+  /** The project the request must name; undefined for IAM's calls, which name none. */
+  projectId: string | undefined;
+  securityToken?: string | undefined;
+  /** Temporary keys stop working at this instant (epoch ms). */
+  expiresAt?: number | undefined;
   now: number;
 }
 
@@ -34,6 +37,7 @@ export type AuthReason =
   | 'missing-signed-header'
   | 'signature-mismatch'
   | 'token-mismatch'
+  | 'token-expired'
   | 'project-mismatch';
 
 /** `signatureValid` says whether the HMAC itself checked out, whatever else failed. */
@@ -80,7 +84,7 @@ function sameHex(a: string, b: string): boolean {
 }
 
 /** The `{project_id}` segment of a `/v2/{project_id}/...` path, if the path has that shape. */
-function pathProject(path: string): string | undefined {
+export function pathProject(path: string): string | undefined {
   const m = /^\/v2\/([^/]+)(\/|$)/.exec(path);
   if (m?.[1] === undefined) return undefined;
   try {
@@ -157,6 +161,11 @@ export function verifyRequest(req: IncomingSigned, expected: AuthExpectations): 
   ) {
     return fail('token-mismatch', `${IAM}: decrypt token fail`, 'APIG.0301', true);
   }
+  if (expected.expiresAt !== undefined && expected.now >= expected.expiresAt) {
+    // APIG.0301 is the gateway's code for keys it does not accept; the wording is ours.
+    return fail('token-expired', `${IAM}: the security token has expired`, 'APIG.0301', true);
+  }
+  if (expected.projectId === undefined) return { ok: true, signatureValid: true };
   const projectHeader = header(req.headers, 'x-project-id');
   const inPath = pathProject(req.path);
   if (

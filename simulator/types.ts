@@ -1,5 +1,6 @@
 /** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
 
+import type { IssuedKey } from './iam';
 import type { RateLimitShape } from './ratelimit';
 
 export interface SimTag {
@@ -69,7 +70,11 @@ export type RouteName =
   /** ListInstanceTopics, paged. */
   | 'listTopics'
   /** SMN's PublishMessage, served beside DMS so one simulator covers both. */
-  | 'publish';
+  | 'publish'
+  /** IAM's assume_role: temporary keys for an agency in another account. */
+  | 'assumeAgency'
+  /** IAM's KeystoneListProjects, by name. */
+  | 'listProjects';
 
 /** A message SMN accepted for a topic. */
 export interface PublishedMessage {
@@ -94,6 +99,8 @@ export interface RecordedRequest {
   body: unknown;
   signatureValid: boolean;
   authError?: string;
+  /** The account (domain id) of the key the request named, when IAM knows the key. */
+  account?: string;
   /** Status actually sent; 0 when the connection was dropped or left hanging. */
   status: number;
   fault?: string;
@@ -199,6 +206,35 @@ export interface SimulatorOptions {
    * characters, neither holding `=*<>,|/` or control characters.
    */
   tagRules?: TagRules;
+  /**
+   * Further accounts, each with its projects, fleets and agencies. The
+   * simulator's own keys belong to `domainId` (default `DEMO_DOMAIN_ID`),
+   * whose project is `projectId`; IAM issues keys for the agencies.
+   */
+  organization?: SimOrganization;
+}
+
+/** Accounts beside the simulator's own, for runs across accounts. */
+export interface SimOrganization {
+  /** The account the simulator's own keys belong to. */
+  domainId?: string;
+  accounts: SimAccount[];
+  /** Issued keys expire after at most this long, whatever was asked. */
+  maxKeyLifeMs?: number;
+}
+
+export interface SimAccount {
+  domainId: string;
+  /** Default: the domain id. */
+  domainName?: string;
+  projects: Array<{
+    region: string;
+    projectId: string;
+    fleet?: SimInstance[];
+    kafka?: Record<string, Partial<SimKafka>>;
+  }>;
+  /** Agencies in this account, each trusting one account (domain id). */
+  agencies?: Array<{ name: string; trusts: string }>;
 }
 
 /** How busy the simulator has been since it started or since `clearRequests`. */
@@ -221,6 +257,12 @@ export interface Simulator {
   requests: RecordedRequest[];
   /** Every message published to an SMN topic, in arrival order; a live array. */
   published: PublishedMessage[];
+  /** The account the simulator's own keys belong to. */
+  domainId: string;
+  /** Every key IAM issued for an agency, in order. */
+  issued: readonly IssuedKey[];
+  /** A project's fleet now, in any account; empty for a project the simulator does not hold. */
+  fleetOf(projectId: string): SimInstance[];
   /** Forgets the recorded requests and the peak load. */
   clearRequests(): void;
   inject(fault: FaultSpec): void;

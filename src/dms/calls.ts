@@ -3,9 +3,9 @@ import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import { type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { coreClient, type DmsCredentials } from './core';
+import { coreClient, type DmsCredentials, isCredentialSource, type Keys } from './core';
 import { DmsFailureKind, isDmsApiError } from './errors';
-import { createScrubber } from './scrub';
+import { createScrubber, type Scrub } from './scrub';
 import type { HcClient } from './sdk';
 import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
 import type { KafkaInstance } from './wire';
@@ -19,8 +19,9 @@ export interface ReadRetry {
 
 /** A client's options once checked: everything its calls need. */
 export interface CallSettings {
-  credentials: DmsCredentials;
-  projectId: string;
+  credentials: Keys;
+  /** Every DMS call names it; IAM's calls do not. */
+  projectId: string | undefined;
   /** The full URL every call goes to. */
   endpoint: string;
   timeoutMs: number;
@@ -50,10 +51,25 @@ const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserv
 export function createCalls(settings: CallSettings): DmsCalls {
   const { endpoint, timeoutMs, maxConcurrency } = settings;
   // The SDK core (and axios under it) loads on the first call, not with the
-  // bundle: a cold start that fails on its inputs never pays for it.
+  // bundle: a cold start that fails on its inputs never pays for it. Renewed
+  // credentials get a client of their own; every key ever used stays scrubbed.
+  const keys = settings.credentials;
   let hc: Promise<HcClient> | undefined;
-  const client = () => {
-    hc ??= coreClient(settings, endpoint);
+  let signedWith: DmsCredentials | undefined;
+  const secrets: Array<string | undefined> = [];
+  let scrub: Scrub = (t) => t;
+  const remember = (c: DmsCredentials) => {
+    secrets.push(c.ak, c.sk, c.securityToken);
+    scrub = createScrubber(secrets);
+  };
+  if (!isCredentialSource(keys)) remember(keys);
+  const client = async (): Promise<HcClient> => {
+    const now = isCredentialSource(keys) ? await keys.current() : keys;
+    if (now !== signedWith || !hc) {
+      if (isCredentialSource(keys)) remember(now);
+      signedWith = now;
+      hc = coreClient({ credentials: now, projectId: settings.projectId }, endpoint);
+    }
     return hc;
   };
   // One limiter for every call this client makes: listing pages, instance
@@ -63,9 +79,9 @@ export function createCalls(settings: CallSettings): DmsCalls {
     isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
   });
   const deadline = settings.deadline ?? NO_DEADLINE;
-  const pathParams = { project_id: settings.projectId };
-  const { ak, sk, securityToken } = settings.credentials;
-  const scrub = createScrubber([ak, sk, securityToken]);
+  const pathParams: Record<string, string> = settings.projectId
+    ? { project_id: settings.projectId }
+    : {};
 
   const call = async (req: DmsRequest): Promise<DmsResponse> => {
     const sdk = await client();
@@ -77,10 +93,7 @@ export function createCalls(settings: CallSettings): DmsCalls {
       deadline,
       sdk,
       { ...req, pathParams: { ...pathParams, ...req.pathParams } },
-      {
-        timeoutMs,
-        scrub,
-      },
+      { timeoutMs, scrub: (t) => scrub(t) },
     );
   const retry = settings.retry;
   return {

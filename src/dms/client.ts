@@ -4,19 +4,20 @@ import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { type CallSettings, createCalls } from './calls';
-import type { DmsCredentials } from './core';
+import { isCredentialSource, type Keys } from './core';
 import { dmsEndpoint } from './endpoint';
 import { type KafkaCluster, type KafkaTopic, listTopics, showCluster } from './kafka';
 import * as reads from './reads';
 import type { ActionResponse, KafkaInstance, Tag } from './wire';
 import * as writes from './writes';
 
-export type { DmsCredentials } from './core';
+export type { CredentialSource, DmsCredentials, Keys } from './core';
 export type { KafkaCluster, KafkaTopic } from './kafka';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 
 export interface DmsClientOptions {
-  credentials: DmsCredentials;
+  /** Fixed keys, or a source that renews them (an agency's). */
+  credentials: Keys;
   /** Always required: without it core asks IAM for one, and may create a project. */
   projectId: string;
   /** A region id such as `cn-north-4`; ignored when `endpoint` is set. */
@@ -131,7 +132,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
 /** The options checked, in this order, and the endpoint they name; throws `ConfigError`. */
 function checkedSettings(opts: DmsClientOptions): CallSettings {
   if (!opts.projectId) throw ConfigError.at('projectId', 'a project id is required');
-  if (!opts.credentials.ak || !opts.credentials.sk) {
+  if (!isCredentialSource(opts.credentials) && (!opts.credentials.ak || !opts.credentials.sk)) {
     throw ConfigError.at('credentials', 'an access key and a secret key are required');
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;

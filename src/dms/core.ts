@@ -9,10 +9,25 @@ export interface DmsCredentials {
   securityToken?: string | undefined;
 }
 
-/** Who signs, for which project. */
+/**
+ * Credentials that can change during a run: an agency's temporary keys,
+ * renewed before they expire. Asked for before each call.
+ */
+export interface CredentialSource {
+  current(): Promise<DmsCredentials>;
+}
+
+/** Fixed credentials, or a source of renewed ones. */
+export type Keys = DmsCredentials | CredentialSource;
+
+export function isCredentialSource(k: Keys): k is CredentialSource {
+  return typeof (k as Partial<CredentialSource>).current === 'function';
+}
+
+/** Who signs, for which project; IAM's calls name none. */
 interface Signer {
   credentials: DmsCredentials;
-  projectId: string;
+  projectId?: string | undefined;
 }
 
 /**
@@ -29,10 +44,10 @@ function buildHcClient(
   opts: Signer,
   endpoint: string,
 ): HcClient {
-  const cred = new BasicCredentials()
-    .withAk(opts.credentials.ak)
-    .withSk(opts.credentials.sk)
-    .withProjectId(opts.projectId);
+  const cred = new BasicCredentials().withAk(opts.credentials.ak).withSk(opts.credentials.sk);
+  // Without a project id core would ask IAM for one only with a region set,
+  // and the builder below sets an endpoint, never a region.
+  if (opts.projectId) cred.withProjectId(opts.projectId);
   if (opts.credentials.securityToken) cred.withSecurityToken(opts.credentials.securityToken);
   // customUserAgent keeps build() from writing ~/.huaweicloud/application_id.
   return new ClientBuilder<HcClient>((c) => c)

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors';
 export const REGION = /^[a-z]{2}-[a-z]+-\d{1,3}$/;
 
 /** The services this project calls, by their endpoint prefix. */
-export type CloudService = 'dms' | 'smn';
+export type CloudService = 'dms' | 'smn' | 'iam';
 
 /** Where the endpoint and the region came from, as error paths name them. */
 export interface EndpointPaths {

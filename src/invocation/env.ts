@@ -10,6 +10,10 @@ import { type NotifySettings, readNotifySettings } from '../notify/topic';
 /** Every setting the function takes from its environment, read in one place. */
 export interface Env {
   policyFile: string;
+  /** ACCOUNTS_FILE: the accounts, in a file of their own (inside the code root when relative). */
+  accountsFile: string | undefined;
+  /** IAM_ENDPOINT: where agency credentials and project ids are asked for; default by region. */
+  iamEndpoint: string | undefined;
   /** From HUAWEICLOUD_SDK_*; FunctionGraph's context credentials take precedence. */
   credentials: DmsCredentials | undefined;
   projectId: string | undefined;
@@ -33,7 +37,7 @@ export interface Env {
   restartOnsetMs: number;
 }
 
-const ENDPOINT_PATHS = { endpoint: 'env.DMS_ENDPOINT', region: 'env.DMS_REGION' };
+const endpointPaths = (name: string) => ({ endpoint: `env.${name}`, region: 'env.DMS_REGION' });
 
 /**
  * Reads and checks the environment. Unset and empty are the same; anything
@@ -49,12 +53,16 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
   if (debug) throw ConfigError.at('env.NODE_DEBUG', debug, 'the environment');
   const codeRoot = get('RUNTIME_CODE_ROOT') ?? cwd;
   const file = get('POLICY_FILE');
+  const accountsFile = get('ACCOUNTS_FILE');
   const credentials = readCredentials(get, issues);
   const projectId = get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('RUNTIME_PROJECT_ID');
   const notify = readNotifySettings(get('SMN_TOPIC_URN'), get('SMN_ENDPOINT'), projectId);
   issues.push(...notify.issues);
   const env: Env = {
     policyFile: policyPath(file, codeRoot),
+    accountsFile:
+      accountsFile && (isAbsolute(accountsFile) ? accountsFile : resolve(codeRoot, accountsFile)),
+    iamEndpoint: place('IAM_ENDPOINT'),
     credentials,
     projectId,
     region: place('DMS_REGION'),
@@ -93,7 +101,7 @@ interface EnvReader {
   /** A whole number from `min` to `max`; `fallback` when unset or malformed. */
   int: (name: string, fallback: number, min: number, max: number) => number;
   /** `DMS_ENDPOINT` or `DMS_REGION`, checked as {@link dmsEndpoint} would. */
-  place: (name: 'DMS_ENDPOINT' | 'DMS_REGION') => string | undefined;
+  place: (name: 'DMS_ENDPOINT' | 'DMS_REGION' | 'IAM_ENDPOINT') => string | undefined;
 }
 
 /** Readers over `source` that push what they refuse onto `issues`. */
@@ -130,11 +138,11 @@ function envReader(
     return n;
   };
   // Checked each on its own, so a bad region is reported even beside an endpoint.
-  const place = (name: 'DMS_ENDPOINT' | 'DMS_REGION'): string | undefined => {
+  const place = (name: 'DMS_ENDPOINT' | 'DMS_REGION' | 'IAM_ENDPOINT'): string | undefined => {
     const v = get(name);
     if (v === undefined) return undefined;
     try {
-      dmsEndpoint(name === 'DMS_ENDPOINT' ? { endpoint: v } : { region: v }, ENDPOINT_PATHS);
+      dmsEndpoint(name === 'DMS_REGION' ? { region: v } : { endpoint: v }, endpointPaths(name));
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       issues.push(...e.issues);

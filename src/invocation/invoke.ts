@@ -4,10 +4,12 @@ import type { Clock } from '../exec/clock';
 import { type Deadline, deadlineFrom } from '../exec/deadline';
 import type { ApprovedPlan } from '../plan/approval';
 import type { Plan } from '../plan/plan';
+import type { Account } from '../policy/accounts';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy, Target } from '../policy/resolve';
 import type { Logger } from '../report/logger';
 import type { RunSummary, TotalSummary } from '../report/records';
+import { runAccounts } from './accounts';
 import type { Env } from './env';
 import { parseEvent } from './event';
 import { type ProjectTarget, runOnProject } from './project';
@@ -49,6 +51,8 @@ export interface InvokeOptions {
   judgeAt?: number;
   /** An approved plan: only its instances, as they were when approved, are acted on. */
   approved?: ApprovedPlan;
+  /** With accounts: run in only these (by name); every one must be an account of the policy. */
+  accounts?: readonly string[];
 }
 
 /** What an invocation resolves with: the run's summary, or with `targets` the total. */
@@ -67,7 +71,7 @@ export async function invoke(
 ): Promise<InvocationResult> {
   const { env } = deps;
   const request = parseEvent(inv.event);
-  const policies = await loadPolicyFile(env.policyFile);
+  const policies = await loadPolicyFile(env.policyFile, env.accountsFile);
   const policy = pickPolicy(policies, request.policy);
   const credentials = inv.credentials ?? env.credentials;
   if (!credentials) {
@@ -76,8 +80,12 @@ export async function invoke(
       'none found: give the function an agency (FunctionGraph) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK',
     );
   }
-  // Without targets, the one project the environment names.
-  const project = policy.targets ? undefined : projectOf(env);
+  // Without targets or accounts, the one project the environment names.
+  const accounts = policy.accounts && chosenAccounts(policy.accounts, opts.accounts);
+  if (opts.accounts && !accounts) {
+    throw ConfigError.at('--account', `policy ${policy.name} runs in no accounts`);
+  }
+  const project = policy.targets || accounts ? undefined : projectOf(env);
   // An event may make a run safer, never bolder; a plan never writes.
   const dryRun =
     opts.planOnly === true || env.forceDryRun || request.dryRun === true || policy.dryRun;
@@ -98,6 +106,11 @@ export async function invoke(
     );
   }
   const input = { policy, dryRun, invocationId: inv.requestId, judgeAt, approval: opts.approved };
+  if (accounts) {
+    const { total, failure } = await runAccounts(run, { ...input, accounts });
+    if (failure) throw new RunFailedError(failure, total);
+    return total;
+  }
   if (!project) {
     const { total, failure } = await runTargets(run, { ...input, targets: policy.targets ?? [] });
     if (failure) throw new RunFailedError(failure, total);
@@ -106,6 +119,19 @@ export async function invoke(
   const { summary, failure } = await runOnProject(run, project, input);
   if (failure) throw new RunFailedError(failure.message, summary);
   return summary;
+}
+
+/** The policy's accounts, or those of them `names` picks; an unknown name is an error. */
+function chosenAccounts(all: readonly Account[], names: readonly string[] | undefined): Account[] {
+  if (!names) return [...all];
+  const unknown = names.filter((n) => !all.some((a) => a.name === n));
+  if (unknown.length > 0) {
+    throw ConfigError.at(
+      '--account',
+      `${unknown.map((n) => JSON.stringify(n)).join(', ')}: not an account of this policy; its accounts: ${all.map((a) => a.name).join(', ')}`,
+    );
+  }
+  return all.filter((a) => names.includes(a.name));
 }
 
 function projectOf(env: Env): ProjectTarget {

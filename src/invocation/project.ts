@@ -1,4 +1,4 @@
-import { createDmsClient, type DmsCredentials } from '../dms/client';
+import { createDmsClient, type Keys } from '../dms/client';
 import { readOnly } from '../dms/read-only';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
@@ -15,7 +15,7 @@ export interface ProjectRunDeps {
   /** Carries the target's region and project on every line, when there are targets. */
   log: Logger;
   clock: Clock;
-  credentials: DmsCredentials;
+  credentials: Keys;
   deadline: Deadline;
   /** Plan only: the client refuses writes before they are sent. */
   planOnly: boolean;

@@ -23,6 +23,8 @@ export interface TargetsInput {
   /** A plan only: see {@link ProjectRunInput.judgeAt}. */
   judgeAt?: ProjectRunInput['judgeAt'];
   approval?: ProjectRunInput['approval'];
+  /** With accounts: the account these targets belong to, named on every line. */
+  account?: { name: string; domainId: string | undefined } | undefined;
 }
 
 export interface TargetsResult {
@@ -45,30 +47,34 @@ export interface TargetsResult {
  */
 export async function runTargets(deps: TargetsDeps, input: TargetsInput): Promise<TargetsResult> {
   const started = deps.clock.now();
-  const runs = await inPool(input.targets, TARGET_CONCURRENCY, (t) => runTarget(deps, input, t));
-  const total = totalOf(
-    input,
-    runs.map((r) => r.summary),
-    runs.map((r) => r.result),
-    deps.clock.now() - started,
-  );
+  const runs = await runTargetList(deps, input);
+  const total = totalOf(input, runs, deps.clock.now() - started);
   deps.log[total.targetsFailed > 0 ? 'error' : 'info'](total);
+  return { total, failure: targetsFailure(input.policy.name, total) };
+}
+
+/** Every target run, {@link TARGET_CONCURRENCY} at a time; results in the targets' order. */
+export function runTargetList(deps: TargetsDeps, input: TargetsInput): Promise<TargetRun[]> {
+  return inPool(input.targets, TARGET_CONCURRENCY, (t) => runTarget(deps, input, t));
+}
+
+/** The rejection naming each target that did not succeed, or undefined. */
+export function targetsFailure(policy: string, total: TotalSummary): string | undefined {
   const bad = total.targets.filter((t) => t.verdict !== 'succeeded');
-  const failure =
-    bad.length === 0
-      ? undefined
-      : `policy ${input.policy.name}: ${bad.length} of ${total.targets.length} targets did not succeed: ${bad
-          .map((t) => `${targetName(t)}: ${t.reason ?? t.verdict}`)
-          .join('; ')}`;
-  return { total, failure };
+  return bad.length === 0
+    ? undefined
+    : `policy ${policy}: ${bad.length} of ${total.targets.length} targets did not succeed: ${bad
+        .map((t) => `${targetName(t)}: ${t.reason ?? t.verdict}`)
+        .join('; ')}`;
 }
 
-/** `region/projectId`, as messages name a target. */
-export function targetName(t: { region: string; projectId: string }): string {
-  return `${t.region}/${t.projectId}`;
+/** `region/projectId`, or `account/region/projectId`, as messages name a target. */
+export function targetName(t: { account?: string; region: string; projectId: string }): string {
+  return `${t.account ? `${t.account}/` : ''}${t.region}/${t.projectId}`;
 }
 
-interface TargetRun {
+/** How one target ended: its summary, when its run wrote one, and its line in the total. */
+export interface TargetRun {
   summary: RunSummary | undefined;
   result: TargetResult;
 }
@@ -79,7 +85,11 @@ async function runTarget(
   input: TargetsInput,
   target: Target,
 ): Promise<TargetRun> {
-  const where = { region: target.region, projectId: target.projectId };
+  const where = {
+    ...(input.account ? { account: input.account.name, domainId: input.account.domainId } : {}),
+    region: target.region,
+    projectId: target.projectId,
+  };
   // Every line this target's run writes carries its region and project.
   const log = deps.log.child(where);
   let summary: RunSummary | undefined;
@@ -91,7 +101,9 @@ async function runTarget(
       {
         ...deps,
         log,
-        onPlan: deps.onPlan && ((plan) => deps.onPlan?.(plan, target)),
+        onPlan:
+          deps.onPlan &&
+          ((plan) => deps.onPlan?.(plan, { ...target, account: input.account?.name })),
       },
       target,
       {
@@ -125,12 +137,14 @@ function errorType(e: unknown): string {
   return e instanceof Error ? e.name : 'UnexpectedError';
 }
 
-function totalOf(
-  input: TargetsInput,
-  summaries: ReadonlyArray<RunSummary | undefined>,
-  results: TargetResult[],
+/** The total of `runs`: counts summed, each target's line. */
+export function totalOf(
+  input: Pick<TargetsInput, 'policy' | 'dryRun' | 'invocationId'>,
+  runs: readonly TargetRun[],
   durationMs: number,
 ): TotalSummary {
+  const summaries = runs.map((r) => r.summary);
+  const results = runs.map((r) => r.result);
   const sum = (pick: (s: RunSummary) => number) =>
     summaries.reduce((n, s) => n + (s ? pick(s) : 0), 0);
   return {
@@ -154,7 +168,7 @@ function totalOf(
 }
 
 /** `fn` over `items`, at most `limit` at once, results in the items' order. */
-async function inPool<T, R>(
+export async function inPool<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { isAlias, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { formatPath, toConfigIssues } from '../issues';
+import { type Account, accountsFileSchema, resolveAccountsFile } from './accounts';
 import { type Policy, resolvePolicies } from './resolve';
 import { policyFileSchema } from './schema';
 
@@ -9,9 +10,25 @@ import { policyFileSchema } from './schema';
 export const MAX_POLICY_BYTES = 256 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Reads, parses and validates a policy file (YAML or JSON). */
-export async function loadPolicyFile(path: string): Promise<Map<string, Policy>> {
-  return parsePolicies(await readPolicyText(path), path);
+/**
+ * Reads, parses and validates a policy file (YAML or JSON), and the
+ * accounts file beside it when one is named (`ACCOUNTS_FILE`).
+ */
+export async function loadPolicyFile(
+  path: string,
+  accountsPath?: string,
+): Promise<Map<string, Policy>> {
+  const accounts = accountsPath
+    ? parseAccounts(await readPolicyText(accountsPath), accountsPath)
+    : undefined;
+  return parsePolicies(await readPolicyText(path), path, accounts);
+}
+
+/** Parses an accounts file: `accounts: [...]`, or c7n-org's `domains: [...]`. */
+export function parseAccounts(text: string, source = 'accounts file'): Account[] {
+  const parsed = accountsFileSchema.safeParse(safeYaml(text, source));
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error.issues), source);
+  return resolveAccountsFile(parsed.data);
 }
 
 /**
@@ -78,7 +95,18 @@ function fileKind(stat: Stats): string {
  * Parses policy text. YAML anchors and aliases are refused outright: the
  * file has no need for them, and they are how small files grow huge.
  */
-export function parsePolicies(text: string, source = 'policy file'): Map<string, Policy> {
+export function parsePolicies(
+  text: string,
+  source = 'policy file',
+  accounts?: readonly Account[],
+): Map<string, Policy> {
+  const parsed = policyFileSchema.safeParse(safeYaml(text, source));
+  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error.issues), source);
+  return resolvePolicies(parsed.data, accounts, source);
+}
+
+/** YAML or JSON text as plain data: no anchors, no aliases, no prototype keys. */
+function safeYaml(text: string, source: string): unknown {
   if (text.length > MAX_POLICY_BYTES) {
     throw ConfigError.at('(file)', `larger than ${MAX_POLICY_BYTES} bytes`, source);
   }
@@ -117,10 +145,7 @@ export function parsePolicies(text: string, source = 'policy file'): Map<string,
   }
   const unsafe = findForbiddenKey(data, '');
   if (unsafe) throw ConfigError.at(unsafe, 'this key name is not allowed', source);
-
-  const parsed = policyFileSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(toConfigIssues(parsed.error.issues), source);
-  return resolvePolicies(parsed.data);
+  return data;
 }
 
 function findForbiddenKey(value: unknown, path: string): string | undefined {

@@ -1,4 +1,6 @@
 import { InstanceStatus, type RestartableStatus } from '../dms/status';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { type Account, resolveAccounts, selectAccounts } from './accounts';
 import type { PolicyAction, PolicyFile, PolicySpec, TagSelector } from './schema';
 import { DAYS, type WindowSpec } from './window';
 
@@ -32,6 +34,11 @@ export interface Policy {
    * undefined for the one project the environment names.
    */
   targets: readonly Target[] | undefined;
+  /**
+   * The accounts the policy runs in, each through its agency; undefined
+   * when the file names no accounts. Never set beside `targets`.
+   */
+  accounts: readonly Account[] | undefined;
 }
 
 /** One region and project a policy runs on; see docs/targets.md. */
@@ -40,6 +47,8 @@ export interface Target {
   projectId: string;
   /** Overrides the region's public endpoint. */
   endpoint?: string | undefined;
+  /** In a run across accounts: the account's name, for plans and tables to show. */
+  account?: string | undefined;
 }
 
 /** The Kafka checks' one choice: whether topics with one replica may go dark during a restart. */
@@ -71,10 +80,24 @@ export const DEFAULT_MIN_INTERVAL_MINUTES = 60;
  * default whole: a policy's `exclude` is not merged with the default one.
  * `dryRun` defaults to true: nothing changes until a policy says otherwise.
  */
-export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
+export function resolvePolicies(
+  file: PolicyFile,
+  accountsFile?: readonly Account[],
+  source = 'policy file',
+): Map<string, Policy> {
   const d = file.defaults ?? {};
   const out = new Map<string, Policy>();
+  const issues: ConfigIssue[] = [];
+  if (file.accounts && accountsFile) {
+    issues.push({
+      path: 'accounts',
+      message: 'accounts are named both here and in ACCOUNTS_FILE; keep one of them',
+    });
+  }
+  const all = file.accounts ? resolveAccounts(file.accounts) : accountsFile;
   for (const [name, p] of Object.entries(file.policies)) {
+    const targets = p.targets ?? d.targets;
+    const accounts = accountsOf(name, p, targets !== undefined, all, issues);
     out.set(name, {
       name,
       action: p.action,
@@ -102,10 +125,57 @@ export function resolvePolicies(file: PolicyFile): Map<string, Policy> {
       minIntervalMs: (p.minIntervalMinutes ?? DEFAULT_MIN_INTERVAL_MINUTES) * 60_000,
       minAgeMs: Math.round((p.minAgeHours ?? 0) * 3_600_000),
       forceDelete: p.forceDelete ?? false,
-      targets: (p.targets ?? d.targets)?.map((t) => ({ ...t })),
+      targets: targets?.map((t) => ({ ...t })),
+      accounts,
     });
   }
+  if (issues.length > 0) throw new ConfigError(issues, source);
   return out;
+}
+
+/**
+ * The accounts one policy runs in. A policy runs on `targets` or in
+ * accounts, never both: which fleet a write reaches is never a guess.
+ */
+function accountsOf(
+  name: string,
+  p: PolicySpec,
+  hasTargets: boolean,
+  all: readonly Account[] | undefined,
+  issues: ConfigIssue[],
+): readonly Account[] | undefined {
+  const at = `policies.${name}`;
+  if (!all) {
+    if (p.accounts) {
+      issues.push({
+        path: `${at}.accounts`,
+        message: 'the file names no accounts (an accounts section, or ACCOUNTS_FILE)',
+      });
+    }
+    return undefined;
+  }
+  if (hasTargets) {
+    issues.push({
+      path: p.targets ? `${at}.targets` : 'defaults.targets',
+      message:
+        "a policy runs on targets or in accounts, not both; put these projects under an account (one without agency is this function's own)",
+    });
+    return undefined;
+  }
+  const chosen = selectAccounts(all, p.accounts);
+  const unknown = (p.accounts?.names ?? []).filter((n) => !all.some((a) => a.name === n));
+  if (unknown.length > 0) {
+    issues.push({
+      path: `${at}.accounts.names`,
+      message: `no account is named ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${all.map((a) => a.name).join(', ')}`,
+    });
+  } else if (chosen.length === 0) {
+    issues.push({
+      path: `${at}.accounts`,
+      message: `selects none of the ${all.length} accounts`,
+    });
+  }
+  return chosen;
 }
 
 function resolveWait(w: PolicySpec['waitForRunning']): WaitForRunning | undefined {

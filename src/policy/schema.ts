@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dmsEndpoint, REGION } from '../dms/endpoint';
 import { RESTARTABLE_STATUSES } from '../dms/status';
 import { ConfigError } from '../errors';
+import { accountSelector, accountsSection } from './accounts';
 import { MAX_NAME_PATTERNS, namePattern, type TagSelector, tagSelector } from './selector';
 import { DAYS, isTimeZone, minutesOf } from './window';
 
@@ -211,6 +212,7 @@ const policy = z
     forceDelete: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
     kafkaChecks: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
     allowSingleReplicaTopics: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+    accounts: accountSelector.optional(),
     ...shared,
   })
   .strict()
@@ -283,6 +285,7 @@ export const policyFileSchema = z
       .record(policyName, policy)
       .refine((m) => Object.keys(m).length > 0, 'at least one policy is required')
       .refine((m) => Object.keys(m).length <= 100, 'at most 100 policies'),
+    accounts: accountsSection.optional(),
   })
   .strict();
 export type PolicyFile = z.infer<typeof policyFileSchema>;

@@ -28,6 +28,9 @@ export type RecordAction = 'restart' | 'delete';
  * Absent for a policy without `targets`.
  */
 export interface TargetFields {
+  /** With accounts: the account's name in the file, and its id (domain id). */
+  account?: string;
+  domainId?: string;
   region?: string;
   projectId?: string;
 }
@@ -165,6 +168,8 @@ export type TargetVerdict = 'succeeded' | 'failed' | 'refused' | 'incomplete' | 
 
 /** One target's line in the total. */
 export interface TargetResult {
+  account?: string;
+  domainId?: string;
   region: string;
   projectId: string;
   verdict: TargetVerdict;
@@ -197,6 +202,48 @@ export interface TotalSummary {
   targets: TargetResult[];
   /** How many targets did not succeed. */
   targetsFailed: number;
+  /** With accounts: one line per account, in the file's order. */
+  accounts?: AccountResult[];
+  /** With accounts: how many did not succeed. */
+  accountsFailed?: number;
+}
+
+/** One account's line in the total. */
+export interface AccountResult {
+  account: string;
+  domainId: string | undefined;
+  /** `failed`: the account could not be entered; `partial`: some of its targets did not succeed. */
+  verdict: 'succeeded' | 'failed' | 'partial';
+  /** Why it was not entered, or which targets did not succeed. */
+  reason?: string;
+  /** IAM's error code, when entering it failed. */
+  errorCode?: string;
+  targets: number;
+  listed: number;
+  matched: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * `kind: "account"`: an account that could not be entered (its agency is
+ * missing or does not trust this account, IAM refused or failed), written
+ * when that happens. Never carries a key.
+ */
+export interface AccountFailureRecord {
+  kind: 'account';
+  policy: string;
+  invocationId: string;
+  account: string;
+  domainId: string | undefined;
+  verdict: 'failed';
+  /** What failed: entering the account, or finding a region's project. */
+  step: 'assume-agency' | 'find-project';
+  region?: string;
+  httpStatus?: number;
+  errorCode?: string;
+  message: string;
 }
 
 const SUCCESS: ReadonlySet<Outcome> = new Set([

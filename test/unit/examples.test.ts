@@ -19,8 +19,9 @@ function commentedTimers(file: string): Map<string, string> {
 }
 
 describe('example policy files', () => {
-  it('are the three documented ones', () => {
+  it('are the four documented ones', () => {
     expect(EXAMPLES.sort()).toEqual([
+      'examples/accounts.yaml',
       'examples/nightly-cleanup.yaml',
       'examples/production-campaign.yaml',
       'examples/weekly-staging-restart.yaml',

@@ -136,7 +136,9 @@ describe('deploy/terraform', () => {
     const document = fromModule(String(policy.policy_document));
     expect(document).toBe('iam/dms-kafka-maintenance-policy.json');
     expect(JSON.parse(readFileSync(document, 'utf8'))).toMatchObject({ Version: '5.0' });
-    expect(agency.policy_names).toEqual(['${huaweicloud_identity_policy.maintenance[0].name}']);
+    expect(agency.policy_names).toBe(
+      '${concat([huaweicloud_identity_policy.maintenance[0].name], huaweicloud_identity_policy.assume_member_agencies[*].name)}',
+    );
     expect(agency.delegated_service_name).toBe('${var.agency_service}');
     expect(tf.variable.agency_service?.default).toMatch(/^service\./);
   });

@@ -1,0 +1,151 @@
+/**
+ * IAM as the simulator serves it: agencies that trust another account,
+ * temporary keys issued for them (and expiring), and project look-ups.
+ * Every key belongs to one account; a DMS call is accepted only for that
+ * account's projects, so a test can prove one account's keys never reach
+ * another's fleet.
+ *
+ * Shapes from IAM's API pages: `POST /v3.0/OS-CREDENTIAL/securitytokens`
+ * (https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html) and
+ * `GET /v3/projects?name=`. Error bodies take keystone's `{error: {code,
+ * message, title}}` shape; the exact codes IAM gives a missing agency are
+ * not documented there, so the simulator's are ours.
+ */
+import { randomBytes } from 'node:crypto';
+import { json, type Reply } from './reply';
+
+/** A key the simulator accepts, and the account it belongs to. */
+export interface KeyEntry {
+  sk: string;
+  securityToken?: string | undefined;
+  domainId: string;
+  /** Epoch ms on the simulator's clock; absent for permanent keys. */
+  expiresAt?: number | undefined;
+}
+
+export interface SimAgency {
+  name: string;
+  /** The account (domain id) the agency trusts. */
+  trusts: string;
+}
+
+/** One account of an organization: its projects by region, and its agencies. */
+export interface SimDomain {
+  domainId: string;
+  domainName: string;
+  /** region -> project id. */
+  projects: Map<string, string>;
+  agencies: SimAgency[];
+}
+
+/** Keys issued by IAM: who, for which agency, valid until when. */
+export interface IssuedKey {
+  ak: string;
+  /** Kept so that tests can prove no output ever holds them. */
+  sk: string;
+  securityToken: string;
+  domainId: string;
+  agency: string;
+  by: string;
+  durationSeconds: number;
+  expiresAt: number;
+}
+
+export class Iam {
+  readonly keys = new Map<string, KeyEntry>();
+  readonly domains = new Map<string, SimDomain>();
+  readonly issued: IssuedKey[] = [];
+  /** Issued keys live at most this long, whatever was asked; for tests that watch renewals. */
+  maxKeyLifeMs: number | undefined;
+
+  addDomain(d: SimDomain): void {
+    this.domains.set(d.domainId, d);
+  }
+
+  /** The projects the account of a key may call. */
+  projectsOf(domainId: string): ReadonlySet<string> {
+    return new Set(this.domains.get(domainId)?.projects.values() ?? []);
+  }
+
+  private byName(name: string): SimDomain | undefined {
+    for (const d of this.domains.values()) if (d.domainName === name) return d;
+    return undefined;
+  }
+
+  /** `assume_role`: keys for an agency in another account that trusts the caller's. */
+  assume(callerDomain: string, body: unknown, now: number): Reply {
+    const role = (
+      body as { auth?: { identity?: { methods?: unknown; assume_role?: Record<string, unknown> } } }
+    )?.auth?.identity;
+    const r = role?.assume_role;
+    if (!Array.isArray(role?.methods) || !role.methods.includes('assume_role') || !r) {
+      return keystone(
+        400,
+        'Bad Request',
+        'auth.identity.methods must hold assume_role, with assume_role',
+      );
+    }
+    const duration = r.duration_seconds === undefined ? 900 : r.duration_seconds;
+    if (
+      typeof duration !== 'number' ||
+      !Number.isInteger(duration) ||
+      duration < 900 ||
+      duration > 86_400
+    ) {
+      return keystone(400, 'Bad Request', 'duration_seconds must be 900 to 86400');
+    }
+    const target =
+      typeof r.domain_id === 'string'
+        ? this.domains.get(r.domain_id)
+        : typeof r.domain_name === 'string'
+          ? this.byName(r.domain_name)
+          : undefined;
+    const agency = target?.agencies.find((a) => a.name === r.agency_name);
+    if (!target || !agency) {
+      return keystone(404, 'Not Found', `Could not find agency: ${String(r.agency_name)}`);
+    }
+    if (agency.trusts !== callerDomain) {
+      return keystone(403, 'Forbidden', 'The agency does not trust the account of the caller');
+    }
+    const life = Math.min(duration * 1000, this.maxKeyLifeMs ?? Number.POSITIVE_INFINITY);
+    const ak = `TMP${randomBytes(9).toString('hex').toUpperCase()}`;
+    const key: KeyEntry = {
+      sk: randomBytes(20).toString('hex'),
+      securityToken: `tok-${randomBytes(24).toString('base64url')}`,
+      domainId: target.domainId,
+      expiresAt: now + life,
+    };
+    this.keys.set(ak, key);
+    this.issued.push({
+      ak,
+      sk: key.sk,
+      securityToken: key.securityToken as string,
+      domainId: target.domainId,
+      agency: agency.name,
+      by: callerDomain,
+      durationSeconds: duration,
+      expiresAt: now + life,
+    });
+    return json(201, {
+      credential: {
+        access: ak,
+        secret: key.sk,
+        securitytoken: key.securityToken,
+        expires_at: new Date(now + life).toISOString(),
+      },
+    });
+  }
+
+  /** `GET /v3/projects?name=`: the caller's account's projects of that name. */
+  listProjects(callerDomain: string, name: string | undefined): Reply {
+    const d = this.domains.get(callerDomain);
+    const projects = [...(d?.projects ?? [])]
+      .filter(([region]) => name === undefined || region === name)
+      .map(([region, id]) => ({ id, name: region, domain_id: callerDomain, enabled: true }));
+    return json(200, { projects, links: { self: '/v3/projects' } });
+  }
+}
+
+function keystone(code: number, title: string, message: string): Reply {
+  return json(code, { error: { code, title, message } });
+}

@@ -1,0 +1,236 @@
+import type { Keys } from '../dms/client';
+import { serviceEndpoint } from '../dms/endpoint';
+import { isDmsApiError } from '../dms/errors';
+import { assumeAgency, iamCalls, projectIdIn } from '../iam/iam';
+import { AgencySession, durationFor } from '../iam/session';
+import type { Account } from '../policy/accounts';
+import type { Target } from '../policy/resolve';
+import type { AccountFailureRecord, AccountResult, TotalSummary } from '../report/records';
+import {
+  inPool,
+  runTargetList,
+  type TargetRun,
+  type TargetsDeps,
+  type TargetsInput,
+  targetName,
+  targetsFailure,
+  totalOf,
+} from './targets';
+
+/**
+ * How many accounts run at once. Each account has its own rate limits at
+ * DMS and IAM, and within it its targets run as `targets` do, so accounts
+ * side by side cost no account more than a run of its own.
+ */
+export const ACCOUNT_CONCURRENCY = 20;
+
+export interface AccountsInput extends Omit<TargetsInput, 'targets' | 'account'> {
+  accounts: readonly Account[];
+}
+
+export interface AccountsResult {
+  total: TotalSummary;
+  /** The message the invocation rejects with, naming each account and target that did not succeed. */
+  failure: string | undefined;
+}
+
+/**
+ * Runs one policy in every account, {@link ACCOUNT_CONCURRENCY} at a time.
+ * Each account is entered through its agency (keys asked for once, renewed
+ * before they expire, held in memory only); its regions' projects are
+ * looked up unless named; then its targets run as `targets` do, every line
+ * naming the account. An account that cannot be entered is a
+ * `kind: "account"` line and a failed account in the total; the others go
+ * on. Ends with one `kind: "total"` line with a line per account.
+ */
+export async function runAccounts(
+  deps: TargetsDeps,
+  input: AccountsInput,
+): Promise<AccountsResult> {
+  const started = deps.clock.now();
+  const done = await inPool(input.accounts, ACCOUNT_CONCURRENCY, (a) => runAccount(deps, input, a));
+  const total: TotalSummary = {
+    ...totalOf(
+      input,
+      done.flatMap((d) => d.runs),
+      deps.clock.now() - started,
+    ),
+    accounts: done.map((d) => d.result),
+    accountsFailed: done.filter((d) => d.result.verdict !== 'succeeded').length,
+  };
+  const failed = total.accounts?.filter((a) => a.verdict === 'failed') ?? [];
+  deps.log[total.targetsFailed > 0 || failed.length > 0 ? 'error' : 'info'](total);
+  const parts = [
+    failed.length > 0 &&
+      `${failed.length} of ${input.accounts.length} accounts could not be entered: ${failed
+        .map((a) => `${a.account}: ${a.reason}`)
+        .join('; ')}`,
+    targetsFailure(input.policy.name, total)?.slice(`policy ${input.policy.name}: `.length),
+  ].filter(Boolean);
+  return {
+    total,
+    failure: parts.length > 0 ? `policy ${input.policy.name}: ${parts.join('; ')}` : undefined,
+  };
+}
+
+interface AccountRun {
+  result: AccountResult;
+  runs: TargetRun[];
+}
+
+/** One account, start to end. Never throws: what stopped it is its verdict. */
+async function runAccount(
+  deps: TargetsDeps,
+  input: AccountsInput,
+  a: Account,
+): Promise<AccountRun> {
+  const who = { name: a.name, domainId: a.domainId };
+  const fail = (
+    f: Omit<
+      AccountFailureRecord,
+      'kind' | 'policy' | 'invocationId' | 'account' | 'domainId' | 'verdict'
+    >,
+  ) => {
+    deps.log.error({
+      kind: 'account',
+      policy: input.policy.name,
+      invocationId: input.invocationId,
+      account: a.name,
+      domainId: who.domainId,
+      verdict: 'failed',
+      ...f,
+    } satisfies AccountFailureRecord);
+  };
+  let keys: Keys;
+  try {
+    keys = await enter(deps, a);
+  } catch (e) {
+    const why = failureOf(e);
+    fail({ step: 'assume-agency', ...why });
+    return {
+      result: accountResult(a, [], { ...why, reason: `agency ${a.agency}: ${why.message}` }),
+      runs: [],
+    };
+  }
+  const targets: Target[] = [];
+  const lost: TargetRun[] = [];
+  for (const r of a.regions) {
+    try {
+      targets.push({
+        region: r.region,
+        projectId:
+          r.projectId ??
+          (await projectIdIn(
+            iamCalls(keys, iamEndpoint(deps, r.region), iamSettings(deps)),
+            r.region,
+          )),
+        // DMS_ENDPOINT, when set, is where every account's DMS calls go (a proxy, the simulator).
+        endpoint: r.endpoint ?? deps.env.endpoint,
+      });
+    } catch (e) {
+      const why = failureOf(e);
+      fail({ step: 'find-project', region: r.region, ...why });
+      lost.push({
+        summary: undefined,
+        result: {
+          account: a.name,
+          domainId: who.domainId,
+          region: r.region,
+          projectId: '(unknown)',
+          verdict: 'stopped',
+          reason: `stopped: project look-up failed: ${why.message}`,
+        },
+      });
+    }
+  }
+  const runs = [
+    ...lost,
+    ...(await runTargetList({ ...deps, credentials: keys }, { ...input, targets, account: who })),
+  ];
+  return { result: accountResult(a, runs), runs };
+}
+
+/**
+ * The keys this account's calls sign with: the function's own for an
+ * account without agency, else the agency's, asked for now so that an
+ * account that cannot be entered fails before any of its calls.
+ */
+async function enter(deps: TargetsDeps, a: Account): Promise<Keys> {
+  const agency = a.agency;
+  if (!agency) return deps.credentials;
+  const first = a.regions[0]?.region;
+  const central = iamCalls(deps.credentials, iamEndpoint(deps, first), iamSettings(deps));
+  const session = new AgencySession(
+    () =>
+      assumeAgency(central, {
+        agency,
+        domainId: a.domainId,
+        domainName: a.domainName,
+        durationSeconds: durationFor(deps.deadline.remainingMs(), a.maxDurationSeconds),
+      }),
+    deps.clock,
+  );
+  await session.current();
+  return session;
+}
+
+/** IAM_ENDPOINT, or IAM's endpoint in the region (IAM answers in every region). */
+function iamEndpoint(deps: TargetsDeps, region: string | undefined): string {
+  return serviceEndpoint(
+    'iam',
+    { endpoint: deps.env.iamEndpoint, region },
+    { endpoint: 'env.IAM_ENDPOINT', region: 'accounts[].regions' },
+  );
+}
+
+function iamSettings(deps: TargetsDeps) {
+  return {
+    timeoutMs: deps.env.requestTimeoutMs,
+    maxConcurrency: 2,
+    deadline: deps.deadline,
+    retry: { settings: deps.env.retry, clock: deps.clock, log: deps.log },
+  };
+}
+
+/** What an account's failure records: IAM's status, code and message; never a key. */
+function failureOf(e: unknown): { httpStatus?: number; errorCode?: string; message: string } {
+  if (isDmsApiError(e)) {
+    return {
+      ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
+      ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+      message: e.message,
+    };
+  }
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+function accountResult(
+  a: Account,
+  runs: readonly TargetRun[],
+  entering?: { errorCode?: string; reason: string },
+): AccountResult {
+  const sum = (pick: (s: NonNullable<TargetRun['summary']>) => number) =>
+    runs.reduce((n, r) => n + (r.summary ? pick(r.summary) : 0), 0);
+  const bad = runs.filter((r) => r.result.verdict !== 'succeeded');
+  return {
+    account: a.name,
+    domainId: a.domainId,
+    verdict: entering ? 'failed' : bad.length > 0 ? 'partial' : 'succeeded',
+    ...(entering
+      ? {
+          reason: entering.reason,
+          ...(entering.errorCode ? { errorCode: entering.errorCode } : {}),
+        }
+      : bad.length > 0
+        ? {
+            reason: `${bad.length} of ${runs.length} targets did not succeed: ${bad.map((r) => targetName(r.result)).join(', ')}`,
+          }
+        : {}),
+    targets: runs.length,
+    listed: sum((s) => s.listed),
+    matched: sum((s) => s.matched),
+    succeeded: sum((s) => s.succeeded),
+    failed: sum((s) => s.failed),
+    skipped: sum((s) => s.skipped),
+  };
+}

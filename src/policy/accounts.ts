@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import { dmsEndpoint, REGION } from '../dms/endpoint';
+import { ConfigError } from '../errors';
+
+/**
+ * The `accounts` section: the member accounts a policy runs in, each
+ * entered through an IAM agency that trusts this function's account. See
+ * docs/accounts.md. The same entries may come from a file of their own
+ * (`ACCOUNTS_FILE`), in our shape or in c7n-org's `domains:` shape.
+ */
+
+/** The most accounts one file may name. */
+export const MAX_ACCOUNTS = 200;
+/** IAM issues agency credentials for 15 min to 24 h (iam_04_0101). */
+export const DURATION_SECONDS = { min: 900, max: 86_400 } as const;
+
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** An account id (domain id) is 32 hex digits on Huawei Cloud; accepted a little wider. */
+const DOMAIN_ID = /^[A-Za-z0-9]{16,64}$/;
+/** IAM agency names: 1-64 characters (letters, digits, spaces and -_.). */
+const AGENCY_NAME = /^[A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,63}$/;
+/** `iam::<domain_id>:agency:<name>`, as c7n-org and STS v5 write an agency. */
+const AGENCY_URN = /^iam::([A-Za-z0-9]{16,64}):agency:([A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,63})$/;
+const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TAG_TEXT = /^[^\p{Cc}]{1,128}$/u;
+
+const endpoint = z
+  .string({ invalid_type_error: 'must be an origin such as https://host:port' })
+  .superRefine((v, ctx) => {
+    try {
+      dmsEndpoint({ endpoint: v });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const issue of e.issues)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message });
+    }
+  });
+
+const regionId = z
+  .string({ invalid_type_error: 'must be a region id such as cn-north-4' })
+  .regex(REGION, 'not a region id such as cn-north-4 or eu-west-101');
+
+/** A region of an account: its id alone, or with its project and endpoint. */
+const accountRegion = z.union(
+  [
+    regionId,
+    z
+      .object({
+        region: regionId,
+        projectId: z
+          .string()
+          .regex(PROJECT_ID, 'a project id is 1-64 letters, digits, - and _')
+          .optional(),
+        endpoint: endpoint.optional(),
+      })
+      .strict(),
+  ],
+  { errorMap: () => ({ message: 'a region id, or { region, projectId?, endpoint? }' }) },
+);
+
+const tags = z
+  .record(z.string().regex(TAG_TEXT, 'a tag key is 1-128 characters'), z.string().max(255))
+  .refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
+
+const duration = z
+  .number()
+  .int()
+  .min(DURATION_SECONDS.min, `at least ${DURATION_SECONDS.min} seconds (IAM's shortest)`)
+  .max(DURATION_SECONDS.max, `at most ${DURATION_SECONDS.max} seconds (IAM's longest)`);
+
+const regions = z.array(accountRegion).min(1, 'at least one region').max(20, 'at most 20 regions');
+
+/** Our shape: `accounts: [{ name, domainId | domainName, agency?, regions, tags? }]`. */
+const account = z
+  .object({
+    name: z.string().regex(ACCOUNT_NAME, 'an account name is 1-64 letters, digits, - _ .'),
+    domainId: z
+      .string()
+      .regex(DOMAIN_ID, 'an account (domain) id is 16-64 letters and digits')
+      .optional(),
+    domainName: z.string().min(1).max(64).optional(),
+    /** The agency in that account; left out, the function's own credentials are used. */
+    agency: z
+      .string()
+      .regex(AGENCY_NAME, 'an agency name is 1-64 letters, digits, spaces, - _ .')
+      .optional(),
+    durationSeconds: duration.optional(),
+    regions,
+    tags: tags.optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.agency && !a.domainId && !a.domainName) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['domainId'],
+        message: 'an account entered through an agency needs its domainId (or domainName)',
+      });
+    }
+    if (a.domainId && a.domainName) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['domainName'],
+        message: 'give domainId or domainName, not both',
+      });
+    }
+  });
+
+/** c7n-org's shape: `domains: [{ name, domain_id, agency_urn, duration_seconds, regions, tags }]`. */
+const c7nDomain = z
+  .object({
+    name: z.string().regex(ACCOUNT_NAME, 'an account name is 1-64 letters, digits, - _ .'),
+    domain_id: z.string().regex(DOMAIN_ID, 'an account (domain) id is 16-64 letters and digits'),
+    agency_urn: z.string().regex(AGENCY_URN, 'must be iam::<domain_id>:agency:<agency name>'),
+    duration_seconds: duration.optional(),
+    regions,
+    tags: tags.optional(),
+    /** Written by c7n-org's generator from Organizations; not used here. */
+    status: z.string().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const urnDomain = AGENCY_URN.exec(d.agency_urn)?.[1];
+    if (urnDomain && urnDomain !== d.domain_id) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['agency_urn'],
+        message: "the agency's account differs from domain_id",
+      });
+    }
+  });
+
+export type AccountSpec = z.infer<typeof account>;
+
+/** Names must differ: they name accounts in records, messages and `--account`. */
+function uniqueNames(list: ReadonlyArray<{ name: string }>, ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  for (const [i, a] of list.entries()) {
+    const first = seen.get(a.name);
+    if (first === undefined) seen.set(a.name, i);
+    else
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [i, 'name'],
+        message: `duplicate account name: already accounts[${first}]`,
+      });
+  }
+}
+
+export const accountsSection = z
+  .array(account)
+  .min(1, 'at least one account')
+  .max(MAX_ACCOUNTS, `at most ${MAX_ACCOUNTS} accounts`)
+  .superRefine(uniqueNames);
+
+/** A file of accounts alone: our `accounts:` or c7n-org's `domains:`. */
+export const accountsFileSchema = z.union(
+  [
+    z.object({ accounts: accountsSection }).strict(),
+    z
+      .object({
+        domains: z
+          .array(c7nDomain)
+          .min(1, 'at least one domain')
+          .max(MAX_ACCOUNTS, `at most ${MAX_ACCOUNTS} domains`)
+          .superRefine(uniqueNames),
+      })
+      .strict(),
+  ],
+  {
+    errorMap: () => ({
+      message: 'an accounts file has accounts: [...] or domains: [...] (c7n-org)',
+    }),
+  },
+);
+
+/** A policy's choice of accounts: by name, by tags, or both (all must hold). */
+export const accountSelector = z
+  .object({
+    names: z
+      .array(z.string().regex(ACCOUNT_NAME, 'an account name'))
+      .min(1)
+      .max(MAX_ACCOUNTS)
+      .optional(),
+    tags: tags.optional(),
+  })
+  .strict();
+export type AccountSelector = z.infer<typeof accountSelector>;
+
+/** One account as a run uses it. */
+export interface Account {
+  name: string;
+  domainId: string | undefined;
+  domainName: string | undefined;
+  /** Undefined: the function's own account, with its own credentials. */
+  agency: string | undefined;
+  /** The longest credentials to ask for; the run asks for what it needs, up to this. */
+  maxDurationSeconds: number;
+  regions: ReadonlyArray<{ region: string; projectId?: string; endpoint?: string }>;
+  tags: Readonly<Record<string, string>>;
+}
+
+const regionOf = (r: z.infer<typeof accountRegion>) =>
+  typeof r === 'string' ? { region: r } : { ...r };
+
+/** Our entries as the run uses them. */
+export function resolveAccounts(list: readonly AccountSpec[]): Account[] {
+  return list.map((a) => ({
+    name: a.name,
+    domainId: a.domainId,
+    domainName: a.domainName,
+    agency: a.agency,
+    maxDurationSeconds: a.durationSeconds ?? DURATION_SECONDS.max,
+    regions: a.regions.map(regionOf),
+    tags: a.tags ?? {},
+  }));
+}
+
+/** An accounts file, in either shape, as the run uses it. */
+export function resolveAccountsFile(file: z.infer<typeof accountsFileSchema>): Account[] {
+  if ('accounts' in file) return resolveAccounts(file.accounts);
+  return file.domains.map((d) => {
+    const [, domainId, agency] = AGENCY_URN.exec(d.agency_urn) ?? [];
+    return {
+      name: d.name,
+      domainId: domainId ?? d.domain_id,
+      domainName: undefined,
+      agency,
+      maxDurationSeconds: d.duration_seconds ?? DURATION_SECONDS.max,
+      regions: d.regions.map(regionOf),
+      tags: d.tags ?? {},
+    };
+  });
+}
+
+/** The accounts a selector picks, in the file's order; every account without one. */
+export function selectAccounts(
+  all: readonly Account[],
+  sel: AccountSelector | undefined,
+): Account[] {
+  if (!sel) return [...all];
+  return all.filter(
+    (a) =>
+      (!sel.names || sel.names.includes(a.name)) &&
+      Object.entries(sel.tags ?? {}).every(([k, v]) => a.tags[k] === v),
+  );
+}

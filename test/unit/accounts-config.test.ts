@@ -1,0 +1,185 @@
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors';
+import { durationFor } from '../../src/iam/session';
+import { loadPolicyFile, parseAccounts, parsePolicies } from '../../src/policy/load';
+import { writePolicyFile } from '../support/harness';
+
+const A = 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1';
+const B = 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2';
+
+const file = (accounts: string, policy = '', extra = '') => `version: 1
+${extra}accounts:
+${accounts}
+policies:
+  restart:
+    action: restart
+    select: { tags: { env: staging } }
+${policy}`;
+
+const TWO = `  - { name: pay, domainId: ${A}, agency: ops, regions: [cn-north-4, { region: ap-southeast-1, projectId: p2 }], tags: { env: prod } }
+  - { name: search, domainId: ${B}, agency: ops, regions: [cn-north-4], tags: { env: staging } }`;
+
+/** Every issue of a ConfigError as `path: message`. */
+function issuesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  throw new Error('no ConfigError');
+}
+
+describe('the accounts section', () => {
+  it('resolves every account, and by default a policy runs in all of them', () => {
+    const p = parsePolicies(file(TWO)).get('restart');
+    expect(p?.targets).toBeUndefined();
+    expect(p?.accounts).toEqual([
+      {
+        name: 'pay',
+        domainId: A,
+        domainName: undefined,
+        agency: 'ops',
+        maxDurationSeconds: 86_400,
+        regions: [{ region: 'cn-north-4' }, { region: 'ap-southeast-1', projectId: 'p2' }],
+        tags: { env: 'prod' },
+      },
+      expect.objectContaining({ name: 'search', domainId: B }),
+    ]);
+  });
+
+  it('lets a policy pick accounts by tags or by name', () => {
+    const byTag = parsePolicies(file(TWO, '    accounts: { tags: { env: staging } }\n'));
+    expect(byTag.get('restart')?.accounts?.map((a) => a.name)).toEqual(['search']);
+    const byName = parsePolicies(file(TWO, '    accounts: { names: [pay] }\n'));
+    expect(byName.get('restart')?.accounts?.map((a) => a.name)).toEqual(['pay']);
+  });
+
+  it('refuses what it cannot run safely, naming the path of each problem', () => {
+    expect(
+      issuesOf(() => parsePolicies(file(`  - { name: x, agency: ops, regions: [cn-north-4] }`))),
+    ).toEqual([
+      'accounts[0].domainId: an account entered through an agency needs its domainId (or domainName)',
+    ]);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            `  - { name: x, domainId: ${A}, regions: [cn-north-4] }\n  - { name: x, domainId: ${B}, regions: [cn-north-4] }`,
+          ),
+        ),
+      ),
+    ).toEqual(['accounts[1].name: duplicate account name: already accounts[0]']);
+    expect(issuesOf(() => parsePolicies(file(TWO, '    accounts: { names: [nope] }\n')))).toEqual([
+      'policies.restart.accounts.names: no account is named "nope"; known: pay, search',
+    ]);
+    expect(
+      issuesOf(() => parsePolicies(file(TWO, '    accounts: { tags: { env: qa } }\n'))),
+    ).toEqual(['policies.restart.accounts: selects none of the 2 accounts']);
+    expect(
+      issuesOf(() =>
+        parsePolicies(file(TWO, '    targets: [{ region: cn-north-4, projectId: p1 }]\n')),
+      )[0],
+    ).toMatch(/^policies\.restart\.targets: a policy runs on targets or in accounts, not both/);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(TWO, '', 'defaults: { targets: [{ region: cn-north-4, projectId: p1 }] }\n'),
+        ),
+      )[0],
+    ).toMatch(/^defaults\.targets: /);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            `  - { name: x, domainId: ${A}, agency: ops, durationSeconds: 600, regions: [cn-north-4] }`,
+          ),
+        ),
+      ),
+    ).toEqual(["accounts[0].durationSeconds: at least 900 seconds (IAM's shortest)"]);
+    expect(
+      issuesOf(() =>
+        parsePolicies(file(`  - { name: x, domainId: ${A}, regions: [cn-north-40000] }`)),
+      )[0],
+    ).toMatch(/^accounts\[0\]\.regions\[0\]: /);
+  });
+
+  it('refuses an accounts selector in a file without accounts', () => {
+    const text = `version: 1
+policies:
+  restart:
+    action: restart
+    select: { tags: { env: staging } }
+    accounts: { names: [pay] }
+`;
+    expect(issuesOf(() => parsePolicies(text))).toEqual([
+      'policies.restart.accounts: the file names no accounts (an accounts section, or ACCOUNTS_FILE)',
+    ]);
+  });
+});
+
+describe('an accounts file (ACCOUNTS_FILE)', () => {
+  it("reads c7n-org's domains: shape, the agency and account from agency_urn", () => {
+    const accounts = parseAccounts(`domains:
+  - name: pay
+    domain_id: ${A}
+    agency_urn: iam::${A}:agency:c7n-org-agency
+    duration_seconds: 3600
+    regions: [cn-north-4]
+    tags: { team: payments }
+    status: normal
+`);
+    expect(accounts).toEqual([
+      {
+        name: 'pay',
+        domainId: A,
+        domainName: undefined,
+        agency: 'c7n-org-agency',
+        maxDurationSeconds: 3600,
+        regions: [{ region: 'cn-north-4' }],
+        tags: { team: 'payments' },
+      },
+    ]);
+  });
+
+  it('refuses an agency_urn of another account than domain_id', () => {
+    expect(
+      issuesOf(() =>
+        parseAccounts(
+          `domains:\n  - { name: pay, domain_id: ${A}, agency_urn: "iam::${B}:agency:x", regions: [cn-north-4] }\n`,
+        ),
+      ),
+    ).toEqual(["domains[0].agency_urn: the agency's account differs from domain_id"]);
+  });
+
+  it('applies to a policy file without accounts, and is refused beside one that has them', async () => {
+    const accountsFile = writePolicyFile(`accounts:\n${TWO}\n`);
+    const plain = writePolicyFile(`version: 1
+policies:
+  restart:
+    action: restart
+    select: { tags: { env: staging } }
+`);
+    const policies = await loadPolicyFile(plain, accountsFile);
+    expect(policies.get('restart')?.accounts?.map((a) => a.name)).toEqual(['pay', 'search']);
+    const both = writePolicyFile(file(TWO));
+    await expect(loadPolicyFile(both, accountsFile)).rejects.toThrow(
+      /accounts: accounts are named both here and in ACCOUNTS_FILE/,
+    );
+    writeFileSync(accountsFile, 'accounts: []\n');
+    await expect(loadPolicyFile(plain, accountsFile)).rejects.toThrow(
+      /accounts: at least one account/,
+    );
+  });
+});
+
+describe('how long agency keys are asked for', () => {
+  it('asks for the shortest IAM accepts that covers the run, within the account limit', () => {
+    expect(durationFor(5 * 60_000, 86_400)).toBe(900);
+    expect(durationFor(2 * 3_600_000, 86_400)).toBe(7260);
+    expect(durationFor(2 * 3_600_000, 3600)).toBe(3600);
+    expect(durationFor(72 * 3_600_000, 86_400)).toBe(86_400);
+    expect(durationFor(Number.POSITIVE_INFINITY, 43_200)).toBe(43_200);
+  });
+});
