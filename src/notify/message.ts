@@ -105,7 +105,15 @@ function describeTotal(t: TotalSummary, scrub: Scrub): string[] {
   ];
   for (const r of t.targets) {
     const why = r.reason ? `: ${r.reason}` : '';
-    lines.push(scrub(`- ${r.region}/${r.projectId}: ${r.verdict}${why}`));
+    const account = r.account ? `${r.account}/` : '';
+    lines.push(scrub(`- ${account}${r.region}/${r.projectId}: ${r.verdict}${why}`));
+  }
+  if (t.accounts) {
+    lines.push(`Accounts: ${t.accounts.length}, ${t.accountsFailed ?? 0} did not succeed`);
+    for (const a of t.accounts) {
+      const why = a.reason ? `: ${a.reason}` : '';
+      lines.push(scrub(`- ${a.account} (${a.domainId ?? 'own account'}): ${a.verdict}${why}`));
+    }
   }
   return lines;
 }

@@ -43,7 +43,12 @@ describe('accounts: one policy in several accounts, each through its agency', ()
     const r = await runHandler(s, {
       policy: policy(s),
       event: { policy: 'restart' },
-      env: orgEnv(s),
+      env: {
+        ...orgEnv(s),
+        // The topic is in the function's own account and project.
+        SMN_TOPIC_URN: `urn:smn:cn-north-4:${s.projectId}:ops-alerts`,
+        SMN_ENDPOINT: s.endpoint,
+      },
     });
 
     // The invocation fails, naming the account that could not be entered.
@@ -93,6 +98,15 @@ describe('accounts: one policy in several accounts, each through its agency', ()
       [MEMBERS.payments.domainId, MEMBERS.search.domainId].sort(),
     );
     expect(s.issued.every((k) => k.by === s.domainId && k.agency === AGENCY)).toBe(true);
+
+    // One notification, in the function's own account, naming the account that failed.
+    expect(s.published).toHaveLength(1);
+    const message = s.published[0]?.message ?? '';
+    expect(message).toContain('Accounts: 3, 1 did not succeed');
+    expect(message).toMatch(
+      /- audit \(c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\): failed: agency dms-kafka-maintenance: AssumeAgency failed: HTTP 404/,
+    );
+    expect(s.requests.find((q) => q.route === 'publish')?.account).toBe(s.domainId);
   });
 
   it("signs every DMS call with the keys of the account that owns the project, never another's", async () => {
