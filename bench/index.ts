@@ -16,6 +16,7 @@ import type { HcClient } from '../src/dms/sdk';
 import { systemClock } from '../src/exec/clock';
 import { DEFAULT_RETRY } from '../src/exec/retry';
 import { createLogger } from '../src/report/logger';
+import { organization } from './organization';
 import type { Command, FleetSpec, SimStats } from './sim-child';
 
 const RUNS = Math.max(9, Number(process.env.BENCH_RUNS ?? 9));
@@ -511,7 +512,7 @@ function print(): void {
 }
 
 /** The parts `BENCH_ONLY` may name (comma-separated), in the order they run. */
-const PARTS = ['listing', 'throttle', 'memory', 'writes', 'kafka', 'cold', 'deps'] as const;
+const PARTS = ['listing', 'throttle', 'memory', 'writes', 'kafka', 'org', 'cold', 'deps'] as const;
 type Part = (typeof PARTS)[number];
 
 /** BENCH_ONLY=cold (or throttle, writes, ...): some parts alone, for a quick look after a change. */
@@ -537,6 +538,10 @@ async function main(): Promise<void> {
     if (parts.has('memory')) await memory(sim, policyDir);
     if (parts.has('writes')) await writes(sim, policyDir);
     if (parts.has('kafka')) await kafkaChecks(sim, policyDir);
+    if (parts.has('org')) {
+      const send = <T>(cmd: Command) => sim.send<T>(cmd);
+      await organization({ send, row, policyDir, latencyMs: LATENCY_MS });
+    }
     if (parts.has('cold')) await coldStart(sim, policyDir);
     if (parts.has('deps')) {
       writeFileSync(join(policyDir, 'bench-dep-none.js'), '');

@@ -19,6 +19,15 @@ export type Command =
       /** With a rate: a token bucket of this many, as API Gateway's limit is modelled. */
       burst?: number;
     }
+  | {
+      /** An organization: the simulator's own account and `accounts` members, each with `regions` projects. */
+      op: 'org';
+      accounts: number;
+      regions: readonly string[];
+      /** Instances per project, the first `tagged` of them carry wave=bench. */
+      fleet: FleetSpec;
+      latencyMs: number;
+    }
   | { op: 'clear' }
   | { op: 'stats' }
   | { op: 'stop' };
@@ -65,6 +74,40 @@ process.on('message', async (cmd: Command) => {
       );
       elu = performance.eventLoopUtilization();
       reply({ endpoint: sim.endpoint, ak: sim.ak, sk: sim.sk, projectId: sim.projectId });
+      return;
+    }
+    case 'org': {
+      await sim?.stop();
+      const home = 'd0000000000000000000000000000001';
+      const accounts = Array.from({ length: cmd.accounts }, (_, a) => {
+        const domainId = `${String(a + 1).padStart(2, '0')}${'e'.repeat(30)}`;
+        return {
+          domainId,
+          projects: cmd.regions.map((region, r) => ({
+            region,
+            projectId: `${domainId.slice(0, 2)}${String(r).padStart(2, '0')}${'0'.repeat(28)}`,
+            fleet: benchFleet({ ...cmd.fleet, seed: a * 10 + r + 1 }),
+          })),
+          agencies: [{ name: 'bench', trusts: home }],
+        };
+      });
+      sim = await startSimulator({
+        fleet: [],
+        latencyMs: cmd.latencyMs,
+        restartDelayMs: 3_600_000,
+        organization: { domainId: home, accounts },
+      });
+      elu = performance.eventLoopUtilization();
+      reply({
+        endpoint: sim.endpoint,
+        ak: sim.ak,
+        sk: sim.sk,
+        projectId: sim.projectId,
+        accounts: accounts.map((a) => ({
+          domainId: a.domainId,
+          projects: a.projects.map((p) => p.projectId),
+        })),
+      });
       return;
     }
     case 'clear':

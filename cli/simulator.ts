@@ -1,4 +1,11 @@
-import { demoFleet, demoKafka, generateFleet, startSimulator } from '../simulator';
+import {
+  DEMO_DOMAIN_ID,
+  demoFleet,
+  demoKafka,
+  demoOrganization,
+  generateFleet,
+  startSimulator,
+} from '../simulator';
 import type { Io } from './run';
 
 export interface SimulatorOptions {
@@ -19,6 +26,8 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
   const sim = await startSimulator({
     fleet,
     kafka,
+    // The member accounts of examples/accounts.yaml, entered through IAM_ENDPOINT.
+    organization: demoOrganization(DEMO_DOMAIN_ID),
     ...(o.port === undefined ? {} : { port: o.port }),
   });
   io.stderr.write(
@@ -30,6 +39,7 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
       `export HUAWEICLOUD_SDK_PROJECT_ID=${sim.projectId}`,
       `export HUAWEICLOUD_SDK_AK=${sim.ak}`,
       `export HUAWEICLOUD_SDK_SK=${sim.sk}`,
+      `export IAM_ENDPOINT=${sim.endpoint}`,
       '',
     ].join('\n'),
   );

@@ -767,3 +767,81 @@ describe('validate, with values too long to read', () => {
     expect(r.stdout + r.stderr).toContain(`${'k'.repeat(64)}…(200000 characters)`);
   });
 });
+
+describe('across accounts', () => {
+  it('plans a dry run in every account of the example, with an account column and a line per account', async () => {
+    const r = await cli(['plan', '-f', 'examples/accounts.yaml', '--all', '--simulator']);
+    // legacy-analytics has no agency in the demo organization: the plan of that policy fails.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: policy nightly-failed-cleanup: 1 of 3 accounts could not be entered: legacy-analytics: agency dms-kafka-maintenance: AssumeAgency failed: HTTP 404/,
+    );
+    expect(r.stdout).toMatch(/^policy\s+account\s+target\s+instance/m);
+    expect(r.stdout).toMatch(
+      /nightly-failed-cleanup\s+payments-prod\s+ap-southeast-1\/e1000000000000000000000000000002\s+kafka-payments-prod-ap-southeast-1-3\s+CREATEFAILED\s+would-delete/,
+    );
+    expect(r.stdout).toMatch(
+      /plan for weekly-staging-restart \(restart\) in account search-staging, cn-north-4/,
+    );
+    expect(r.stdout).toMatch(/in 3 accounts \(1 did not succeed\)/);
+    expect(r.stdout).toMatch(/ {2}account legacy-analytics: failed, 0 targets/);
+    expect(r.stdout).not.toMatch(/payments-prod.*would-restart/);
+  });
+
+  it('runs in the accounts --account names, and refuses a name that is not one', async () => {
+    const one = await cli([
+      'run',
+      '-f',
+      'examples/accounts.yaml',
+      '-p',
+      'nightly-failed-cleanup',
+      '--account',
+      'payments-prod',
+      '--simulator',
+    ]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(
+      /in 1 account \(0 did not succeed\): dry run, listed 6, matched 2, would delete 2/,
+    );
+    const bad = await cli([
+      'plan',
+      '-f',
+      'examples/accounts.yaml',
+      '--all',
+      '--account',
+      'nope',
+      '--simulator',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /--account: "nope": not an account of this policy; its accounts: payments-prod, search-staging, legacy-analytics/,
+    );
+  });
+
+  it('validates the accounts offline, from the file or from ACCOUNTS_FILE', async () => {
+    const r = await cli(['validate', resolve('examples/accounts.yaml')], {}, tmpdir());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /weekly-staging-restart: runs in 1 account:\n {2}search-staging: agency dms-kafka-maintenance in f2f2/,
+    );
+    const c7n = await cli(
+      ['validate', resolve('policies.yaml')],
+      { ACCOUNTS_FILE: resolve('examples/accounts.c7n.yml') },
+      tmpdir(),
+    );
+    expect(c7n.code).toBe(0);
+    expect(c7n.stdout).toMatch(/nightly-failed-cleanup: runs in 2 accounts:/);
+    const broken = writePolicyFile(
+      'accounts:\n  - { name: x, agency: a, regions: [cn-north-4] }\n',
+    );
+    const bad = await cli(
+      ['validate', resolve('policies.yaml')],
+      { ACCOUNTS_FILE: broken },
+      tmpdir(),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /accounts\[0\]\.domainId: an account entered through an agency needs its domainId/,
+    );
+  });
+});
