@@ -119,12 +119,18 @@ async function organizationRun(kit: BenchKit, org: OrgEndpoint, checks: boolean)
     '<= 128 MB',
     rss * 2 ** 20 <= 128 * 1e6,
   );
+  const small = await peakRss(orgEnv(org, file), ['--max-semi-space-size=4']);
+  kit.row(
+    '  the same with NODE_OPTIONS=--max-semi-space-size=4',
+    `${small.toFixed(1)} MiB`,
+    'V8 young generation capped at 4 MiB a half',
+  );
 }
 
 /** The dry run in a cold process through the bundle, as the function runs it. */
-function peakRss(env: Record<string, string>): Promise<number> {
+function peakRss(env: Record<string, string>, node: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['bench/probe.cjs'], {
+    const p = spawn(process.execPath, [...node, 'bench/probe.cjs'], {
       env: { ...process.env, ...env, BENCH_POLICY: 'bench-org' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
