@@ -44,34 +44,48 @@ export interface DmsCalls {
 
 const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
 
+/** The core client that signs a client's calls, and the scrubber of every key it signed with. */
+interface Signing {
+  client(): Promise<HcClient>;
+  scrub: Scrub;
+}
+
+/**
+ * The SDK core (and axios under it) loads on the first call, not with the
+ * bundle: a cold start that fails on its inputs never pays for it. Renewed
+ * keys get a core client of their own; every key ever used stays scrubbed.
+ */
+function signing(keys: Keys, projectId: string | undefined, endpoint: string): Signing {
+  let hc: Promise<HcClient> | undefined;
+  let signedWith: DmsCredentials | undefined;
+  const secrets: Array<string | undefined> = [];
+  let scrubber: Scrub = (t) => t;
+  const remember = (c: DmsCredentials) => {
+    secrets.push(c.ak, c.sk, c.securityToken);
+    scrubber = createScrubber(secrets);
+  };
+  if (!isCredentialSource(keys)) remember(keys);
+  return {
+    client: async () => {
+      const now = isCredentialSource(keys) ? await keys.current() : keys;
+      if (now !== signedWith || !hc) {
+        if (isCredentialSource(keys)) remember(now);
+        signedWith = now;
+        hc = coreClient({ credentials: now, projectId }, endpoint);
+      }
+      return hc;
+    },
+    scrub: (t) => scrubber(t),
+  };
+}
+
 /**
  * The limiter, the scrubber and the lazily loaded core client of one DMS
  * client, wired into {@link DmsCalls}.
  */
 export function createCalls(settings: CallSettings): DmsCalls {
   const { endpoint, timeoutMs, maxConcurrency } = settings;
-  // The SDK core (and axios under it) loads on the first call, not with the
-  // bundle: a cold start that fails on its inputs never pays for it. Renewed
-  // credentials get a client of their own; every key ever used stays scrubbed.
-  const keys = settings.credentials;
-  let hc: Promise<HcClient> | undefined;
-  let signedWith: DmsCredentials | undefined;
-  const secrets: Array<string | undefined> = [];
-  let scrub: Scrub = (t) => t;
-  const remember = (c: DmsCredentials) => {
-    secrets.push(c.ak, c.sk, c.securityToken);
-    scrub = createScrubber(secrets);
-  };
-  if (!isCredentialSource(keys)) remember(keys);
-  const client = async (): Promise<HcClient> => {
-    const now = isCredentialSource(keys) ? await keys.current() : keys;
-    if (now !== signedWith || !hc) {
-      if (isCredentialSource(keys)) remember(now);
-      signedWith = now;
-      hc = coreClient({ credentials: now, projectId: settings.projectId }, endpoint);
-    }
-    return hc;
-  };
+  const { client, scrub } = signing(settings.credentials, settings.projectId, endpoint);
   // One limiter for every call this client makes: listing pages, instance
   // reads and writes learn from the same 429s.
   const limiter = new AdaptiveLimiter({
@@ -83,17 +97,16 @@ export function createCalls(settings: CallSettings): DmsCalls {
     ? { project_id: settings.projectId }
     : {};
 
-  const call = async (req: DmsRequest): Promise<DmsResponse> => {
-    const sdk = await client();
-    return limiter.run(() => sendNow(sdk, req));
-  };
-  // The budget is measured when the limiter lets the call go, not when it was queued.
-  const sendNow = (sdk: HcClient, req: DmsRequest): Promise<DmsResponse> =>
-    sendWithin(
-      deadline,
-      sdk,
-      { ...req, pathParams: { ...pathParams, ...req.pathParams } },
-      { timeoutMs, scrub: (t) => scrub(t) },
+  // The keys and the budget are taken when the limiter lets the call go, not
+  // when it was queued: a call that waited goes out with the keys of that moment.
+  const call = (req: DmsRequest): Promise<DmsResponse> =>
+    limiter.run(async () =>
+      sendWithin(
+        deadline,
+        await client(),
+        { ...req, pathParams: { ...pathParams, ...req.pathParams } },
+        { timeoutMs, scrub },
+      ),
     );
   const retry = settings.retry;
   return {

@@ -78,6 +78,11 @@ interface AccountRun {
   runs: TargetRun[];
 }
 
+type FailureFields = Omit<
+  AccountFailureRecord,
+  'kind' | 'policy' | 'invocationId' | 'account' | 'domainId' | 'verdict'
+>;
+
 /** One account, start to end. Never throws: what stopped it is its verdict. */
 async function runAccount(
   deps: TargetsDeps,
@@ -85,22 +90,16 @@ async function runAccount(
   a: Account,
 ): Promise<AccountRun> {
   const who = { name: a.name, domainId: a.domainId };
-  const fail = (
-    f: Omit<
-      AccountFailureRecord,
-      'kind' | 'policy' | 'invocationId' | 'account' | 'domainId' | 'verdict'
-    >,
-  ) => {
+  const fail = (f: FailureFields) =>
     deps.log.error({
       kind: 'account',
       policy: input.policy.name,
       invocationId: input.invocationId,
       account: a.name,
-      domainId: who.domainId,
+      domainId: a.domainId,
       verdict: 'failed',
       ...f,
     } satisfies AccountFailureRecord);
-  };
   let keys: Keys;
   try {
     keys = await enter(deps, a);
@@ -112,42 +111,50 @@ async function runAccount(
       runs: [],
     };
   }
-  const targets: Target[] = [];
-  const lost: TargetRun[] = [];
-  for (const r of a.regions) {
-    try {
-      targets.push({
-        region: r.region,
-        projectId:
-          r.projectId ??
-          (await projectIdIn(
-            iamCalls(keys, iamEndpoint(deps, r.region), iamSettings(deps)),
-            r.region,
-          )),
-        // DMS_ENDPOINT, when set, is where every account's DMS calls go (a proxy, the simulator).
-        endpoint: r.endpoint ?? deps.env.endpoint,
-      });
-    } catch (e) {
-      const why = failureOf(e);
-      fail({ step: 'find-project', region: r.region, ...why });
-      lost.push({
-        summary: undefined,
-        result: {
-          account: a.name,
-          domainId: who.domainId,
-          region: r.region,
-          projectId: '(unknown)',
-          verdict: 'stopped',
-          reason: `stopped: project look-up failed: ${why.message}`,
-        },
-      });
-    }
-  }
+  const found = await Promise.all(a.regions.map((r) => targetIn(deps, keys, a, r, fail)));
+  const targets = found.filter((f): f is Target => !('result' in f));
+  const lost = found.filter((f): f is TargetRun => 'result' in f);
   const runs = [
     ...lost,
     ...(await runTargetList({ ...deps, credentials: keys }, { ...input, targets, account: who })),
   ];
   return { result: accountResult(a, runs), runs };
+}
+
+/**
+ * A region of an account as a target: its project named, or looked up with
+ * the account's own keys. A look-up that fails stops that region alone.
+ */
+async function targetIn(
+  deps: TargetsDeps,
+  keys: Keys,
+  a: Account,
+  r: Account['regions'][number],
+  fail: (f: FailureFields) => void,
+): Promise<Target | TargetRun> {
+  try {
+    const iam = () => iamCalls(keys, iamEndpoint(deps, r.region), iamSettings(deps));
+    return {
+      region: r.region,
+      projectId: r.projectId ?? (await projectIdIn(iam(), r.region)),
+      // DMS_ENDPOINT, when set, is where every account's DMS calls go (a proxy, the simulator).
+      endpoint: r.endpoint ?? deps.env.endpoint,
+    };
+  } catch (e) {
+    const why = failureOf(e);
+    fail({ step: 'find-project', region: r.region, ...why });
+    return {
+      summary: undefined,
+      result: {
+        account: a.name,
+        domainId: a.domainId,
+        region: r.region,
+        projectId: '(unknown)',
+        verdict: 'stopped',
+        reason: `stopped: project look-up failed: ${why.message}`,
+      },
+    };
+  }
 }
 
 /**

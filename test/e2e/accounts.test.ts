@@ -256,4 +256,36 @@ describe('accounts: one policy in several accounts, each through its agency', ()
       expect(out.toLowerCase()).not.toContain('x-security-token');
     });
   }
+
+  it('stops only the region whose project cannot be found, and names it', async () => {
+    sim = await startOrganization();
+    const s = sim;
+    const text = `version: 1
+accounts:
+  - { name: search, domainId: ${MEMBERS.search.domainId}, agency: ${AGENCY}, regions: [{ region: cn-north-4, endpoint: "${s.endpoint}" }, { region: eu-west-101, endpoint: "${s.endpoint}" }] }
+policies:
+  restart:
+    action: restart
+    dryRun: false
+    select: { tags: { env: staging } }
+    maxInstances: 50
+`;
+    const r = await runHandler(s, { policy: text, event: { policy: 'restart' }, env: orgEnv(s) });
+    expect(r.error?.message).toMatch(
+      /search\/eu-west-101\/\(unknown\): stopped: project look-up failed: KeystoneListProjects failed: HTTP 200, no project named eu-west-101 in this account; name its projectId/,
+    );
+    expect(r.lines.filter((l) => l.kind === 'account')).toEqual([
+      expect.objectContaining({
+        account: 'search',
+        step: 'find-project',
+        region: 'eu-west-101',
+        httpStatus: 200,
+      }),
+    ]);
+    // The region that was found ran in full.
+    expect(r.outcomes.filter((o) => o.outcome === 'restarted')).toHaveLength(2);
+    expect(r.lines.find((l) => l.kind === 'total')).toMatchObject({
+      accounts: [{ account: 'search', verdict: 'partial', targets: 2, succeeded: 2 }],
+    });
+  });
 });
