@@ -5,12 +5,16 @@ import type { TemporaryKeys } from './iam';
 /** Keys are renewed when less than this part of their life, or 5 minutes, is left. */
 const RENEW_SHARE = 1 / 3;
 const RENEW_BEFORE_MAX_MS = 5 * 60_000;
+/** Keys this close to their end are not used, even when a renewal failed. */
+const LAST_USE_MS = 30_000;
 
 /**
  * One account's agency keys for one invocation: asked for once, held in
  * memory only, and asked for again before they expire (an asynchronous run
  * can outlast them). Calls that need keys while a renewal is under way wait
- * for that one renewal; a renewal that fails fails the calls that wait.
+ * for that one renewal. A renewal that fails while the keys held still have
+ * time left keeps them (the next call tries again); once they have not, the
+ * calls fail with the renewal's error.
  */
 export class AgencySession implements CredentialSource {
   private keys: { credentials: DmsCredentials; expiresAt: number; renewAt: number } | undefined;
@@ -24,11 +28,16 @@ export class AgencySession implements CredentialSource {
   ) {}
 
   async current(): Promise<DmsCredentials> {
-    if (!this.keys || this.clock.now() >= this.keys.renewAt) {
-      this.pending ??= this.renew().finally(() => {
-        this.pending = undefined;
-      });
+    const held = this.keys;
+    if (held && this.clock.now() < held.renewAt) return held.credentials;
+    this.pending ??= this.renew().finally(() => {
+      this.pending = undefined;
+    });
+    try {
       await this.pending;
+    } catch (e) {
+      if (held && this.clock.now() < held.expiresAt - LAST_USE_MS) return held.credentials;
+      throw e;
     }
     return (this.keys as { credentials: DmsCredentials }).credentials;
   }
@@ -47,11 +56,14 @@ export class AgencySession implements CredentialSource {
 }
 
 /**
- * The shortest duration IAM accepts that covers `remainingMs`, capped at
- * the account's own limit: keys that outlive the run are keys that could
- * leak for longer.
+ * The shortest duration IAM accepts that covers `remainingMs` and the
+ * margin before the end at which keys are renewed, capped at the account's
+ * own limit: keys that outlive the run are keys that could leak for longer,
+ * and keys that end with it would all be renewed at once near its end.
  */
 export function durationFor(remainingMs: number, maxSeconds: number): number {
-  const needed = Number.isFinite(remainingMs) ? Math.ceil(remainingMs / 1000) + 60 : maxSeconds;
+  const needed = Number.isFinite(remainingMs)
+    ? Math.ceil((remainingMs + RENEW_BEFORE_MAX_MS) / 1000) + 60
+    : maxSeconds;
   return Math.max(900, Math.min(maxSeconds, needed));
 }

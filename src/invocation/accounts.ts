@@ -1,6 +1,7 @@
 import type { Keys } from '../dms/client';
 import { serviceEndpoint } from '../dms/endpoint';
 import { isDmsApiError } from '../dms/errors';
+import { ConfigError } from '../errors';
 import { assumeAgency, iamCalls, projectIdIn } from '../iam/iam';
 import { AgencySession, durationFor } from '../iam/session';
 import type { Account } from '../policy/accounts';
@@ -28,6 +29,11 @@ export interface AccountsInput extends Omit<TargetsInput, 'targets' | 'account'>
   accounts: readonly Account[];
 }
 
+/** One account's share of the run's input: the projects already taken by an account. */
+interface AccountInput extends AccountsInput {
+  claimed: Map<string, string>;
+}
+
 export interface AccountsResult {
   total: TotalSummary;
   /** The message the invocation rejects with, naming each account and target that did not succeed. */
@@ -48,17 +54,25 @@ export async function runAccounts(
   input: AccountsInput,
 ): Promise<AccountsResult> {
   const started = deps.clock.now();
-  const done = await inPool(input.accounts, ACCOUNT_CONCURRENCY, (a) => runAccount(deps, input, a));
+  // Each project once in a run, whichever entry reached it first: an account
+  // listed twice (by id and by name) never gets two campaigns side by side.
+  const claimed = new Map<string, string>();
+  const done = await inPool(input.accounts, ACCOUNT_CONCURRENCY, (a) =>
+    runAccount(deps, { ...input, claimed }, a),
+  );
+  const sum = totalOf(
+    input,
+    done.flatMap((d) => d.runs),
+    deps.clock.now() - started,
+  );
+  const failed = done.map((d) => d.result).filter((a) => a.verdict === 'failed');
   const total: TotalSummary = {
-    ...totalOf(
-      input,
-      done.flatMap((d) => d.runs),
-      deps.clock.now() - started,
-    ),
+    ...sum,
+    // An account never entered was never run: the invocation is not complete.
+    complete: sum.complete && failed.length === 0,
     accounts: done.map((d) => d.result),
     accountsFailed: done.filter((d) => d.result.verdict !== 'succeeded').length,
   };
-  const failed = total.accounts?.filter((a) => a.verdict === 'failed') ?? [];
   deps.log[total.targetsFailed > 0 || failed.length > 0 ? 'error' : 'info'](total);
   const parts = [
     failed.length > 0 &&
@@ -84,11 +98,7 @@ type FailureFields = Omit<
 >;
 
 /** One account, start to end. Never throws: what stopped it is its verdict. */
-async function runAccount(
-  deps: TargetsDeps,
-  input: AccountsInput,
-  a: Account,
-): Promise<AccountRun> {
+async function runAccount(deps: TargetsDeps, input: AccountInput, a: Account): Promise<AccountRun> {
   const who = { name: a.name, domainId: a.domainId };
   const fail = (f: FailureFields) =>
     deps.log.error({
@@ -111,7 +121,9 @@ async function runAccount(
       runs: [],
     };
   }
-  const found = await Promise.all(a.regions.map((r) => targetIn(deps, keys, a, r, fail)));
+  const found = await Promise.all(
+    a.regions.map((r) => targetIn(deps, keys, a, r, fail, input.claimed)),
+  );
   const targets = found.filter((f): f is Target => !('result' in f));
   const lost = found.filter((f): f is TargetRun => 'result' in f);
   const runs = [
@@ -131,12 +143,24 @@ async function targetIn(
   a: Account,
   r: Account['regions'][number],
   fail: (f: FailureFields) => void,
+  claimed: Map<string, string>,
 ): Promise<Target | TargetRun> {
   try {
     const iam = () => iamCalls(keys, iamEndpoint(deps, r.region), iamSettings(deps));
+    const projectId = r.projectId ?? (await projectIdIn(iam(), r.region));
+    const owner = claimed.get(projectId);
+    if (owner !== undefined) {
+      throw new ConfigError([
+        {
+          path: `accounts.${a.name}.regions`,
+          message: `${r.region} reaches project ${projectId}, which account ${owner} runs on already; list each account once`,
+        },
+      ]);
+    }
+    claimed.set(projectId, a.name);
     return {
       region: r.region,
-      projectId: r.projectId ?? (await projectIdIn(iam(), r.region)),
+      projectId,
       // DMS_ENDPOINT, when set, is where every account's DMS calls go (a proxy, the simulator).
       endpoint: r.endpoint ?? deps.env.endpoint,
     };
@@ -151,7 +175,7 @@ async function targetIn(
         region: r.region,
         projectId: '(unknown)',
         verdict: 'stopped',
-        reason: `stopped: project look-up failed: ${why.message}`,
+        reason: `stopped: ${why.message}`,
       },
     };
   }

@@ -90,6 +90,16 @@ const account = z
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (!a.agency && (a.domainId || a.domainName)) {
+      // Without an agency the run signs with this function's own keys: a
+      // member's id here would label the own account's fleet as that member's.
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['agency'],
+        message:
+          "an account named by its id is entered through its agency; add agency, or leave out domainId and domainName for this function's own account",
+      });
+    }
     if (a.agency && !a.domainId && !a.domainName) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -132,18 +142,53 @@ const c7nDomain = z
 
 export type AccountSpec = z.infer<typeof account>;
 
-/** Names must differ: they name accounts in records, messages and `--account`. */
-function uniqueNames(list: ReadonlyArray<{ name: string }>, ctx: z.RefinementCtx): void {
-  const seen = new Map<string, number>();
+/** What makes two entries one: a name, an account, a region of an account, a project. */
+interface EntryKeys {
+  name: string;
+  /** The account's id or name; undefined for this function's own account. */
+  account: string | undefined;
+  regions: ReadonlyArray<string | { region: string; projectId?: string | undefined }>;
+}
+
+/**
+ * No fleet twice: two entries that reach the same project would run two
+ * campaigns on it side by side. Names differ (they name accounts in records
+ * and `--account`), an account is listed once, at most one entry is this
+ * function's own account, a region appears once in an account, and a
+ * project id once in the file.
+ */
+function noFleetTwice(list: readonly EntryKeys[], ctx: z.RefinementCtx, what: string): void {
+  const names = new Map<string, number>();
+  const accounts = new Map<string, number>();
+  const projects = new Map<string, string>();
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
   for (const [i, a] of list.entries()) {
-    const first = seen.get(a.name);
-    if (first === undefined) seen.set(a.name, i);
-    else
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [i, 'name'],
-        message: `duplicate account name: already accounts[${first}]`,
-      });
+    const sameName = names.get(a.name);
+    if (sameName !== undefined)
+      issue([i, 'name'], `duplicate account name: already ${what}[${sameName}]`);
+    names.set(a.name, sameName ?? i);
+    const key = a.account ?? "(this function's own account)";
+    const sameAccount = accounts.get(key);
+    if (sameAccount !== undefined) {
+      issue(
+        [i],
+        `the same account as ${what}[${sameAccount}] (${a.account ? key : 'no agency'}); list each account once`,
+      );
+    }
+    accounts.set(key, sameAccount ?? i);
+    const regions = new Set<string>();
+    for (const [j, r] of a.regions.entries()) {
+      const region = typeof r === 'string' ? r : r.region;
+      if (regions.has(region)) issue([i, 'regions', j], `region ${region} twice in this account`);
+      regions.add(region);
+      const projectId = typeof r === 'string' ? undefined : r.projectId;
+      if (projectId === undefined) continue;
+      const first = projects.get(projectId);
+      if (first !== undefined)
+        issue([i, 'regions', j, 'projectId'], `this project is already ${first}`);
+      projects.set(projectId, first ?? `${what}[${i}].regions[${j}]`);
+    }
   }
 }
 
@@ -151,7 +196,13 @@ export const accountsSection = z
   .array(account)
   .min(1, 'at least one account')
   .max(MAX_ACCOUNTS, `at most ${MAX_ACCOUNTS} accounts`)
-  .superRefine(uniqueNames);
+  .superRefine((list, ctx) =>
+    noFleetTwice(
+      list.map((a) => ({ name: a.name, account: a.domainId ?? a.domainName, regions: a.regions })),
+      ctx,
+      'accounts',
+    ),
+  );
 
 /** A file of accounts alone: our `accounts:` or c7n-org's `domains:`. */
 export const accountsFileSchema = z.union(
@@ -163,7 +214,13 @@ export const accountsFileSchema = z.union(
           .array(c7nDomain)
           .min(1, 'at least one domain')
           .max(MAX_ACCOUNTS, `at most ${MAX_ACCOUNTS} domains`)
-          .superRefine(uniqueNames),
+          .superRefine((list, ctx) =>
+            noFleetTwice(
+              list.map((d) => ({ name: d.name, account: d.domain_id, regions: d.regions })),
+              ctx,
+              'domains',
+            ),
+          ),
       })
       .strict(),
   ],

@@ -95,9 +95,17 @@ export function resolvePolicies(
     });
   }
   const all = file.accounts ? resolveAccounts(file.accounts) : accountsFile;
+  // Accounts from ACCOUNTS_FILE reach only the policies that ask for them.
+  const mustAsk = !file.accounts && accountsFile !== undefined;
   for (const [name, p] of Object.entries(file.policies)) {
     const targets = p.targets ?? d.targets;
-    const accounts = accountsOf(name, p, targets !== undefined, all, issues);
+    const accounts = accountsOf(
+      name,
+      p,
+      { hasTargets: targets !== undefined, mustAsk },
+      all,
+      issues,
+    );
     out.set(name, {
       name,
       action: p.action,
@@ -140,7 +148,7 @@ export function resolvePolicies(
 function accountsOf(
   name: string,
   p: PolicySpec,
-  hasTargets: boolean,
+  { hasTargets, mustAsk }: { hasTargets: boolean; mustAsk: boolean },
   all: readonly Account[] | undefined,
   issues: ConfigIssue[],
 ): readonly Account[] | undefined {
@@ -159,6 +167,15 @@ function accountsOf(
       path: p.targets ? `${at}.targets` : 'defaults.targets',
       message:
         "a policy runs on targets or in accounts, not both; put these projects under an account (one without agency is this function's own)",
+    });
+    return undefined;
+  }
+  if (mustAsk && !p.accounts) {
+    // Setting ACCOUNTS_FILE must never send a policy, live or not, into accounts it did not name.
+    issues.push({
+      path: `${at}.accounts`,
+      message:
+        'ACCOUNTS_FILE names accounts: say which this policy runs in (accounts: {} for every one of them)',
     });
     return undefined;
   }

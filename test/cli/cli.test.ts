@@ -824,13 +824,21 @@ describe('across accounts', () => {
     expect(r.stdout).toMatch(
       /weekly-staging-restart: runs in 1 account:\n {2}search-staging: agency dms-kafka-maintenance in f2f2/,
     );
-    const c7n = await cli(
-      ['validate', resolve('policies.yaml')],
-      { ACCOUNTS_FILE: resolve('examples/accounts.c7n.yml') },
-      tmpdir(),
+    // ACCOUNTS_FILE reaches only the policies that ask for accounts.
+    const c7nFile = { ACCOUNTS_FILE: resolve('examples/accounts.c7n.yml') };
+    const unasked = await cli(['validate', resolve('policies.yaml')], c7nFile, tmpdir());
+    expect(unasked.code).toBe(1);
+    expect(unasked.stderr).toMatch(
+      /policies\.weekly-staging-restart\.accounts: ACCOUNTS_FILE names accounts: say which/,
     );
+    const asking = writePolicyFile(
+      `${RESTART_POLICY.trimEnd()}\n    accounts: { tags: { env: staging } }\n`,
+    );
+    const c7n = await cli(['validate', asking], c7nFile, tmpdir());
     expect(c7n.code).toBe(0);
-    expect(c7n.stdout).toMatch(/nightly-failed-cleanup: runs in 2 accounts:/);
+    expect(c7n.stdout).toMatch(
+      /restart: runs in 1 account:\n {2}search-staging: agency dms-kafka-maintenance/,
+    );
     const broken = writePolicyFile(
       'accounts:\n  - { name: x, agency: a, regions: [cn-north-4] }\n',
     );

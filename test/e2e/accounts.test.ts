@@ -84,6 +84,8 @@ describe('accounts: one policy in several accounts, each through its agency', ()
     const total = r.lines.find((l) => l.kind === 'total');
     expect(total).toMatchObject({
       succeeded: 7,
+      // An account never entered was never run.
+      complete: false,
       accountsFailed: 1,
       accounts: [
         { account: 'payments', verdict: 'succeeded', targets: 2, succeeded: 5 },
@@ -272,7 +274,7 @@ policies:
 `;
     const r = await runHandler(s, { policy: text, event: { policy: 'restart' }, env: orgEnv(s) });
     expect(r.error?.message).toMatch(
-      /search\/eu-west-101\/\(unknown\): stopped: project look-up failed: KeystoneListProjects failed: HTTP 200, no project named eu-west-101 in this account; name its projectId/,
+      /search\/eu-west-101\/\(unknown\): stopped: KeystoneListProjects failed: HTTP 200, no project named eu-west-101 in this account; name its projectId/,
     );
     expect(r.lines.filter((l) => l.kind === 'account')).toEqual([
       expect.objectContaining({
@@ -287,5 +289,37 @@ policies:
     expect(r.lines.find((l) => l.kind === 'total')).toMatchObject({
       accounts: [{ account: 'search', verdict: 'partial', targets: 2, succeeded: 2 }],
     });
+  });
+
+  it('runs a project once when an account is listed twice, by id and by name', async () => {
+    sim = await startOrganization();
+    const s = sim;
+    const at = `{ region: cn-north-4, endpoint: "${s.endpoint}" }`;
+    const text = `version: 1
+accounts:
+  - { name: search, domainId: ${MEMBERS.search.domainId}, agency: ${AGENCY}, regions: [${at}] }
+  - { name: search-again, domainName: search, agency: ${AGENCY}, regions: [${at}] }
+policies:
+  restart:
+    action: restart
+    dryRun: false
+    select: { tags: { env: staging } }
+    maxInstances: 50
+`;
+    const r = await runHandler(s, { policy: text, event: { policy: 'restart' }, env: orgEnv(s) });
+    // Each instance restarted once, by one of the two; the other entry stopped, naming why.
+    expect(
+      actions(s)
+        .flatMap((a) => (a.body as { instances: string[] }).instances)
+        .sort(),
+    ).toEqual(
+      s
+        .fleetOf(MEMBERS.search.projects['cn-north-4'])
+        .map((i) => i.instance_id)
+        .sort(),
+    );
+    expect(r.error?.message).toMatch(
+      /cn-north-4 reaches project b2000000000000000000000000000001, which account search(-again)? runs on already; list each account once/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors';
-import { durationFor } from '../../src/iam/session';
+import { AgencySession, durationFor } from '../../src/iam/session';
 import { loadPolicyFile, parseAccounts, parsePolicies } from '../../src/policy/load';
 import { writePolicyFile } from '../support/harness';
 
@@ -66,7 +66,7 @@ describe('the accounts section', () => {
       issuesOf(() =>
         parsePolicies(
           file(
-            `  - { name: x, domainId: ${A}, regions: [cn-north-4] }\n  - { name: x, domainId: ${B}, regions: [cn-north-4] }`,
+            `  - { name: x, domainId: ${A}, agency: a, regions: [cn-north-4] }\n  - { name: x, domainId: ${B}, agency: a, regions: [cn-north-4] }`,
           ),
         ),
       ),
@@ -100,9 +100,60 @@ describe('the accounts section', () => {
     ).toEqual(["accounts[0].durationSeconds: at least 900 seconds (IAM's shortest)"]);
     expect(
       issuesOf(() =>
-        parsePolicies(file(`  - { name: x, domainId: ${A}, regions: [cn-north-40000] }`)),
+        parsePolicies(
+          file(`  - { name: x, domainId: ${A}, agency: a, regions: [cn-north-40000] }`),
+        ),
       )[0],
     ).toMatch(/^accounts\[0\]\.regions\[0\]: /);
+  });
+
+  it('never lets two entries reach one fleet, nor label the own account as a member', () => {
+    expect(
+      issuesOf(() => parsePolicies(file(`  - { name: x, domainId: ${A}, regions: [cn-north-4] }`))),
+    ).toEqual([
+      "accounts[0].agency: an account named by its id is entered through its agency; add agency, or leave out domainId and domainName for this function's own account",
+    ]);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            '  - { name: x, regions: [cn-north-4] }\n  - { name: y, regions: [ap-southeast-1] }',
+          ),
+        ),
+      ),
+    ).toEqual(['accounts[1]: the same account as accounts[0] (no agency); list each account once']);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            `  - { name: x, domainId: ${A}, agency: a, regions: [cn-north-4] }\n  - { name: y, domainId: ${A}, agency: b, regions: [ap-southeast-1] }`,
+          ),
+        ),
+      ),
+    ).toEqual([`accounts[1]: the same account as accounts[0] (${A}); list each account once`]);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(`  - { name: x, domainId: ${A}, agency: a, regions: [cn-north-4, cn-north-4] }`),
+        ),
+      ),
+    ).toEqual(['accounts[0].regions[1]: region cn-north-4 twice in this account']);
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            `  - { name: x, domainId: ${A}, agency: a, regions: [{ region: cn-north-4, projectId: p1 }] }\n  - { name: y, domainId: ${B}, agency: a, regions: [{ region: cn-north-4, projectId: p1 }] }`,
+          ),
+        ),
+      ),
+    ).toEqual(['accounts[1].regions[0].projectId: this project is already accounts[0].regions[0]']);
+    expect(
+      issuesOf(() =>
+        parseAccounts(
+          `domains:\n  - { name: x, domain_id: ${A}, agency_urn: "iam::${A}:agency:a", regions: [cn-north-4] }\n  - { name: y, domain_id: ${A}, agency_urn: "iam::${A}:agency:b", regions: [cn-north-4] }\n`,
+        ),
+      ),
+    ).toEqual([`domains[1]: the same account as domains[0] (${A}); list each account once`]);
   });
 
   it('refuses an accounts selector in a file without accounts', () => {
@@ -153,7 +204,7 @@ describe('an accounts file (ACCOUNTS_FILE)', () => {
     ).toEqual(["domains[0].agency_urn: the agency's account differs from domain_id"]);
   });
 
-  it('applies to a policy file without accounts, and is refused beside one that has them', async () => {
+  it('reaches only the policies that ask for its accounts, and is refused beside a file that has them', async () => {
     const accountsFile = writePolicyFile(`accounts:\n${TWO}\n`);
     const plain = writePolicyFile(`version: 1
 policies:
@@ -161,14 +212,30 @@ policies:
     action: restart
     select: { tags: { env: staging } }
 `);
-    const policies = await loadPolicyFile(plain, accountsFile);
+    // Setting ACCOUNTS_FILE never sends a policy into accounts it did not name.
+    await expect(loadPolicyFile(plain, accountsFile)).rejects.toThrow(
+      /policies\.restart\.accounts: ACCOUNTS_FILE names accounts: say which this policy runs in \(accounts: \{\} for every one of them\)/,
+    );
+    const asking = writePolicyFile(`version: 1
+policies:
+  restart:
+    action: restart
+    select: { tags: { env: staging } }
+    accounts: {}
+  search-only:
+    action: restart
+    select: { tags: { env: staging } }
+    accounts: { names: [search] }
+`);
+    const policies = await loadPolicyFile(asking, accountsFile);
     expect(policies.get('restart')?.accounts?.map((a) => a.name)).toEqual(['pay', 'search']);
+    expect(policies.get('search-only')?.accounts?.map((a) => a.name)).toEqual(['search']);
     const both = writePolicyFile(file(TWO));
     await expect(loadPolicyFile(both, accountsFile)).rejects.toThrow(
       /accounts: accounts are named both here and in ACCOUNTS_FILE/,
     );
     writeFileSync(accountsFile, 'accounts: []\n');
-    await expect(loadPolicyFile(plain, accountsFile)).rejects.toThrow(
+    await expect(loadPolicyFile(asking, accountsFile)).rejects.toThrow(
       /accounts: at least one account/,
     );
   });
@@ -177,9 +244,56 @@ policies:
 describe('how long agency keys are asked for', () => {
   it('asks for the shortest IAM accepts that covers the run, within the account limit', () => {
     expect(durationFor(5 * 60_000, 86_400)).toBe(900);
-    expect(durationFor(2 * 3_600_000, 86_400)).toBe(7260);
+    // Two hours, the 5 minutes before the end at which keys are renewed, and a minute.
+    expect(durationFor(2 * 3_600_000, 86_400)).toBe(7560);
     expect(durationFor(2 * 3_600_000, 3600)).toBe(3600);
     expect(durationFor(72 * 3_600_000, 86_400)).toBe(86_400);
     expect(durationFor(Number.POSITIVE_INFINITY, 43_200)).toBe(43_200);
+  });
+});
+
+describe('an agency session', () => {
+  const keys = (n: number, expiresAt: number) => ({
+    ak: `AK${n}`,
+    sk: `SK${n}`,
+    securityToken: `T${n}`,
+    expiresAt,
+  });
+  const clockAt = (start: number) => {
+    const c = { t: start, now: () => c.t, sleep: async () => {} };
+    return c;
+  };
+
+  it('asks IAM once for calls that need keys at the same time, and again only near the end', async () => {
+    const clock = clockAt(0);
+    let asked = 0;
+    const session = new AgencySession(async () => {
+      asked++;
+      return keys(asked, clock.t + 3_600_000);
+    }, clock);
+    const first = await Promise.all([session.current(), session.current(), session.current()]);
+    expect(asked).toBe(1);
+    expect(new Set(first.map((k) => k.ak))).toEqual(new Set(['AK1']));
+    // An hour's keys: renewed 5 minutes before their end, not before.
+    clock.t = 3_600_000 - 5 * 60_000 - 1;
+    expect((await session.current()).ak).toBe('AK1');
+    clock.t += 1;
+    expect((await session.current()).ak).toBe('AK2');
+    expect(session.issued).toBe(2);
+  });
+
+  it('keeps keys that still work when a renewal fails, and fails once they do not', async () => {
+    const clock = clockAt(0);
+    let fail = false;
+    const session = new AgencySession(async () => {
+      if (fail) throw new Error('AssumeAgency failed: HTTP 429');
+      return keys(1, clock.t + 900_000);
+    }, clock);
+    await session.current();
+    fail = true;
+    clock.t = 900_000 - 60_000; // past the renewal point, a minute before the end
+    expect((await session.current()).ak).toBe('AK1');
+    clock.t = 900_000 - 20_000; // too close to the end to use them
+    await expect(session.current()).rejects.toThrow(/HTTP 429/);
   });
 });
