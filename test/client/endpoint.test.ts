@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDmsClient } from '../../src/dms/client';
+import { serviceEndpoint } from '../../src/dms/endpoint';
 
 const AK = 'HPUAKENDPOINT0000001';
 const SK = 'endpointSecretKey000000000000000000000001';
@@ -22,4 +23,18 @@ describe('the client endpoint option', () => {
       }
     });
   }
+});
+
+describe("IAM's endpoint, where agency keys are asked for", () => {
+  it('is IAM in the region, under .eu for eu-west-101, unless an origin is given', () => {
+    expect(serviceEndpoint('iam', { region: 'cn-north-4' })).toBe(
+      'https://iam.cn-north-4.myhuaweicloud.com',
+    );
+    expect(serviceEndpoint('iam', { region: 'eu-west-101' })).toBe(
+      'https://iam.eu-west-101.myhuaweicloud.eu',
+    );
+    expect(serviceEndpoint('iam', { region: 'cn-north-4', endpoint: 'http://127.0.0.1:9' })).toBe(
+      'http://127.0.0.1:9',
+    );
+  });
 });
