@@ -4,7 +4,13 @@
  * Reports its own event-loop utilisation: how busy the simulator was.
  */
 import { performance } from 'node:perf_hooks';
-import { generateFleet, type SimInstance, type Simulator, startSimulator } from '../simulator';
+import {
+  generateFleet,
+  type SimAccount,
+  type SimInstance,
+  type Simulator,
+  startSimulator,
+} from '../simulator';
 
 export type FleetSpec =
   /** `size` instances, all RUNNING; the first `tagged` carry wave=bench. */
@@ -52,6 +58,33 @@ export function benchFleet(spec: FleetSpec): SimInstance[] {
   }));
 }
 
+/** The members of an `org` command: ids and project ids derived from their numbers. */
+function orgAccounts(cmd: Extract<Command, { op: 'org' }>): SimAccount[] {
+  return Array.from({ length: cmd.accounts }, (_, a) => {
+    const domainId = `${String(a + 1).padStart(2, '0')}${'e'.repeat(30)}`;
+    return {
+      domainId,
+      projects: cmd.regions.map((region, r) => ({
+        region,
+        projectId: `${domainId.slice(0, 2)}${String(r).padStart(2, '0')}${'0'.repeat(28)}`,
+        fleet: benchFleet({ ...cmd.fleet, seed: a * 10 + r + 1 }),
+      })),
+      agencies: [{ name: 'bench', trusts: ORG_HOME }],
+    };
+  });
+}
+
+const ORG_HOME = 'd0000000000000000000000000000001';
+
+function startOrganization(cmd: Extract<Command, { op: 'org' }>): Promise<Simulator> {
+  return startSimulator({
+    fleet: [],
+    latencyMs: cmd.latencyMs,
+    restartDelayMs: 3_600_000,
+    organization: { domainId: ORG_HOME, accounts: orgAccounts(cmd) },
+  });
+}
+
 let sim: Simulator | undefined;
 let elu = performance.eventLoopUtilization();
 
@@ -76,40 +109,21 @@ process.on('message', async (cmd: Command) => {
       reply({ endpoint: sim.endpoint, ak: sim.ak, sk: sim.sk, projectId: sim.projectId });
       return;
     }
-    case 'org': {
+    case 'org':
       await sim?.stop();
-      const home = 'd0000000000000000000000000000001';
-      const accounts = Array.from({ length: cmd.accounts }, (_, a) => {
-        const domainId = `${String(a + 1).padStart(2, '0')}${'e'.repeat(30)}`;
-        return {
-          domainId,
-          projects: cmd.regions.map((region, r) => ({
-            region,
-            projectId: `${domainId.slice(0, 2)}${String(r).padStart(2, '0')}${'0'.repeat(28)}`,
-            fleet: benchFleet({ ...cmd.fleet, seed: a * 10 + r + 1 }),
-          })),
-          agencies: [{ name: 'bench', trusts: home }],
-        };
-      });
-      sim = await startSimulator({
-        fleet: [],
-        latencyMs: cmd.latencyMs,
-        restartDelayMs: 3_600_000,
-        organization: { domainId: home, accounts },
-      });
+      sim = await startOrganization(cmd);
       elu = performance.eventLoopUtilization();
       reply({
         endpoint: sim.endpoint,
         ak: sim.ak,
         sk: sim.sk,
         projectId: sim.projectId,
-        accounts: accounts.map((a) => ({
+        accounts: orgAccounts(cmd).map((a) => ({
           domainId: a.domainId,
           projects: a.projects.map((p) => p.projectId),
         })),
       });
       return;
-    }
     case 'clear':
       sim?.clearRequests();
       elu = performance.eventLoopUtilization();

@@ -27,28 +27,7 @@ export function printPlan(
     ? ` in ${target.account ? `account ${target.account}, ` : ''}${target.region}, project ${target.projectId}`
     : '';
   out.write(`\nplan for ${p.name} (${p.action})${on}; nothing has been changed\n`);
-  const at = plan.judgedAt;
-  if (at !== undefined && o.now !== undefined && Math.abs(at - o.now) > 60_000) {
-    out.write(
-      `  as at ${utc(at)}: the window, its cutoff and the marks as then, with the listing of now\n`,
-    );
-  }
-  const w = plan.campaign?.window;
-  if (w) {
-    out.write(
-      `  window ${utc(w.opensAt)} to ${utc(w.closesAt)}; no new restart starts from ${utc(w.cutoffAt)}\n`,
-    );
-  }
-  if (plan.refusal) {
-    out.write(`  REFUSED: ${plan.refusal}\n`);
-  } else if (plan.inCutoff) {
-    const n = plan.selection.eligible.length;
-    out.write(`  inside the window's cutoff: no wave starts; ${n} left for the next window\n`);
-  } else if (plan.batches.length === 0) {
-    out.write(`  nothing to ${verb}\n`);
-  }
-  for (const h of plan.noMatch) out.write(`  no match: ${h}\n`);
-  if (plan.mode) out.write(`  mode: ${plan.mode.mode} (${plan.mode.reason})\n`);
+  for (const l of headLines(plan, verb, o.now)) out.write(`  ${l}\n`);
   const kind = p.action === 'restart' && p.waitForRunning ? 'wave' : 'call';
   if (!plan.refusal) {
     for (const [i, batch] of plan.batches.entries()) {
@@ -62,20 +41,55 @@ export function printPlan(
   const f = o.runMs === undefined ? undefined : forecast(plan, o.runMs);
   if (f && !plan.refusal) out.write(`  ${forecastLine(f, plan.campaign?.window !== undefined)}\n`);
   if (f && o.timers) for (const l of timerLines(o.timers, p, f.runs)) out.write(`  ${l}\n`);
+  for (const l of countLines(plan, verb)) out.write(`  ${l}\n`);
+}
+
+/** When the plan is judged, the window, a refusal or nothing to do, no-match hints, the mode. */
+function headLines(plan: Plan, verb: string, now: number | undefined): string[] {
+  const lines: string[] = [];
+  const at = plan.judgedAt;
+  if (at !== undefined && now !== undefined && Math.abs(at - now) > 60_000) {
+    lines.push(
+      `as at ${utc(at)}: the window, its cutoff and the marks as then, with the listing of now`,
+    );
+  }
+  const w = plan.campaign?.window;
+  if (w) {
+    lines.push(
+      `window ${utc(w.opensAt)} to ${utc(w.closesAt)}; no new restart starts from ${utc(w.cutoffAt)}`,
+    );
+  }
+  if (plan.refusal) {
+    lines.push(`REFUSED: ${plan.refusal}`);
+  } else if (plan.inCutoff) {
+    const n = plan.selection.eligible.length;
+    lines.push(`inside the window's cutoff: no wave starts; ${n} left for the next window`);
+  } else if (plan.batches.length === 0) {
+    lines.push(`nothing to ${verb}`);
+  }
+  for (const h of plan.noMatch) lines.push(`no match: ${h}`);
+  if (plan.mode) lines.push(`mode: ${plan.mode.mode} (${plan.mode.reason})`);
+  return lines;
+}
+
+/** maxInstances and headroom, the pre-flight's tally, the counts. */
+function countLines(plan: Plan, verb: string): string[] {
+  const p = plan.policy;
   const acting = plan.selection.eligible.length;
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
-  out.write(`  maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}\n`);
+  const lines = [`maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}`];
   const checked = Object.values(plan.preflight ?? {});
   if (checked.length > 0) {
     const pass = checked.filter((c) => c.pass).length;
-    out.write(
-      `  pre-flight (Kafka, read now): ${pass} pass, ${checked.length - pass} kept off; a live run reads again right before each restart\n`,
+    lines.push(
+      `pre-flight (Kafka, read now): ${pass} pass, ${checked.length - pass} kept off; a live run reads again right before each restart`,
     );
   }
   const skipped = plan.selection.candidates.filter((c) => c.verdict === 'skip').length;
-  out.write(
-    `  listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call\n`,
+  lines.push(
+    `listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call`,
   );
+  return lines;
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;

@@ -107,31 +107,30 @@ export class Iam {
     if (agency.trusts !== callerDomain) {
       return keystone(403, 'Forbidden', 'The agency does not trust the account of the caller');
     }
-    const life = Math.min(duration * 1000, this.maxKeyLifeMs ?? Number.POSITIVE_INFINITY);
+    return this.issue(target.domainId, agency.name, callerDomain, duration, now);
+  }
+
+  /** New keys of `domainId`, valid for `durationSeconds` (or the test's cap), answered as IAM does. */
+  private issue(
+    domainId: string,
+    agency: string,
+    by: string,
+    durationSeconds: number,
+    now: number,
+  ): Reply {
+    const expiresAt =
+      now + Math.min(durationSeconds * 1000, this.maxKeyLifeMs ?? Number.POSITIVE_INFINITY);
     const ak = `TMP${randomBytes(9).toString('hex').toUpperCase()}`;
-    const key: KeyEntry = {
-      sk: randomBytes(20).toString('hex'),
-      securityToken: `tok-${randomBytes(24).toString('base64url')}`,
-      domainId: target.domainId,
-      expiresAt: now + life,
-    };
-    this.keys.set(ak, key);
-    this.issued.push({
-      ak,
-      sk: key.sk,
-      securityToken: key.securityToken as string,
-      domainId: target.domainId,
-      agency: agency.name,
-      by: callerDomain,
-      durationSeconds: duration,
-      expiresAt: now + life,
-    });
+    const sk = randomBytes(20).toString('hex');
+    const securityToken = `tok-${randomBytes(24).toString('base64url')}`;
+    this.keys.set(ak, { sk, securityToken, domainId, expiresAt });
+    this.issued.push({ ak, sk, securityToken, domainId, agency, by, durationSeconds, expiresAt });
     return json(201, {
       credential: {
         access: ak,
-        secret: key.sk,
-        securitytoken: key.securityToken,
-        expires_at: new Date(now + life).toISOString(),
+        secret: sk,
+        securitytoken: securityToken,
+        expires_at: new Date(expiresAt).toISOString(),
       },
     });
   }
