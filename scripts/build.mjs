@@ -135,6 +135,7 @@ const common = {
     lodash: './scripts/stubs/lodash.cjs',
     'form-data': './scripts/stubs/form-data.cjs',
     'follow-redirects': './scripts/stubs/follow-redirects.cjs',
+    'thread-stream': './scripts/stubs/thread-stream.cjs',
     // The same yaml source, as ES modules: esbuild can leave out what the
     // loader never calls (the stringifier's half), some 17 KiB of the bundle.
     // It differs from the CommonJS build only in how a warning reaches
