@@ -116,13 +116,12 @@ function expectations(
   };
 }
 
-export async function runPipeline(
+/** The request, recorded as it came, before anything is checked. */
+function recorded(
   state: PipelineState,
   req: IncomingMessage,
-  res: ServerResponse,
   rawBody: Buffer,
-  tooLarge: boolean,
-): Promise<void> {
+): { record: RecordedRequest; match: ReturnType<typeof matchRoute>; rawQuery: string } {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -141,6 +140,18 @@ export async function runPipeline(
     status: 0,
   };
   state.requests.push(record);
+  return { record, match, rawQuery };
+}
+
+export async function runPipeline(
+  state: PipelineState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawBody: Buffer,
+  tooLarge: boolean,
+): Promise<void> {
+  const { record, match, rawQuery } = recorded(state, req, rawBody);
+  const { method, path } = record;
   if (state.latencyMs > 0 && !(await state.sleep(state.latencyMs))) return;
   const answer = (reply: Reply) => {
     record.status = reply.status;
@@ -166,21 +177,7 @@ export async function runPipeline(
 
   const fault = state.faults.take(route);
   if (fault) record.fault = faultLabel(fault);
-  const inPath = pathProject(path);
-  const ctx: HandlerContext = {
-    store: (inPath && state.stores.get(inPath)) || state.store,
-    iam: state.iam,
-    caller: signer?.domainId ?? '',
-    query: record.query,
-    rawBody,
-    instanceId: match.instanceId,
-    topicUrn: match.topicUrn,
-    published: state.published,
-    now: state.now,
-    apply: true,
-    allFailureResponse: state.allFailureResponse,
-    tagRules: state.tagRules,
-  };
+  const ctx = handlerContext(state, record, rawBody, match, signer?.domainId ?? '');
   const handle = () => {
     try {
       return HANDLERS[route](ctx);
@@ -191,22 +188,62 @@ export async function runPipeline(
   if (!fault) return answer(handle());
   const replaced = replacement(fault, route, req.headers);
   if (replaced) return answer(replaced);
+  return withFault(fault, { state, res, record, ctx, handle, answer });
+}
+
+/** What a handler works with: the fleet of the request's project, and the request. */
+function handlerContext(
+  state: PipelineState,
+  record: RecordedRequest,
+  rawBody: Buffer,
+  match: ReturnType<typeof matchRoute>,
+  caller: string,
+): HandlerContext {
+  const inPath = pathProject(record.path);
+  return {
+    store: (inPath && state.stores.get(inPath)) || state.store,
+    iam: state.iam,
+    caller,
+    query: record.query,
+    rawBody,
+    instanceId: match.instanceId,
+    topicUrn: match.topicUrn,
+    published: state.published,
+    now: state.now,
+    apply: true,
+    allFailureResponse: state.allFailureResponse,
+    tagRules: state.tagRules,
+  };
+}
+
+interface FaultScene {
+  state: PipelineState;
+  res: ServerResponse;
+  record: RecordedRequest;
+  ctx: HandlerContext;
+  handle: () => Reply;
+  answer: (reply: Reply) => void;
+}
+
+/** The faults that change how the normal answer is given, or whether it is. */
+async function withFault(fault: FaultSpec, f: FaultScene): Promise<void> {
+  const { ctx, handle, answer } = f;
   switch (fault.kind) {
     case 'delay':
-      if (await state.sleep(fault.ms)) answer(handle());
+      if (await f.state.sleep(fault.ms)) answer(handle());
       return;
     case 'hang':
       return;
     case 'drop':
-      return drop(res);
+      return drop(f.res);
     case 'drop-mid-body': {
       ctx.apply = false;
-      record.status = 200;
-      return sendHalf(res, handle().body ?? '{"tags": []}');
+      f.record.status = 200;
+      return sendHalf(f.res, handle().body ?? '{"tags": []}');
     }
     case 'lost-response':
       handle();
-      return drop(res);
+      return drop(f.res);
     case 'results':
       ctx.outcome = {
         failIds: new Set(fault.failIds),

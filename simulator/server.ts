@@ -1,5 +1,5 @@
 /** startSimulator: a DMS for Kafka look-alike on a loopback HTTP server. */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { demoFleet, demoKafka } from './demo';
 import { Faults } from './faults';
@@ -84,13 +84,11 @@ function organization(
   return { iam, stores };
 }
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const credentials = {
-    ak: opts.ak ?? DEMO_AK,
-    sk: opts.sk ?? DEMO_SK,
-    projectId: opts.projectId ?? DEMO_PROJECT_ID,
-    ...(opts.securityToken === undefined ? {} : { securityToken: opts.securityToken }),
-  };
+/** The simulator's own project and, with an organization, every other project's fleet. */
+function fleets(
+  opts: SimulatorOptions,
+  own: { ak: string; sk: string; projectId: string; securityToken?: string },
+): { store: Store; iam: Iam; stores: Map<string, Store> } {
   const delays = {
     restartMs: opts.restartDelayMs ?? 2000,
     deleteMs: opts.deleteDelayMs ?? 1000,
@@ -106,82 +104,28 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   );
   const { iam, stores } = organization(
     opts,
-    credentials,
+    own,
     store,
     (fleet, kafka) => new Store(fleet, delays, opts.fleetClock, kafka),
   );
-  const requests: RecordedRequest[] = [];
-  const published: PublishedMessage[] = [];
-  const sockets = new Set<Socket>();
-  const sleeps = new Map<NodeJS.Timeout, (done: boolean) => void>();
-  let seq = 0;
-  let stopped = false;
-  const load = { inFlight: 0, peakInFlight: 0 };
-  const latency = (ms: number) => {
-    if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be 0 or more ms, got ${ms}`);
-    return ms;
-  };
+  return { store, iam, stores };
+}
 
-  const state: PipelineState = {
-    store,
-    faults: new Faults(),
-    rateLimit: new RateLimit(),
-    requests,
-    published,
-    nextSeq: () => ++seq,
-    now: opts.now ?? Date.now,
-    iam,
-    stores,
-    allFailureResponse: opts.allFailureResponse ?? 204,
-    latencyMs: latency(opts.latencyMs ?? 0),
-    tagRules: opts.tagRules ?? 'newer',
-    // Resolves true after ms, or false if the simulator stops first.
-    sleep: (ms) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          sleeps.delete(timer);
-          resolve(!stopped);
-        }, ms);
-        sleeps.set(timer, resolve);
-      }),
-  };
-
-  const server = createServer((req, res) => {
-    load.inFlight++;
-    load.peakInFlight = Math.max(load.peakInFlight, load.inFlight);
-    res.once('close', () => {
-      load.inFlight--;
-    });
-    readBody(req)
-      .then(({ body, tooLarge }) => runPipeline(state, req, res, body, tooLarge))
-      .catch(() => res.socket?.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
+/** What a test does to the simulator's own fleet. */
+function storeFace(
+  store: Store,
+): Pick<
+  Simulator,
+  | 'instances'
+  | 'instance'
+  | 'setStatus'
+  | 'setTags'
+  | 'addInstance'
+  | 'landNextRestartIn'
+  | 'removeInstance'
+  | 'setKafka'
+> {
   return {
-    endpoint: `http://${host}:${address.port}`,
-    ...credentials,
-    requests,
-    published,
-    clearRequests: () => {
-      requests.length = 0;
-      load.peakInFlight = load.inFlight;
-    },
-    inject: (fault) => state.faults.inject(fault),
-    setRateLimit: (perSecond, shape) => state.rateLimit.set(perSecond, shape),
-    setLatency: (ms) => {
-      state.latencyMs = latency(ms);
-    },
-    load: () => ({ ...load }),
     instances: () => store.snapshot(),
     instance: (id) => {
       const found = store.get(id);
@@ -197,21 +141,131 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     landNextRestartIn: (id, status) => store.landNextRestartIn(id, status),
     removeInstance: (id) => store.remove(id),
     setKafka: (id, kafka) => store.kafka.set(id, kafka),
+  };
+}
+
+/** Listens on the port and host asked for (any free port on loopback); the endpoint. */
+async function listen(server: Server, opts: SimulatorOptions): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const credentials = {
+    ak: opts.ak ?? DEMO_AK,
+    sk: opts.sk ?? DEMO_SK,
+    projectId: opts.projectId ?? DEMO_PROJECT_ID,
+    ...(opts.securityToken === undefined ? {} : { securityToken: opts.securityToken }),
+  };
+  const { store, iam, stores } = fleets(opts, credentials);
+  const requests: RecordedRequest[] = [];
+  const published: PublishedMessage[] = [];
+  const sockets = new Set<Socket>();
+  const sleeper = sleeps();
+  let seq = 0;
+  const load = { inFlight: 0, peakInFlight: 0 };
+  const state: PipelineState = {
+    store,
+    faults: new Faults(),
+    rateLimit: new RateLimit(),
+    requests,
+    published,
+    nextSeq: () => ++seq,
+    now: opts.now ?? Date.now,
+    iam,
+    stores,
+    allFailureResponse: opts.allFailureResponse ?? 204,
+    latencyMs: latency(opts.latencyMs ?? 0),
+    tagRules: opts.tagRules ?? 'newer',
+    sleep: sleeper.sleep,
+  };
+
+  const server = serve(state, load, sockets);
+  return {
+    endpoint: await listen(server, opts),
+    ...credentials,
+    requests,
+    published,
+    clearRequests: () => {
+      requests.length = 0;
+      load.peakInFlight = load.inFlight;
+    },
+    inject: (fault) => state.faults.inject(fault),
+    setRateLimit: (perSecond, shape) => state.rateLimit.set(perSecond, shape),
+    setLatency: (ms) => {
+      state.latencyMs = latency(ms);
+    },
+    load: () => ({ ...load }),
+    ...storeFace(store),
     domainId: opts.organization?.domainId ?? DEMO_DOMAIN_ID,
     issued: iam.issued,
     fleetOf: (projectId) => stores.get(projectId)?.snapshot() ?? [],
     stop: async () => {
-      if (stopped) return;
-      stopped = true;
+      if (sleeper.stopped()) return;
+      sleeper.stop();
       for (const s of stores.values()) s.close();
-      for (const [timer, resolve] of sleeps) {
-        clearTimeout(timer);
-        resolve(false);
-      }
-      sleeps.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
     },
+  };
+}
+
+/** The HTTP server: every request through the pipeline, its load and sockets counted. */
+function serve(
+  state: PipelineState,
+  load: { inFlight: number; peakInFlight: number },
+  sockets: Set<Socket>,
+): Server {
+  const server = createServer((req, res) => {
+    load.inFlight++;
+    load.peakInFlight = Math.max(load.peakInFlight, load.inFlight);
+    res.once('close', () => {
+      load.inFlight--;
+    });
+    readBody(req)
+      .then(({ body, tooLarge }) => runPipeline(state, req, res, body, tooLarge))
+      .catch(() => res.socket?.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return server;
+}
+
+function latency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be 0 or more ms, got ${ms}`);
+  return ms;
+}
+
+/** Waits that end early, with false, when the simulator stops. */
+function sleeps(): { sleep: (ms: number) => Promise<boolean>; stop(): void; stopped(): boolean } {
+  const waiting = new Map<NodeJS.Timeout, (done: boolean) => void>();
+  let stopped = false;
+  return {
+    // Resolves true after ms, or false if the simulator stops first.
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(timer);
+          resolve(!stopped);
+        }, ms);
+        waiting.set(timer, resolve);
+      }),
+    stop: () => {
+      stopped = true;
+      for (const [timer, resolve] of waiting) {
+        clearTimeout(timer);
+        resolve(false);
+      }
+      waiting.clear();
+    },
+    stopped: () => stopped,
   };
 }

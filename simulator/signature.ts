@@ -143,6 +143,19 @@ export function verifyRequest(req: IncomingSigned, expected: AuthExpectations): 
   if (!sameHex(hmacHex(expected.sk, stringToSign(sdkDate, canonical)), signature)) {
     return fail('signature-mismatch', `${IAM}: verify aksk signature fail`);
   }
+  return afterSignature(req, expected, sdkDate, signedAt);
+}
+
+/**
+ * What a valid signature still has to pass: the time it was made, the
+ * token that came with the key, the key's expiry, and the project it names.
+ */
+function afterSignature(
+  req: IncomingSigned,
+  expected: AuthExpectations,
+  sdkDate: string,
+  signedAt: number,
+): Verdict {
   if (Math.abs(expected.now - signedAt) > MAX_SKEW_MS) {
     const server = new Date(expected.now)
       .toISOString()
