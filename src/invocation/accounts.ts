@@ -79,7 +79,7 @@ export async function runAccounts(
       `${failed.length} of ${input.accounts.length} accounts could not be entered: ${failed
         .map((a) => `${a.account}: ${a.reason}`)
         .join('; ')}`,
-    targetsFailure(input.policy.name, total)?.slice(`policy ${input.policy.name}: `.length),
+    targetsFailure(total),
   ].filter(Boolean);
   return {
     total,

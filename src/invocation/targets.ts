@@ -50,7 +50,8 @@ export async function runTargets(deps: TargetsDeps, input: TargetsInput): Promis
   const runs = await runTargetList(deps, input);
   const total = totalOf(input, runs, deps.clock.now() - started);
   deps.log[total.targetsFailed > 0 ? 'error' : 'info'](total);
-  return { total, failure: targetsFailure(input.policy.name, total) };
+  const bad = targetsFailure(total);
+  return { total, failure: bad && `policy ${input.policy.name}: ${bad}` };
 }
 
 /** Every target run, {@link TARGET_CONCURRENCY} at a time; results in the targets' order. */
@@ -58,12 +59,12 @@ export function runTargetList(deps: TargetsDeps, input: TargetsInput): Promise<T
   return inPool(input.targets, TARGET_CONCURRENCY, (t) => runTarget(deps, input, t));
 }
 
-/** The rejection naming each target that did not succeed, or undefined. */
-export function targetsFailure(policy: string, total: TotalSummary): string | undefined {
+/** Each target that did not succeed, and why, for the rejection; undefined when all did. */
+export function targetsFailure(total: TotalSummary): string | undefined {
   const bad = total.targets.filter((t) => t.verdict !== 'succeeded');
   return bad.length === 0
     ? undefined
-    : `policy ${policy}: ${bad.length} of ${total.targets.length} targets did not succeed: ${bad
+    : `${bad.length} of ${total.targets.length} targets did not succeed: ${bad
         .map((t) => `${targetName(t)}: ${t.reason ?? t.verdict}`)
         .join('; ')}`;
 }

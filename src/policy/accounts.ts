@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { dmsEndpoint, REGION } from '../dms/endpoint';
-import { ConfigError } from '../errors';
+import { endpointOrigin, projectId, regionId } from './place';
 
 /**
  * The `accounts` section: the member accounts a policy runs in, each
@@ -21,24 +20,7 @@ const DOMAIN_ID = /^[A-Za-z0-9]{16,64}$/;
 const AGENCY_NAME = /^[A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,63}$/;
 /** `iam::<domain_id>:agency:<name>`, as c7n-org and STS v5 write an agency. */
 const AGENCY_URN = /^iam::([A-Za-z0-9]{16,64}):agency:([A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,63})$/;
-const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TAG_TEXT = /^[^\p{Cc}]{1,128}$/u;
-
-const endpoint = z
-  .string({ invalid_type_error: 'must be an origin such as https://host:port' })
-  .superRefine((v, ctx) => {
-    try {
-      dmsEndpoint({ endpoint: v });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      for (const issue of e.issues)
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message });
-    }
-  });
-
-const regionId = z
-  .string({ invalid_type_error: 'must be a region id such as cn-north-4' })
-  .regex(REGION, 'not a region id such as cn-north-4 or eu-west-101');
 
 /** A region of an account: its id alone, or with its project and endpoint. */
 const accountRegion = z.union(
@@ -47,11 +29,8 @@ const accountRegion = z.union(
     z
       .object({
         region: regionId,
-        projectId: z
-          .string()
-          .regex(PROJECT_ID, 'a project id is 1-64 letters, digits, - and _')
-          .optional(),
-        endpoint: endpoint.optional(),
+        projectId: projectId.optional(),
+        endpoint: endpointOrigin.optional(),
       })
       .strict(),
   ],

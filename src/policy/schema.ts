@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { dmsEndpoint, REGION } from '../dms/endpoint';
 import { RESTARTABLE_STATUSES } from '../dms/status';
-import { ConfigError } from '../errors';
 import { accountSelector, accountsSection } from './accounts';
+import { endpointOrigin, projectId, regionId } from './place';
 import { MAX_NAME_PATTERNS, namePattern, type TagSelector, tagSelector } from './selector';
 import { DAYS, isTimeZone, minutesOf } from './window';
 
@@ -124,27 +123,7 @@ export const MAX_TARGETS = 20;
  * checked as `DMS_ENDPOINT` is; an error about it never repeats the value.
  */
 const target = z
-  .object({
-    region: z
-      .string({ invalid_type_error: 'must be a region id such as cn-north-4' })
-      .regex(REGION, 'not a region id such as cn-north-4 or eu-west-101'),
-    projectId: z
-      .string({ invalid_type_error: 'must be a project id' })
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a project id is 1-64 letters, digits, - and _'),
-    endpoint: z
-      .string({ invalid_type_error: 'must be an origin such as https://host:port' })
-      .superRefine((v, ctx) => {
-        try {
-          dmsEndpoint({ endpoint: v });
-        } catch (e) {
-          if (!(e instanceof ConfigError)) throw e;
-          for (const issue of e.issues) {
-            ctx.addIssue({ code: z.ZodIssueCode.custom, message: issue.message });
-          }
-        }
-      })
-      .optional(),
-  })
+  .object({ region: regionId, projectId, endpoint: endpointOrigin.optional() })
   .strict();
 export type TargetSpec = z.infer<typeof target>;
 
