@@ -1,5 +1,5 @@
 /** What `plan` and `run` print for a person: plans, windows, where they run. */
-import type { Simulator } from '../simulator';
+import { DEMO_ACCOUNTS, type Simulator } from '../simulator';
 import type { Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
 import type { TimerWindowInput } from './deploy/window-check';
@@ -74,7 +74,8 @@ export function whereWeRun(
 ): string {
   const what = plan ? 'Planning (nothing will be changed)' : 'Running';
   if (sim) {
-    return `${what} against the built-in DMS simulator at ${sim.endpoint} (${sim.instances().length} demo instances).`;
+    const members = DEMO_ACCOUNTS.length;
+    return `${what} against the built-in DMS simulator at ${sim.endpoint} (${sim.instances().length} demo instances; ${members} member accounts for examples/accounts.yaml).`;
   }
   const target = env.DMS_ENDPOINT
     ? `endpoint ${safeOrigin(env.DMS_ENDPOINT)}`
