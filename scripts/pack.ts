@@ -17,6 +17,8 @@ export const PACKAGE = {
   zip: 'dist/function.zip',
   manifest: 'dist/function.json',
   files: ['index.js', 'sdk.js', 'policies.yaml'],
+  /** With an accounts file: its copy in the code root, which ACCOUNTS_FILE then names. */
+  accounts: 'accounts.yaml',
 } as const;
 
 /** dist/function.json: what went into the zip, so a deploy can check it. */
@@ -26,6 +28,9 @@ export interface PackageManifest {
   policyFile: string;
   /** Hex SHA-256 of that file (Terraform's filesha256 gives the same). */
   policiesSha256: string;
+  /** The accounts file the zip's accounts.yaml was copied from, as given, when one was. */
+  accountsFile?: string;
+  accountsSha256?: string;
   zipSha256: string;
   zipBytes: number;
 }
@@ -37,18 +42,24 @@ export interface PackageManifest {
  */
 export async function writePackage(opts: {
   policyFile: string;
+  /** An accounts file (ACCOUNTS_FILE's content), packaged beside the policy file. */
+  accountsFile?: string | undefined;
   /** Folder that PACKAGE's dist/ paths are relative to; default the working directory. */
   root?: string;
 }): Promise<PackageManifest> {
   const at = (p: string) => join(opts.root ?? '.', p);
-  await loadPolicyFile(opts.policyFile);
+  await loadPolicyFile(opts.policyFile, opts.accountsFile);
   const policies = await readFile(opts.policyFile);
+  const accounts = opts.accountsFile ? await readFile(opts.accountsFile) : undefined;
   const contents: Record<(typeof PACKAGE.files)[number], Buffer> = {
     'index.js': await readFile(at(PACKAGE.bundle)),
     'sdk.js': await readFile(at(PACKAGE.sdk)),
     'policies.yaml': policies,
   };
-  const entries = PACKAGE.files.map((name) => ({ name, data: contents[name] }));
+  const entries = [
+    ...PACKAGE.files.map((name) => ({ name, data: contents[name] })),
+    ...(accounts ? [{ name: PACKAGE.accounts, data: accounts }] : []),
+  ];
 
   await rm(at(PACKAGE.codeDir), { recursive: true, force: true });
   await mkdir(at(PACKAGE.codeDir), { recursive: true });
@@ -56,9 +67,10 @@ export async function writePackage(opts: {
   const archive = zip(entries);
   await writeFile(at(PACKAGE.zip), archive);
   const manifest: PackageManifest = {
-    files: [...PACKAGE.files],
+    files: entries.map((e) => e.name),
     policyFile: opts.policyFile,
     policiesSha256: sha256(policies),
+    ...(accounts ? { accountsFile: opts.accountsFile, accountsSha256: sha256(accounts) } : {}),
     zipSha256: sha256(archive),
     zipBytes: archive.length,
   };

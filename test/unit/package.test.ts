@@ -81,6 +81,28 @@ describe('npm run package', () => {
     expect(second.zipSha256).toBe(first.zipSha256);
   });
 
+  it('packages an accounts file as accounts.yaml, checked with the policy file as the function reads both', async () => {
+    const root = await scratch();
+    const accountsFile = join(root, 'accounts.c7n.yml');
+    await copyFile('examples/accounts.c7n.yml', accountsFile);
+    // policies.yaml's policies do not say which accounts they run in: refused, nothing written.
+    await expect(
+      writePackage({ policyFile: join(root, 'policies.yaml'), accountsFile, root }),
+    ).rejects.toThrow(/ACCOUNTS_FILE names accounts: say which this policy runs in/);
+    expect(existsSync(join(root, PACKAGE.zip))).toBe(false);
+    const policyFile = join(root, 'asking.yaml');
+    await writeFile(
+      policyFile,
+      'version: 1\npolicies:\n  r:\n    action: restart\n    select: { tags: { env: staging } }\n    accounts: {}\n',
+    );
+    const m = await writePackage({ policyFile, accountsFile, root });
+    const files = unzip(await readFile(join(root, PACKAGE.zip)));
+    expect([...files.keys()]).toEqual(['index.js', 'sdk.js', 'policies.yaml', 'accounts.yaml']);
+    expect(files.get('accounts.yaml')?.equals(await readFile(accountsFile))).toBe(true);
+    expect(m).toMatchObject({ files: [...files.keys()], accountsFile });
+    expect(m.accountsSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('refuses a policy file the function would refuse, and writes nothing', async () => {
     const root = await scratch();
     const bad = join(root, 'bad.yaml');

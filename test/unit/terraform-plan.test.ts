@@ -188,4 +188,25 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform plan of deploy/terraform', () => {
     writeFileSync(stray, 'not the packaged zip');
     expect(plan([`package_zip=${stray}`])).toMatch(/does not match dist\/function\.json/);
   }, 60_000);
+
+  it('names the packaged accounts.yaml in ACCOUNTS_FILE, and only then', async () => {
+    const policyFile = join(root, 'policies.yaml');
+    writeFileSync(
+      policyFile,
+      readFileSync('policies.yaml', 'utf8')
+        .replace(/^( {4}action: restart\n)/m, '$1    accounts: { tags: { env: staging } }\n')
+        .replace(/^( {4}action: cleanup-failed\n)/m, '$1    accounts: {}\n'),
+    );
+    await writePackage({ policyFile, accountsFile: 'examples/accounts.c7n.yml', root });
+    try {
+      const [fn] = planned().get('huaweicloud_fgs_function__maintenance') ?? [];
+      expect(JSON.parse(String(fn?.values.input?.user_data))).toEqual({
+        DMS_REGION: 'cn-north-4',
+        ACCOUNTS_FILE: 'accounts.yaml',
+      });
+    } finally {
+      cpSync('policies.yaml', policyFile);
+      await writePackage({ policyFile, root });
+    }
+  }, 60_000);
 });

@@ -79,9 +79,9 @@ describe('deploy/terraform', () => {
     expect(fn.agency).toMatch(/var\.agency_name/);
   });
 
-  it('sets no relative POLICY_FILE: the function reads policies.yaml from its code root', () => {
+  it('sets no relative POLICY_FILE (policies.yaml is in the code root), and ACCOUNTS_FILE only for a packaged accounts.yaml', () => {
     expect(fn.user_data).toBe(
-      '${jsonencode(merge({ DMS_REGION = each.key }, var.smn_topic_urn == null ? {} : { SMN_TOPIC_URN = var.smn_topic_urn }))}',
+      '${jsonencode(merge({ DMS_REGION = each.key }, var.smn_topic_urn == null ? {} : { SMN_TOPIC_URN = var.smn_topic_urn }, contains(try(jsondecode(file(local.package_manifest)).files, []), "accounts.yaml") ? { ACCOUNTS_FILE = "accounts.yaml" } : {}))}',
     );
     expect(fn.encrypted_user_data).toBeUndefined();
   });
