@@ -8,6 +8,7 @@ import type { Account } from '../policy/accounts';
 import type { Target } from '../policy/resolve';
 import type { AccountFailureRecord, AccountResult, TotalSummary } from '../report/records';
 import {
+  countsOf,
   inPool,
   runTargetList,
   type TargetRun,
@@ -240,8 +241,7 @@ function accountResult(
   runs: readonly TargetRun[],
   entering?: { errorCode?: string; reason: string },
 ): AccountResult {
-  const sum = (pick: (s: NonNullable<TargetRun['summary']>) => number) =>
-    runs.reduce((n, r) => n + (r.summary ? pick(r.summary) : 0), 0);
+  const { listed, matched, succeeded, failed, skipped } = countsOf(runs);
   const bad = runs.filter((r) => r.result.verdict !== 'succeeded');
   return {
     account: a.name,
@@ -258,10 +258,10 @@ function accountResult(
           }
         : {}),
     targets: runs.length,
-    listed: sum((s) => s.listed),
-    matched: sum((s) => s.matched),
-    succeeded: sum((s) => s.succeeded),
-    failed: sum((s) => s.failed),
-    skipped: sum((s) => s.skipped),
+    listed,
+    matched,
+    succeeded,
+    failed,
+    skipped,
   };
 }

@@ -138,6 +138,22 @@ function errorType(e: unknown): string {
   return e instanceof Error ? e.name : 'UnexpectedError';
 }
 
+/** The counts of `runs`' summaries, summed: a target without a summary counts nothing. */
+export function countsOf(
+  runs: readonly TargetRun[],
+): Pick<TotalSummary, 'listed' | 'matched' | 'succeeded' | 'failed' | 'skipped' | 'notReached'> {
+  const sum = (pick: (s: RunSummary) => number) =>
+    runs.reduce((n, r) => n + (r.summary ? pick(r.summary) : 0), 0);
+  return {
+    listed: sum((s) => s.listed),
+    matched: sum((s) => s.matched),
+    succeeded: sum((s) => s.succeeded),
+    failed: sum((s) => s.failed),
+    skipped: sum((s) => s.skipped),
+    notReached: sum((s) => s.notReached),
+  };
+}
+
 /** The total of `runs`: counts summed, each target's line. */
 export function totalOf(
   input: Pick<TargetsInput, 'policy' | 'dryRun' | 'invocationId'>,
@@ -146,20 +162,13 @@ export function totalOf(
 ): TotalSummary {
   const summaries = runs.map((r) => r.summary);
   const results = runs.map((r) => r.result);
-  const sum = (pick: (s: RunSummary) => number) =>
-    summaries.reduce((n, s) => n + (s ? pick(s) : 0), 0);
   return {
     kind: 'total',
     policy: input.policy.name,
     action: input.policy.action === 'cleanup-failed' ? 'delete' : 'restart',
     dryRun: input.dryRun,
     invocationId: input.invocationId,
-    listed: sum((s) => s.listed),
-    matched: sum((s) => s.matched),
-    succeeded: sum((s) => s.succeeded),
-    failed: sum((s) => s.failed),
-    skipped: sum((s) => s.skipped),
-    notReached: sum((s) => s.notReached),
+    ...countsOf(runs),
     refused: summaries.some((s) => s?.refused === true),
     complete: summaries.every((s) => s?.complete === true),
     durationMs,
