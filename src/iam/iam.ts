@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parse } from '../dms/answers';
 import { type CallSettings, createCalls, type DmsCalls } from '../dms/calls';
 import type { Keys } from '../dms/core';
 import { DmsApiError, DmsFailureKind } from '../dms/errors';
@@ -25,6 +27,25 @@ export function iamCalls(
 ): IamCalls {
   return createCalls({ ...rest, credentials, projectId: undefined, endpoint });
 }
+
+const text = z.string().min(1);
+
+/** IAM's answer to `assume_role`: the keys, and when they stop working (ISO 8601). */
+const credentialAnswer = z.object({
+  credential: z.object({
+    access: text,
+    secret: text,
+    securitytoken: text,
+    expires_at: text.transform((v, ctx) => {
+      const at = Date.parse(v);
+      if (Number.isNaN(at)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a time' });
+      return at;
+    }),
+  }),
+});
+
+/** KeystoneListProjects: the projects the signer's account has by that name. */
+const projectsAnswer = z.object({ projects: z.array(z.object({ id: text, name: z.string() })) });
 
 /** Keys issued for an agency, and when IAM says they stop working. */
 export interface TemporaryKeys {
@@ -62,27 +83,9 @@ export async function assumeAgency(iam: IamCalls, req: AssumeRequest): Promise<T
       },
     },
   });
-  const c = (res.body as { credential?: Record<string, unknown> } | undefined)?.credential;
-  const expiresAt = typeof c?.expires_at === 'string' ? Date.parse(c.expires_at) : Number.NaN;
-  if (
-    typeof c?.access !== 'string' ||
-    !c.access ||
-    typeof c.secret !== 'string' ||
-    !c.secret ||
-    typeof c.securitytoken !== 'string' ||
-    !c.securitytoken ||
-    Number.isNaN(expiresAt)
-  ) {
-    // Never echoed: a half-formed answer may still hold a key.
-    throw new DmsApiError({
-      operation: op,
-      kind: DmsFailureKind.Malformed,
-      httpStatus: res.status,
-      message: 'the answer lacks credential.access, secret, securitytoken or a valid expires_at',
-      requestId: res.requestId,
-    });
-  }
-  return { ak: c.access, sk: c.secret, securityToken: c.securitytoken, expiresAt };
+  // `parse` names what was expected, never a value: a half-formed answer may still hold a key.
+  const c = parse(op, credentialAnswer, res.body, res.requestId).credential;
+  return { ak: c.access, sk: c.secret, securityToken: c.securitytoken, expiresAt: c.expires_at };
 }
 
 /** `GET /v3/projects?name=<region>`: the id of the signer's project in `region`. */
@@ -94,23 +97,18 @@ export async function projectIdIn(iam: IamCalls, region: string): Promise<string
     url: '/v3/projects',
     queryParams: { name: region },
   });
-  const projects = (res.body as { projects?: unknown } | undefined)?.projects;
-  const named = Array.isArray(projects)
-    ? projects.filter(
-        (p): p is { id: string; name: string } =>
-          typeof p === 'object' && p !== null && p.name === region && typeof p.id === 'string',
-      )
-    : undefined;
-  if (named?.length !== 1) {
+  const named = parse(op, projectsAnswer, res.body, res.requestId).projects.filter(
+    (p) => p.name === region,
+  );
+  const [only] = named;
+  if (!only || named.length > 1) {
     throw new DmsApiError({
       operation: op,
-      kind: named ? DmsFailureKind.Client : DmsFailureKind.Malformed,
+      kind: DmsFailureKind.Client,
       httpStatus: res.status,
-      message: named
-        ? `${named.length === 0 ? 'no project' : `${named.length} projects`} named ${region} in this account; name its projectId in the account's regions`
-        : 'the answer has no projects list',
+      message: `${named.length === 0 ? 'no project' : `${named.length} projects`} named ${region} in this account; name its projectId in the account's regions`,
       requestId: res.requestId,
     });
   }
-  return (named[0] as { id: string }).id;
+  return only.id;
 }

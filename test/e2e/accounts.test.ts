@@ -322,4 +322,31 @@ policies:
       /cn-north-4 reaches project b2000000000000000000000000000001, which account search(-again)? runs on already; list each account once/,
     );
   });
+
+  it('refuses a half-formed credential answer, naming what is missing and repeating none of it', async () => {
+    sim = await startOrganization();
+    const s = sim;
+    let secret = '';
+    s.inject({
+      route: 'assumeAgency',
+      kind: 'rewrite',
+      edit: (body) => {
+        const c = (body as { credential: Record<string, string> }).credential;
+        secret = c.secret ?? '';
+        const { securitytoken: _dropped, ...rest } = c;
+        return { credential: rest };
+      },
+    });
+    const r = await runHandler(s, {
+      policy: policy(s, '', ['search']),
+      event: { policy: 'restart' },
+      env: orgEnv(s),
+    });
+    expect(r.error?.message).toMatch(
+      /search: agency dms-kafka-maintenance: AssumeAgency failed: malformed, unexpected response: credential\.securitytoken: expected string, got undefined/,
+    );
+    expect(secret).not.toBe('');
+    expect(r.raw).not.toContain(secret);
+    expect(actions(s)).toEqual([]);
+  });
 });
