@@ -3,10 +3,35 @@ import type { DmsClient } from '../dms/client';
 import { isDmsApiError } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
 import { HOLD_KEY, type Hold } from '../plan/hold';
-import { clusterProblem, healthLine, type KafkaRead, preflightVerdict } from '../plan/preflight';
+import type { Plan } from '../plan/plan';
+import {
+  clusterProblem,
+  healthLine,
+  type KafkaRead,
+  preflightVerdict,
+  withPreflight,
+} from '../plan/preflight';
 import type { KafkaChecks } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import { type ActContext, READ_CONCURRENCY } from './context';
+
+/**
+ * A dry run's (and `plan`'s) pre-flight: each instance the plan would
+ * restart has its cluster read now, and the plan shows the verdicts. A live
+ * run reads right before each restart instead ({@link preflight}), and never
+ * twice.
+ */
+export async function preflightPlan(dms: DmsClient, plan: Plan): Promise<Plan> {
+  const checks = plan.policy.kafkaChecks;
+  const would = plan.wouldDo.filter((w) => w.outcome === Outcome.WouldRestart);
+  if (!checks || plan.refusal || would.length === 0) return plan;
+  const reads = await readKafka(
+    dms,
+    would.map((w) => w.instance),
+    true,
+  );
+  return withPreflight(plan, reads, checks.allowSingleReplicaTopics);
+}
 
 /**
  * The reads the Kafka checks make: one ShowCluster per instance, and its

@@ -12,7 +12,7 @@ import type { RunSummary, TotalSummary } from '../report/records';
 import { runAccounts } from './accounts';
 import type { Env } from './env';
 import { parseEvent } from './event';
-import { type ProjectTarget, runOnProject } from './project';
+import { type ProjectTarget, runOnProject } from './run';
 import { runTargets } from './targets';
 
 /** One invocation, whatever platform it came from. */

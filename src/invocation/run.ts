@@ -1,28 +1,69 @@
 import { randomBytes } from 'node:crypto';
+import { runCampaign } from '../act/campaign';
+import { cleanupFailed } from '../act/cleanup';
 import type { ActContext } from '../act/context';
-import { executePlan } from '../act/execute';
-import { readKafka } from '../act/kafka-checks';
-import type { DmsClient } from '../dms/client';
+import { preflightPlan } from '../act/kafka-checks';
+import { createDmsClient, type DmsClient, type Keys } from '../dms/client';
+import { readOnly } from '../dms/read-only';
 import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
-import { type ApprovedInstance, approvalCheck } from '../plan/approval';
-import { type Campaign, planCampaign, utc } from '../plan/campaign';
+import {
+  type ApprovedInstance,
+  type ApprovedPlan,
+  approvalCheck,
+  approvalFor,
+} from '../plan/approval';
+import { type Campaign, judgeCampaign, utc } from '../plan/campaign';
 import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
-import { withPreflight } from '../plan/preflight';
 import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';
 import type { Policy } from '../policy/resolve';
 import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
-import { Outcome, type RunSummary } from '../report/records';
+import type { RunSummary } from '../report/records';
 import { Report } from '../report/report';
-import { campaignFailure } from './campaign-verdict';
-import { recordPlan } from './record-plan';
+import type { Env } from './env';
+import { finishRun, recordPlan } from './record';
+import { judgeRun, type RunFailure } from './verdict';
 
-export interface RunDeps {
+export interface ProjectRunDeps {
+  env: Env;
+  /** Carries the target's region and project on every line, when there are targets. */
+  log: Logger;
+  clock: Clock;
+  credentials: Keys;
+  deadline: Deadline;
+  /** Plan only: the client refuses writes before they are sent. */
+  planOnly: boolean;
+  onPlan?: ((plan: Plan) => void) | undefined;
+}
+
+/** Where one run goes: a project, and its region or an endpoint. */
+export interface ProjectTarget {
+  projectId: string;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+}
+
+export interface ProjectRunInput {
+  policy: Policy;
+  dryRun: boolean;
+  invocationId: string;
+  /** A plan only: see {@link RunInput.judgeAt}. */
+  judgeAt?: RunInput['judgeAt'];
+  /** An approved plan; its entry for this project limits what is acted on. */
+  approval?: ApprovedPlan | undefined;
+}
+
+export interface ProjectRun extends RunResult {
+  /** Why the run must be reported failed; undefined when it may resolve. */
+  failure: RunFailure | undefined;
+}
+
+interface RunDeps {
   /** A client whose reads retry and whose calls honour `deadline`. */
   dms: DmsClient;
   log: Logger;
@@ -37,7 +78,7 @@ export interface RunDeps {
   onSummary?: (summary: RunSummary) => void;
 }
 
-export interface RunInput {
+interface RunInput {
   policy: Policy;
   /** The effective dry-run flag: policy, event and DRY_RUN combined. */
   dryRun: boolean;
@@ -52,11 +93,51 @@ export interface RunInput {
   approved?: readonly ApprovedInstance[] | undefined;
 }
 
-export interface RunResult {
+interface RunResult {
   summary: RunSummary;
   report: Report;
   /** Absent when the run stopped before it could plan (window closed, listing failed). */
   plan: Plan | undefined;
+}
+
+/**
+ * One policy on one project: its own client (reads retried, every call
+ * bounded by the deadline, writes refused in a plan), the run, and the
+ * verdict on it. The single-project invocation and each target use it.
+ */
+export async function runOnProject(
+  deps: ProjectRunDeps,
+  target: ProjectTarget,
+  input: ProjectRunInput,
+  onSummary?: (summary: RunSummary) => void,
+): Promise<ProjectRun> {
+  const { env } = deps;
+  const client = createDmsClient({
+    credentials: deps.credentials,
+    projectId: target.projectId,
+    region: target.region,
+    endpoint: target.endpoint,
+    timeoutMs: env.requestTimeoutMs,
+    maxConcurrency: env.maxConcurrency,
+    retry: { settings: env.retry, clock: deps.clock, log: deps.log },
+    deadline: deps.deadline,
+  });
+  const { approval, ...rest } = input;
+  const run = await runPolicy(
+    {
+      dms: deps.planOnly ? readOnly(client) : client,
+      log: deps.log,
+      clock: deps.clock,
+      retry: env.retry,
+      deadline: deps.deadline,
+      markSettleMs: env.markSettleMs,
+      restartOnsetMs: env.restartOnsetMs,
+      ...(onSummary ? { onSummary } : {}),
+    },
+    { ...rest, ...(approval ? { approved: approvalFor(approval, target) } : {}) },
+  );
+  if (run.plan) deps.onPlan?.(run.plan);
+  return { ...run, failure: judgeRun(input.policy, run.summary, run.report.counts.refused) };
 }
 
 /**
@@ -65,7 +146,7 @@ export interface RunResult {
  * out, or record it (a dry run, a refusal); and report. The summary is
  * written whatever happens, also when the run throws.
  */
-export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
+async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   const { policy } = input;
   const started = deps.clock.now();
   const report = openReport(deps, input);
@@ -102,7 +183,7 @@ export async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResu
       campaign && { period: campaign.period, window: campaign.window },
       input.approved,
     );
-    if (input.dryRun) plan = await readPreflight(deps.dms, plan);
+    if (input.dryRun) plan = await preflightPlan(deps.dms, plan);
     report.setListed(listed.length);
     owed = [
       ...plan.selection.eligible,
@@ -127,53 +208,33 @@ function openReport(deps: RunDeps, input: RunInput): Report {
   });
 }
 
-/** A restart policy's campaign at `now`, with a mark key new to this run; none for cleanup. */
-function campaignAt(policy: Policy, now: number) {
-  if (policy.action === 'cleanup-failed') return undefined;
-  return planCampaign(policy, now, newMarkKey(randomBytes(12)));
-}
-
 /**
- * The campaign the run judges by, and the instant it judges at: now, or a
- * plan's `judgeAt`. A window closed then is recorded as such; a plan that
- * looks ahead then judges as at the next opening.
+ * The campaign the run judges by (none for cleanup), with a mark key new to
+ * this run; a window closed at the judged instant is recorded as such.
  */
 function campaignFor(report: Report, input: RunInput, now: number) {
-  const asked = input.judgeAt;
-  if (asked !== undefined && !input.dryRun) throw new Error('judgeAt is for plans only');
-  let judgedAt = typeof asked === 'number' ? asked : now;
-
-  let where = campaignAt(input.policy, judgedAt);
-  if (!where || where.open) return { where, judgedAt, lookedAhead: false };
-  report.setCampaign({
-    window: 'closed',
-    windowOpens: utc(where.nextOpensAt),
-    windowOpensLocal: localIso(where.nextOpensAt, input.policy.window?.timezone ?? 'UTC'),
-  });
-  if (asked !== 'next-opening') return { where, judgedAt, lookedAhead: false };
-  judgedAt = where.nextOpensAt;
-  where = campaignAt(input.policy, judgedAt);
-  return { where, judgedAt, lookedAhead: true };
+  const { policy, judgeAt } = input;
+  if (judgeAt !== undefined && !input.dryRun) throw new Error('judgeAt is for plans only');
+  if (policy.action === 'cleanup-failed') {
+    const judgedAt = typeof judgeAt === 'number' ? judgeAt : now;
+    return { where: undefined, judgedAt, lookedAhead: false };
+  }
+  const judged = judgeCampaign(policy, now, judgeAt, newMarkKey(randomBytes(12)));
+  if (judged.closed) {
+    report.setCampaign({
+      window: 'closed',
+      windowOpens: utc(judged.closed.nextOpensAt),
+      windowOpensLocal: localIso(judged.closed.nextOpensAt, policy.window?.timezone ?? 'UTC'),
+    });
+  }
+  return judged;
 }
 
 /**
- * A dry run's (and `plan`'s) pre-flight: each instance it would restart has
- * its cluster read now, and the plan shows the verdicts. A live run reads
- * right before each restart instead, and never twice.
+ * A live run: the plan's calls, with the effects' context wired here. Each
+ * instance is read again and judged by the policy right before every call,
+ * so the plan is a proposal, never a licence.
  */
-async function readPreflight(dms: DmsClient, plan: Plan): Promise<Plan> {
-  const checks = plan.policy.kafkaChecks;
-  const would = plan.wouldDo.filter((w) => w.outcome === Outcome.WouldRestart);
-  if (!checks || plan.refusal || would.length === 0) return plan;
-  const reads = await readKafka(
-    dms,
-    would.map((w) => w.instance),
-    true,
-  );
-  return withPreflight(plan, reads, checks.allowSingleReplicaTopics);
-}
-
-/** A live run: the plan's calls, with the effects' context wired here. */
 async function carryOut(
   deps: RunDeps,
   report: Report,
@@ -188,42 +249,20 @@ async function carryOut(
     report,
     judge: createJudge(plan.policy, o.judging),
   };
-  await executePlan(ctx, plan, {
-    campaign: o.campaign,
-    settleMs: deps.markSettleMs,
-    relist: async () => selectInstances(await deps.dms.listInstances(), plan.policy, o.judging),
-  });
-}
-
-/**
- * Writes the summary, after a failed record for every instance the run owed
- * one and never gave it, and logs it at error when the run went wrong.
- */
-function finishRun(
-  deps: RunDeps,
-  report: Report,
-  o: {
-    policy: Policy;
-    started: number;
-    owed: readonly KafkaInstance[];
-    error?: string | undefined;
-  },
-): RunSummary {
-  for (const inst of o.owed) {
-    if (!report.has(inst.instance_id)) {
-      report.add(inst, {
-        outcome: Outcome.Failed,
-        reason: `the run stopped before this instance was handled: ${o.error ?? 'unknown error'}`,
-      });
-    }
-  }
-  const summary = report.summary(deps.clock.now() - o.started, o.error);
-  const bad =
-    summary.failed > 0 ||
-    summary.refused ||
-    !summary.complete ||
-    campaignFailure(o.policy.name, summary) !== undefined;
-  deps.log[bad ? 'error' : 'info'](summary);
-  deps.onSummary?.(summary);
-  return summary;
+  if (plan.policy.action === 'cleanup-failed') return cleanupFailed(ctx, plan);
+  if (!o.campaign) throw new Error('a restart runs as a campaign; its window is closed');
+  await runCampaign(
+    ctx,
+    {
+      campaign: o.campaign,
+      selection: plan.selection,
+      batchSize: plan.policy.batchSize,
+      wait: plan.policy.waitForRunning,
+      settleMs: deps.markSettleMs,
+      kafka: plan.policy.kafkaChecks,
+      holds: plan.held,
+    },
+    // A campaign looks at the fleet again before each wave, judged afresh.
+    async () => selectInstances(await deps.dms.listInstances(), plan.policy, o.judging),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan';
 import type { Policy, Target } from '../policy/resolve';
 import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
-import { type ProjectRunDeps, type ProjectRunInput, runOnProject } from './project';
+import { type ProjectRunDeps, type ProjectRunInput, runOnProject } from './run';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter

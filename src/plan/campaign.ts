@@ -47,6 +47,36 @@ export function planCampaign(policy: Policy, now: number, markKey: string): Camp
   };
 }
 
+/** The campaign a run judges by, and the instant it judges at. */
+export interface JudgedCampaign {
+  where: CampaignPlan;
+  judgedAt: number;
+  /** A plan looked past a closed window to its next opening. */
+  lookedAhead: boolean;
+  /** The window as closed at the asked instant, when it was. */
+  closed?: { nextOpensAt: number };
+}
+
+/**
+ * Where a restart policy's campaign stands, judged at `now` or at a plan's
+ * `judgeAt`: an instant, or `next-opening`, which judges now and, when the
+ * window is closed now, as at its next opening.
+ */
+export function judgeCampaign(
+  policy: Policy,
+  now: number,
+  judgeAt: number | 'next-opening' | undefined,
+  markKey: string,
+): JudgedCampaign {
+  const judgedAt = typeof judgeAt === 'number' ? judgeAt : now;
+  const where = planCampaign(policy, judgedAt, markKey);
+  if (where.open) return { where, judgedAt, lookedAhead: false };
+  const closed = { nextOpensAt: where.nextOpensAt };
+  if (judgeAt !== 'next-opening') return { where, judgedAt, lookedAhead: false, closed };
+  const ahead = planCampaign(policy, where.nextOpensAt, markKey);
+  return { where: ahead, judgedAt: where.nextOpensAt, lookedAhead: true, closed };
+}
+
 /** UTC, whole seconds: `2026-03-07T01:00:00Z`, as a mark carries it. */
 export { markValue as utc } from './mark';
 

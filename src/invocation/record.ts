@@ -1,0 +1,72 @@
+import type { KafkaInstance } from '../dms/wire';
+import type { Clock } from '../exec/clock';
+import type { Plan } from '../plan/plan';
+import type { Policy } from '../policy/resolve';
+import type { Logger } from '../report/logger';
+import { Outcome, type RunSummary } from '../report/records';
+import type { Report } from '../report/report';
+import { campaignFailure } from './campaign-verdict';
+
+/** What a run writes without a call: the plan's records first, and at its end the summary. */
+interface RunDeps {
+  log: Logger;
+  clock: Clock;
+  onSummary?: (summary: RunSummary) => void;
+}
+
+/**
+ * Records what a plan says without a call: its warnings and the records
+ * every run writes first; for a dry run (not refused), also what it would
+ * do, with the cleanup mode or the campaign's remaining count. A dry run is
+ * exactly this.
+ */
+export function recordPlan(report: Report, plan: Plan, dryRun: boolean): void {
+  for (const [status, ids] of Object.entries(plan.unknownStatuses)) {
+    report.warn({
+      message: 'instances in a status DMS does not document are never acted on',
+      status,
+      instances: ids,
+    });
+  }
+  if (plan.noMatch.length > 0) report.setNoMatch(plan.noMatch);
+  const records = dryRun && !plan.refusal ? [...plan.upfront, ...plan.wouldDo] : plan.upfront;
+  for (const { instance, outcome, reason } of records) {
+    report.add(instance, reason === undefined ? { outcome } : { outcome, reason });
+  }
+  if (!dryRun || plan.refusal) return;
+  if (plan.campaign) report.setCampaign({ remaining: plan.selection.eligible.length });
+  else if (plan.mode) report.setMode(plan.mode.mode, plan.mode.reason);
+}
+
+/**
+ * Writes the summary, after a failed record for every instance the run owed
+ * one and never gave it, and logs it at error when the run went wrong.
+ */
+export function finishRun(
+  deps: RunDeps,
+  report: Report,
+  o: {
+    policy: Policy;
+    started: number;
+    owed: readonly KafkaInstance[];
+    error?: string | undefined;
+  },
+): RunSummary {
+  for (const inst of o.owed) {
+    if (!report.has(inst.instance_id)) {
+      report.add(inst, {
+        outcome: Outcome.Failed,
+        reason: `the run stopped before this instance was handled: ${o.error ?? 'unknown error'}`,
+      });
+    }
+  }
+  const summary = report.summary(deps.clock.now() - o.started, o.error);
+  const bad =
+    summary.failed > 0 ||
+    summary.refused ||
+    !summary.complete ||
+    campaignFailure(o.policy.name, summary) !== undefined;
+  deps.log[bad ? 'error' : 'info'](summary);
+  deps.onSummary?.(summary);
+  return summary;
+}
