@@ -1,0 +1,70 @@
+import type { DestinationStream } from 'pino';
+import { MaintenanceError } from '../errors';
+import { type Clock, systemClock } from '../exec/clock';
+import { notifyOnFailure } from '../notify/notify';
+import { observeRun } from '../notify/observe';
+import { createLogger, type Logger } from '../report/logger';
+import { type Env, readEnv } from './env';
+import { type Invocation, type InvocationResult, type InvokeOptions, invoke } from './invoke';
+
+/**
+ * What a door hands the shell: an invocation whose platform may give no time
+ * left (a local run, a test), which then has `RUN_TIMEOUT_MS` from now.
+ */
+export type Call = Omit<Invocation, 'remainingMs'> & { remainingMs?: Invocation['remainingMs'] };
+
+export interface HandlerOptions {
+  /** Where the JSON lines go; stdout by default. */
+  destination?: DestinationStream;
+  clock?: Clock;
+  /** The environment to read; `process.env` by default. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** For the command line's `plan`: a run that never writes, and its plan. */
+  invoke?: InvokeOptions;
+}
+
+/**
+ * The shell's one entry, for a door that reads its platform's call with
+ * `read`. Everything one invocation needs is wired here (the logger, made
+ * once and kept warm; the environment, read afresh each time; the clock),
+ * then {@link invoke} runs it. A run that fails is logged as an
+ * error line, unless its records already said so, and told to the SMN topic
+ * when one is set. Rejects with what stopped it.
+ */
+export function invocationHandler(
+  opts: HandlerOptions,
+  read: (event: unknown, context: unknown) => Call,
+): (event: unknown, context?: unknown) => Promise<InvocationResult> {
+  const clock = opts.clock ?? systemClock;
+  let logger: Logger | undefined;
+  return async (event, context) => {
+    logger ??= createLogger(opts.destination);
+    const log = logger;
+    // The records the run logs are also kept, for a failure notification.
+    const run = observeRun(log);
+    let env: Env | undefined;
+    let inv: Invocation | undefined;
+    try {
+      env = readEnv(opts.env ?? process.env, process.cwd());
+      inv = timed(read(event, context), env.localTimeoutMs, clock);
+      return await invoke(inv, { env, log: run.log, clock }, opts.invoke);
+    } catch (e) {
+      if (e instanceof MaintenanceError && e.name !== 'RunFailedError') {
+        log.error({ kind: 'error', errorType: e.name, message: e.message });
+      } else if (!(e instanceof MaintenanceError)) {
+        log.error({ kind: 'error', errorType: 'UnexpectedError', message: String(e) });
+      }
+      // Without a readable environment there is no topic to tell.
+      if (env && inv) await notifyOnFailure({ env, invocation: inv, log, clock }, e, run);
+      throw e;
+    }
+  };
+}
+
+/** `call`, with `localTimeoutMs` from now when its platform gives no time left. */
+function timed(call: Call, localTimeoutMs: number, clock: Clock): Invocation {
+  const { remainingMs } = call;
+  if (remainingMs) return { ...call, remainingMs };
+  const endsAt = clock.now() + localTimeoutMs;
+  return { ...call, remainingMs: () => endsAt - clock.now() };
+}
