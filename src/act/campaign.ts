@@ -2,8 +2,8 @@ import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { type Campaign, nextWave, utc } from '../plan/campaign';
 import type { Hold } from '../plan/hold';
-import { MARK_VANISHED, type Selection } from '../plan/select';
-import type { KafkaChecks, WaitForRunning } from '../policy/resolve';
+import { type JudgeOptions, MARK_VANISHED, type Selection, selectInstances } from '../plan/select';
+import type { KafkaChecks, Policy, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
 import { refs, settleEarlier, skipped, type Tally } from './earlier-marks';
@@ -31,6 +31,9 @@ export interface CampaignInput {
   kafka: KafkaChecks | undefined;
   /** Instances on hold among the campaign's: looked at before any wave. */
   holds: readonly Hold[];
+  /** What a fresh listing is judged by, before each wave after the first: the plan's own. */
+  policy: Policy;
+  judging: JudgeOptions;
 }
 
 /** What one invocation's share of a campaign has seen and done so far. */
@@ -63,11 +66,7 @@ interface Progress extends Tally {
  *    aged marks where it did), and (with `wait`) confirm RUNNING.
  *    No wave starts inside the window's cutoff or past the deadline.
  */
-export async function runCampaign(
-  ctx: ActContext,
-  input: CampaignInput,
-  relist: () => Promise<Selection>,
-): Promise<void> {
+export async function runCampaign(ctx: ActContext, input: CampaignInput): Promise<void> {
   const p = startProgress(input.selection);
   const earlierInput = { wait: input.wait, per: input.campaign.window ? 'window' : 'interval' };
   ctx.report.setCampaign({ markKey: input.campaign.markKey });
@@ -87,7 +86,7 @@ export async function runCampaign(
       ctx.report.skipAll(next.rest, stop);
       break;
     }
-    const view = await nextView(ctx, input, p, next.rest, relist);
+    const view = await nextView(ctx, input, p, next.rest);
     if (!view) break;
     p.selection = view;
   }
@@ -222,14 +221,15 @@ async function nextView(
   input: CampaignInput,
   p: Progress,
   rest: KafkaInstance[],
-  relist: () => Promise<Selection>,
 ): Promise<Selection | undefined> {
   if (!input.wait) return { candidates: [], eligible: rest, notMatched: 0 };
   if (pastWriteCutoff(ctx.deadline)) {
     ctx.report.skipAll(rest, DEADLINE);
     return undefined;
   }
-  return withinPlan(ctx, await relist(), p.planned);
+  // The core's own selection, on a fresh listing: never a copy of it.
+  const listed = await ctx.dms.listInstances();
+  return withinPlan(ctx, selectInstances(listed, input.policy, input.judging), p.planned);
 }
 
 function finishCampaign(ctx: ActContext, campaign: Campaign, p: Progress): void {

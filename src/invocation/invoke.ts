@@ -116,7 +116,8 @@ export async function invoke(
     if (failure) throw new RunFailedError(failure, total);
     return total;
   }
-  const { summary, failure } = await runOnProject(run, project, input);
+  const { summary, failure, error } = await runOnProject(run, project, input);
+  if (error !== undefined) throw error;
   if (failure) throw new RunFailedError(failure.message, summary);
   return summary;
 }

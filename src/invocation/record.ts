@@ -11,7 +11,6 @@ import { campaignFailure } from './campaign-verdict';
 interface RunDeps {
   log: Logger;
   clock: Clock;
-  onSummary?: (summary: RunSummary) => void;
 }
 
 /**
@@ -67,6 +66,5 @@ export function finishRun(
     !summary.complete ||
     campaignFailure(o.policy.name, summary) !== undefined;
   deps.log[bad ? 'error' : 'info'](summary);
-  deps.onSummary?.(summary);
   return summary;
 }

@@ -19,7 +19,7 @@ import { type Campaign, judgeCampaign, utc } from '../plan/campaign';
 import { earlierOf } from '../plan/earlier';
 import { newMarkKey } from '../plan/mark';
 import { makePlan, type Plan } from '../plan/plan';
-import { createJudge, type JudgeOptions, selectInstances } from '../plan/select';
+import { createJudge, type JudgeOptions } from '../plan/select';
 import type { Policy } from '../policy/resolve';
 import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
@@ -59,7 +59,7 @@ export interface ProjectRunInput {
 }
 
 export interface ProjectRun extends RunResult {
-  /** Why the run must be reported failed; undefined when it may resolve. */
+  /** Why the run must be reported failed; undefined when it may resolve, or when it stopped. */
   failure: RunFailure | undefined;
 }
 
@@ -74,8 +74,6 @@ interface RunDeps {
   markSettleMs: number;
   /** How long DMS may take to show RESTARTING after it accepted a restart. */
   restartOnsetMs: number;
-  /** Handed the summary as it is written, also when the run then throws. */
-  onSummary?: (summary: RunSummary) => void;
 }
 
 interface RunInput {
@@ -98,18 +96,21 @@ interface RunResult {
   report: Report;
   /** Absent when the run stopped before it could plan (window closed, listing failed). */
   plan: Plan | undefined;
+  /** What stopped the run, after its summary was written with it; undefined when it ran to its end. */
+  error?: unknown;
 }
 
 /**
  * One policy on one project: its own client (reads retried, every call
  * bounded by the deadline, writes refused in a plan), the run, and the
- * verdict on it. The single-project invocation and each target use it.
+ * verdict on it. The single-project invocation and each target use it. An
+ * error that stopped the run after it began comes back as `error`, beside
+ * the summary that says so; one before (a client that cannot be made) throws.
  */
 export async function runOnProject(
   deps: ProjectRunDeps,
   target: ProjectTarget,
   input: ProjectRunInput,
-  onSummary?: (summary: RunSummary) => void,
 ): Promise<ProjectRun> {
   const { env } = deps;
   const client = createDmsClient({
@@ -132,11 +133,11 @@ export async function runOnProject(
       deadline: deps.deadline,
       markSettleMs: env.markSettleMs,
       restartOnsetMs: env.restartOnsetMs,
-      ...(onSummary ? { onSummary } : {}),
     },
     { ...rest, ...(approval ? { approved: approvalFor(approval, target) } : {}) },
   );
   if (run.plan) deps.onPlan?.(run.plan);
+  if (run.error !== undefined) return { ...run, failure: undefined };
   return { ...run, failure: judgeRun(input.policy, run.summary, run.report.counts.refused) };
 }
 
@@ -144,7 +145,8 @@ export async function runOnProject(
  * Runs one policy, top to bottom: for a restart campaign, check its window
  * first (closed: no call at all); then list and plan; then carry the plan
  * out, or record it (a dry run, a refusal); and report. The summary is
- * written whatever happens, also when the run throws.
+ * written whatever happens: an error that stops the run is written in it,
+ * and comes back as `error`.
  */
 async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   const { policy } = input;
@@ -192,8 +194,7 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
     recordPlan(report, plan, input.dryRun);
     if (!plan.refusal && !input.dryRun) await carryOut(deps, report, plan, { campaign, judging });
   } catch (e) {
-    finish(e instanceof Error ? e.message : String(e));
-    throw e;
+    return { summary: finish(e instanceof Error ? e.message : String(e)), report, plan, error: e };
   }
   return { summary: finish(), report, plan };
 }
@@ -251,18 +252,15 @@ async function carryOut(
   };
   if (plan.policy.action === 'cleanup-failed') return cleanupFailed(ctx, plan);
   if (!o.campaign) throw new Error('a restart runs as a campaign; its window is closed');
-  await runCampaign(
-    ctx,
-    {
-      campaign: o.campaign,
-      selection: plan.selection,
-      batchSize: plan.policy.batchSize,
-      wait: plan.policy.waitForRunning,
-      settleMs: deps.markSettleMs,
-      kafka: plan.policy.kafkaChecks,
-      holds: plan.held,
-    },
-    // A campaign looks at the fleet again before each wave, judged afresh.
-    async () => selectInstances(await deps.dms.listInstances(), plan.policy, o.judging),
-  );
+  await runCampaign(ctx, {
+    campaign: o.campaign,
+    selection: plan.selection,
+    batchSize: plan.policy.batchSize,
+    wait: plan.policy.waitForRunning,
+    settleMs: deps.markSettleMs,
+    kafka: plan.policy.kafkaChecks,
+    holds: plan.held,
+    policy: plan.policy,
+    judging: o.judging,
+  });
 }

@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan';
 import type { Policy, Target } from '../policy/resolve';
 import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
-import { type ProjectRunDeps, type ProjectRunInput, runOnProject } from './run';
+import { type ProjectRun, type ProjectRunDeps, type ProjectRunInput, runOnProject } from './run';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter
@@ -93,12 +93,13 @@ async function runTarget(
   };
   // Every line this target's run writes carries its region and project.
   const log = deps.log.child(where);
-  let summary: RunSummary | undefined;
   const prefix = `policy ${input.policy.name}: `;
   const reasonOf = (message: string) =>
     message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const stopped = (e: unknown) => `stopped: ${e instanceof Error ? e.message : String(e)}`;
+  let run: ProjectRun;
   try {
-    const run = await runOnProject(
+    run = await runOnProject(
       {
         ...deps,
         log,
@@ -114,24 +115,23 @@ async function runTarget(
         judgeAt: input.judgeAt,
         approval: input.approval,
       },
-      (s) => {
-        summary = s;
-      },
     );
-    const failure = run.failure;
-    return {
-      summary: run.summary,
-      result: failure
-        ? { ...where, verdict: failure.verdict, reason: reasonOf(failure.message) }
-        : { ...where, verdict: 'succeeded' },
-    };
   } catch (e) {
+    // Stopped before its run began: no summary, so an error line instead.
     const message = e instanceof Error ? e.message : String(e);
-    // The run wrote its summary, with the error, before it threw; a target
-    // that stopped before its run began gets an error line instead.
-    if (!summary) log.error({ kind: 'error', errorType: errorType(e), message });
-    return { summary, result: { ...where, verdict: 'stopped', reason: `stopped: ${message}` } };
+    log.error({ kind: 'error', errorType: errorType(e), message });
+    return { summary: undefined, result: { ...where, verdict: 'stopped', reason: stopped(e) } };
   }
+  const { summary, failure, error } = run;
+  // A run that an error stopped wrote its summary with the error in it.
+  if (error !== undefined)
+    return { summary, result: { ...where, verdict: 'stopped', reason: stopped(error) } };
+  return {
+    summary,
+    result: failure
+      ? { ...where, verdict: failure.verdict, reason: reasonOf(failure.message) }
+      : { ...where, verdict: 'succeeded' },
+  };
 }
 
 function errorType(e: unknown): string {
