@@ -4,7 +4,7 @@ import type { Deadline } from '../exec/deadline';
 import { type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { coreClient, type DmsCredentials, isCredentialSource, type Keys } from './core';
-import { DmsFailureKind, isDmsApiError } from './errors';
+import { DmsFailureKind, dmsFailure, isDmsApiError } from './errors';
 import { createScrubber, type Scrub } from './scrub';
 import type { HcClient } from './sdk';
 import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
@@ -112,7 +112,9 @@ export function createCalls(settings: CallSettings): DmsCalls {
   return {
     call,
     read: (req) =>
-      retry ? withRetry({ ...retry, deadline }, req.operation, () => call(req)) : call(req),
+      retry
+        ? withRetry({ ...retry, deadline }, req.operation, () => call(req), dmsFailure)
+        : call(req),
     // The name and status go into records and reasons as they are: scrub them like any
     // other text from the network. In place: each instance is a fresh one from
     // readInstance, and a listing has thousands.

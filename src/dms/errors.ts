@@ -127,3 +127,8 @@ export function leavesOutcomeUnknown(e: DmsApiError): boolean {
 export function isDmsApiError(e: unknown): e is DmsApiError {
   return e instanceof Error && e.name === 'DmsApiError';
 }
+
+/** `e` as the retries read a failure: an API error, or undefined for any other error. */
+export function dmsFailure(e: unknown): DmsApiError | undefined {
+  return isDmsApiError(e) ? e : undefined;
+}

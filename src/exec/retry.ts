@@ -1,5 +1,4 @@
 import { backOff } from 'exponential-backoff';
-import { type DmsApiError, isDmsApiError } from '../dms/errors';
 import type { Logger } from '../report/logger';
 import type { Clock } from './clock';
 import { type Deadline, waitBudgetMs } from './deadline';
@@ -13,6 +12,20 @@ export interface RetrySettings {
 }
 
 export const DEFAULT_RETRY: RetrySettings = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 20_000 };
+
+/**
+ * What a failure must tell for a retry to be weighed: whether it may be
+ * retried, its kind, and what the service answered. The API's own error
+ * class tells all of it; see `dmsFailure` in dms/errors.ts.
+ */
+export interface Retryable {
+  retryable: boolean;
+  kind: string;
+  retryAfterMs?: number | undefined;
+  httpStatus?: number | undefined;
+  errorCode?: string | undefined;
+  requestId?: string | undefined;
+}
 
 export interface RetryContext {
   settings: RetrySettings;
@@ -32,15 +45,15 @@ export function backoffMs(settings: RetrySettings, done: number, random = Math.r
 }
 
 /**
- * Runs `fn`, retrying the failures `shouldRetry` accepts, with exponential
- * backoff and full jitter. A `Retry-After` from DMS is waited out first.
+ * Runs `fn`, retrying the failures `failure` reads as retryable, with
+ * exponential backoff and full jitter; any other error ends it at once. A `Retry-After` from DMS is waited out first.
  * Gives up early rather than sleep into the invocation's safety margin.
  */
 export async function withRetry<T>(
   ctx: RetryContext,
   operation: string,
   fn: () => Promise<T>,
-  shouldRetry: (e: DmsApiError) => boolean = (e) => e.retryable,
+  failure: (e: unknown) => Retryable | undefined,
 ): Promise<T> {
   const { settings, clock, deadline, log } = ctx;
   return backOff(fn, {
@@ -50,8 +63,9 @@ export async function withRetry<T>(
     timeMultiple: 2,
     jitter: 'full',
     // `done` counts the tries made so far; the library asks after the last one too.
-    retry: async (e: unknown, done: number) => {
-      if (done >= settings.attempts || !isDmsApiError(e) || !shouldRetry(e)) return false;
+    retry: async (error: unknown, done: number) => {
+      const e = done < settings.attempts ? failure(error) : undefined;
+      if (!e?.retryable) return false;
       const wait = e.retryAfterMs ?? 0;
       if (waitBudgetMs(deadline) < wait + backoffCeilingMs(settings, done)) return false;
       log.warn({

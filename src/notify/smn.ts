@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DmsCredentials } from '../dms/client';
 import { coreClient } from '../dms/core';
-import { DmsApiError, DmsFailureKind } from '../dms/errors';
+import { DmsApiError, DmsFailureKind, dmsFailure } from '../dms/errors';
 import type { Scrub } from '../dms/scrub';
 import { type DmsRequest, sendWithin } from '../dms/transport';
 import { type RetryContext, withRetry } from '../exec/retry';
@@ -53,7 +53,7 @@ export async function publishToTopic(opts: PublishOptions, n: Notification): Pro
   };
   const once = () =>
     sendWithin(deadline, hc, req, { timeoutMs: opts.timeoutMs, scrub: opts.scrub });
-  const res = await withRetry(opts.retry, PUBLISH_OPERATION, once);
+  const res = await withRetry(opts.retry, PUBLISH_OPERATION, once, dmsFailure);
   const parsed = publishResponse.safeParse(res.body);
   if (!parsed.success) {
     throw new DmsApiError({

@@ -1,4 +1,3 @@
-import type { KafkaInstance } from '../dms/wire';
 import type { Logger } from './logger';
 import {
   type ActionRecord,
@@ -11,6 +10,16 @@ import {
   type RunSummary,
   type WaveRecord,
 } from './records';
+
+/**
+ * What a record names of an instance: the three fields of DMS's instance
+ * (`RecordedInstance` in dms/wire.ts) that every record carries.
+ */
+export interface RecordedInstance {
+  instance_id: string;
+  name: string;
+  status: string;
+}
 
 export type OutcomeDetail = Pick<
   OutcomeRecord,
@@ -110,7 +119,7 @@ export class Report {
     return this.recorded.has(instanceId);
   }
 
-  add(instance: KafkaInstance, detail: OutcomeDetail): void {
+  add(instance: RecordedInstance, detail: OutcomeDetail): void {
     if (this.recorded.has(instance.instance_id)) {
       this.warn({
         message: 'a second outcome for one instance was dropped',
@@ -172,12 +181,12 @@ export class Report {
   }
 
   /** Records every one of `instances` as skipped, for one reason. */
-  skipAll(instances: readonly KafkaInstance[], reason: string): void {
+  skipAll(instances: readonly RecordedInstance[], reason: string): void {
     for (const inst of instances) this.add(inst, { outcome: Outcome.Skipped, reason });
   }
 
   /** The line before a write call. */
-  action(operation: string, attempt: number, instances: readonly KafkaInstance[]): void {
+  action(operation: string, attempt: number, instances: readonly RecordedInstance[]): void {
     const rec: ActionRecord = {
       kind: 'action',
       policy: this.base.policy,

@@ -27,6 +27,25 @@ const PATH: ReadonlyArray<{ file: string; imports: readonly string[] }> = [
   { file: 'src/dms/writes.ts', imports: [] },
 ];
 
+/**
+ * The layers of docs/layout.md, top first: a file may import its own layer
+ * and the ones below it, never one above.
+ */
+const LAYERS: ReadonlyArray<readonly string[]> = [
+  ['handlers'],
+  ['src/invocation'],
+  ['src/act'],
+  ['src/plan'],
+  ['src/policy', 'src/iam', 'src/notify'],
+  ['src/dms', 'src/issues.ts'],
+  ['src/exec', 'src/errors.ts'],
+  ['src/report'],
+];
+
+function layerOf(file: string): number {
+  return LAYERS.findIndex((l) => l.some((p) => file === p || file.startsWith(`${p}/`)));
+}
+
 let graph: Record<string, string[]>;
 
 beforeAll(async () => {
@@ -67,5 +86,18 @@ describe("one invocation's path through the files", () => {
       }
     });
     expect(back).toEqual([]);
+  });
+});
+
+describe('the layers', () => {
+  it('places every file of handlers/ and src/ in a layer', () => {
+    expect(Object.keys(graph).filter((f) => layerOf(f) < 0)).toEqual([]);
+  });
+
+  it('has no import that runs from a lower layer back up to a higher one', () => {
+    const up = Object.entries(graph).flatMap(([file, deps]) =>
+      deps.filter((d) => layerOf(d) < layerOf(file)).map((d) => `${file} -> ${d}`),
+    );
+    expect(up).toEqual([]);
   });
 });
