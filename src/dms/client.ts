@@ -6,14 +6,14 @@ import type { Logger } from '../report/logger';
 import { type CallSettings, createCalls } from './calls';
 import { isCredentialSource, type Keys } from './core';
 import { dmsEndpoint } from './endpoint';
-import { type KafkaCluster, type KafkaTopic, listTopics, showCluster } from './kafka';
+import { listTopics, showCluster } from './kafka';
 import * as reads from './reads';
-import type { ActionResponse, KafkaInstance, Tag } from './wire';
+import type { ActionResponse, KafkaCluster, KafkaInstance, KafkaTopic, Tag } from './wire';
 import * as writes from './writes';
 
 export type { CredentialSource, DmsCredentials, Keys } from './core';
-export type { KafkaCluster, KafkaTopic } from './kafka';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
+export type { KafkaCluster, KafkaTopic } from './wire';
 
 export interface DmsClientOptions {
   /** Fixed keys, or a source that renews them (an agency's). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parse } from './answers';
 import type { DmsCalls } from './calls';
 import { DmsApiError, DmsFailureKind, isDmsApiError, OFFSET_PAST_END_CODE } from './errors';
+import type { KafkaCluster, KafkaTopic } from './wire';
 
 /**
  * Kafka inside one instance, as two DMS reads show it.
@@ -17,19 +18,6 @@ import { DmsApiError, DmsFailureKind, isDmsApiError, OFFSET_PAST_END_CODE } from
  * `topics[{name, replication, partition, ...}]`.
  * Source: https://support.huaweicloud.com/intl/en-us/api-kafka/ListInstanceTopics.html
  */
-export interface KafkaCluster {
-  brokers: { id: string; healthy: boolean }[];
-  partitions: number;
-  onlinePartitions: number;
-  replicas: number;
-  inSyncReplicas: number;
-}
-
-export interface KafkaTopic {
-  name: string;
-  replication: number;
-}
-
 const count = z.number().int().nonnegative();
 
 /**

@@ -147,3 +147,18 @@ export interface ActionResponse {
 export function tagMap(instance: Pick<KafkaInstance, 'tags'>): ReadonlyMap<string, string> {
   return new Map(instance.tags.map((t) => [t.key, t.value]));
 }
+
+/** An instance's Kafka cluster as ShowCluster shows it, read by dms/kafka.ts. */
+export interface KafkaCluster {
+  brokers: { id: string; healthy: boolean }[];
+  partitions: number;
+  onlinePartitions: number;
+  replicas: number;
+  inSyncReplicas: number;
+}
+
+/** A topic as ListInstanceTopics shows it. */
+export interface KafkaTopic {
+  name: string;
+  replication: number;
+}

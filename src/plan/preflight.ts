@@ -8,7 +8,7 @@
  * in-sync replicas can lose partitions when another broker goes down.
  * Source: https://support.huaweicloud.com/intl/en-us/usermanual-kafka/kafka-ug-180604015.html
  */
-import type { KafkaCluster, KafkaTopic } from '../dms/client';
+import type { KafkaCluster, KafkaTopic } from '../dms/wire';
 import { Outcome } from '../report/records';
 
 /** What the reads before a restart gave: the cluster, its topics, or why not. */

@@ -101,3 +101,25 @@ describe('the layers', () => {
     expect(up).toEqual([]);
   });
 });
+
+describe('the core', () => {
+  /** What src/plan/ may reach: data, its shapes, and pure helpers; no client, logger, clock or effect. */
+  const PURE = [
+    'src/plan/',
+    'src/policy/',
+    'src/dms/wire.ts',
+    'src/dms/status.ts',
+    'src/dms/endpoint.ts',
+    'src/errors.ts',
+    'src/issues.ts',
+    'src/report/records.ts',
+  ];
+
+  it('reaches, by any chain of imports, nothing but data and pure functions', () => {
+    const core = Object.keys(graph).filter((f) => f.startsWith('src/plan/'));
+    expect(core.length).toBeGreaterThan(5);
+    const reached = new Set(core.flatMap((f) => [...reach(f)]));
+    const impure = [...reached].filter((f) => !PURE.some((p) => f === p || f.startsWith(p)));
+    expect(impure.sort()).toEqual([]);
+  });
+});
