@@ -46,8 +46,9 @@ export function backoffMs(settings: RetrySettings, done: number, random = Math.r
 
 /**
  * Runs `fn`, retrying the failures `failure` reads as retryable, with
- * exponential backoff and full jitter; any other error ends it at once. A `Retry-After` from DMS is waited out first.
- * Gives up early rather than sleep into the invocation's safety margin.
+ * exponential backoff and full jitter; any other error ends it at once. A
+ * `Retry-After` from the service is waited out first. Gives up early rather
+ * than sleep into the invocation's safety margin.
  */
 export async function withRetry<T>(
   ctx: RetryContext,

@@ -116,8 +116,8 @@ export async function invoke(
     if (failure) throw new RunFailedError(failure, total);
     return total;
   }
-  const { summary, failure, error } = await runOnProject(run, project, input);
-  if (error !== undefined) throw error;
+  const { summary, failure, stopped } = await runOnProject(run, project, input);
+  if (stopped) throw stopped.error;
   if (failure) throw new RunFailedError(failure.message, summary);
   return summary;
 }

@@ -96,15 +96,15 @@ interface RunResult {
   report: Report;
   /** Absent when the run stopped before it could plan (window closed, listing failed). */
   plan: Plan | undefined;
-  /** What stopped the run, after its summary was written with it; undefined when it ran to its end. */
-  error?: unknown;
+  /** What stopped the run, after its summary was written with it; absent when it ran to its end. */
+  stopped?: { error: unknown };
 }
 
 /**
  * One policy on one project: its own client (reads retried, every call
  * bounded by the deadline, writes refused in a plan), the run, and the
  * verdict on it. The single-project invocation and each target use it. An
- * error that stopped the run after it began comes back as `error`, beside
+ * error that stopped the run after it began comes back as `stopped`, beside
  * the summary that says so; one before (a client that cannot be made) throws.
  */
 export async function runOnProject(
@@ -136,8 +136,8 @@ export async function runOnProject(
     },
     { ...rest, ...(approval ? { approved: approvalFor(approval, target) } : {}) },
   );
+  if (run.stopped) return { ...run, failure: undefined };
   if (run.plan) deps.onPlan?.(run.plan);
-  if (run.error !== undefined) return { ...run, failure: undefined };
   return { ...run, failure: judgeRun(input.policy, run.summary, run.report.counts.refused) };
 }
 
@@ -146,7 +146,7 @@ export async function runOnProject(
  * first (closed: no call at all); then list and plan; then carry the plan
  * out, or record it (a dry run, a refusal); and report. The summary is
  * written whatever happens: an error that stops the run is written in it,
- * and comes back as `error`.
+ * and comes back as `stopped`.
  */
 async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   const { policy } = input;
@@ -194,7 +194,8 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
     recordPlan(report, plan, input.dryRun);
     if (!plan.refusal && !input.dryRun) await carryOut(deps, report, plan, { campaign, judging });
   } catch (e) {
-    return { summary: finish(e instanceof Error ? e.message : String(e)), report, plan, error: e };
+    const summary = finish(e instanceof Error ? e.message : String(e));
+    return { summary, report, plan, stopped: { error: e } };
   }
   return { summary: finish(), report, plan };
 }

@@ -96,7 +96,7 @@ async function runTarget(
   const prefix = `policy ${input.policy.name}: `;
   const reasonOf = (message: string) =>
     message.startsWith(prefix) ? message.slice(prefix.length) : message;
-  const stopped = (e: unknown) => `stopped: ${e instanceof Error ? e.message : String(e)}`;
+  const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
   let run: ProjectRun;
   try {
     run = await runOnProject(
@@ -118,14 +118,16 @@ async function runTarget(
     );
   } catch (e) {
     // Stopped before its run began: no summary, so an error line instead.
-    const message = e instanceof Error ? e.message : String(e);
-    log.error({ kind: 'error', errorType: errorType(e), message });
-    return { summary: undefined, result: { ...where, verdict: 'stopped', reason: stopped(e) } };
+    log.error({ kind: 'error', errorType: errorType(e), message: messageOf(e) });
+    const reason = `stopped: ${messageOf(e)}`;
+    return { summary: undefined, result: { ...where, verdict: 'stopped', reason } };
   }
-  const { summary, failure, error } = run;
+  const { summary, failure, stopped } = run;
   // A run that an error stopped wrote its summary with the error in it.
-  if (error !== undefined)
-    return { summary, result: { ...where, verdict: 'stopped', reason: stopped(error) } };
+  if (stopped) {
+    const reason = `stopped: ${messageOf(stopped.error)}`;
+    return { summary, result: { ...where, verdict: 'stopped', reason } };
+  }
   return {
     summary,
     result: failure
