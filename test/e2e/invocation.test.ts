@@ -37,6 +37,26 @@ describe('invocation forms', () => {
     expect(sim.requests.every((r) => r.signatureValid)).toBe(true);
   });
 
+  it('rejects, with one error line and no call, when reading the platform context throws', async () => {
+    sim = await startSimulator({ fleet: staging(2) });
+    const broken = {
+      ...fgContext(sim),
+      getSecurityAccessKey: (): string => {
+        throw new Error('context gone');
+      },
+    };
+    const run = await runHandler(sim, { policy: RESTART_POLICY, context: broken });
+    expect(run.error?.message).toBe('context gone');
+    expect(run.lines).toEqual([
+      expect.objectContaining({
+        kind: 'error',
+        errorType: 'UnexpectedError',
+        message: 'Error: context gone',
+      }),
+    ]);
+    expect(sim.requests).toEqual([]);
+  });
+
   it('reads the credentials from the context on every invocation', async () => {
     sim = await startSimulator({ fleet: staging(1) });
     const stale = { ...fgContext(sim), getSecuritySecretKey: () => 'rotated-away' };
