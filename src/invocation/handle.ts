@@ -27,9 +27,9 @@ export interface HandlerOptions {
  * The shell's one entry, for a door that reads its platform's call with
  * `read`. Everything one invocation needs is wired here (the logger, made
  * once and kept warm; the environment, read afresh each time; the clock),
- * then {@link invoke} runs it. A run that fails is logged as an
- * error line, unless its records already said so, and told to the SMN topic
- * when one is set. Rejects with what stopped it.
+ * then {@link invoke} runs it. A run that fails is logged as an error line,
+ * unless its records already said so, and told to the SMN topic when one is
+ * set. Rejects with what stopped it.
  */
 export function invocationHandler(
   opts: HandlerOptions,

@@ -7,8 +7,8 @@ import { Outcome, type RunSummary } from '../report/records';
 import type { Report } from '../report/report';
 import { campaignFailure } from './campaign-verdict';
 
-/** What a run writes without a call: the plan's records first, and at its end the summary. */
-interface RunDeps {
+/** Where {@link finishRun} writes the summary, and the clock its duration is read from. */
+interface FinishDeps {
   log: Logger;
   clock: Clock;
 }
@@ -42,7 +42,7 @@ export function recordPlan(report: Report, plan: Plan, dryRun: boolean): void {
  * one and never gave it, and logs it at error when the run went wrong.
  */
 export function finishRun(
-  deps: RunDeps,
+  deps: FinishDeps,
   report: Report,
   o: {
     policy: Policy;
