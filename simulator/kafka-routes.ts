@@ -18,6 +18,7 @@ export function showCluster(ctx: HandlerContext): Reply {
     instance.instance_id,
     ctx.store.clockNow(),
     instance.broker_num,
+    Number(instance.created_at) || 0,
   );
   const hosts = (instance.connect_address ?? '').split(',');
   return json(200, {
@@ -29,7 +30,7 @@ export function showCluster(ctx: HandlerContext): Reply {
         broker_id: String(b.broker_id),
         is_controller: b.broker_id === 0,
         version: instance.engine_version,
-        register_time: Number(instance.created_at),
+        register_time: b.registeredAt,
         is_health: b.healthy,
       })),
       topics_count: k.topics.length,

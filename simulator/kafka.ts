@@ -4,7 +4,9 @@
  * time (https://support.huaweicloud.com/intl/en-us/usermanual-kafka/kafka-ug-180604015.html):
  * while a broker is down its replicas are out of sync, and a partition whose
  * only replica it holds is offline; once the restart is over, the last
- * broker's replicas catch up for `isrRecoveryMs`.
+ * broker's replicas catch up for `isrRecoveryMs`. Each broker registers
+ * again in ZooKeeper when it comes back, so ShowCluster's `register_time`
+ * moves for every broker a restart brought back, one after the other.
  */
 import type { SimKafka, SimTopic } from './types';
 
@@ -35,7 +37,8 @@ function replicaBrokers(t: SimTopic, p: number, brokers: number): number[] {
 }
 
 export interface ClusterView {
-  brokers: { broker_id: number; healthy: boolean }[];
+  /** Brokers that are listed (see `SimKafka.unlisted`), with when each last registered. */
+  brokers: { broker_id: number; healthy: boolean; registeredAt: number }[];
   partitions: number;
   online: number;
   replicas: number;
@@ -70,7 +73,28 @@ export class KafkaModel {
 
   /** The instance is RESTARTING from `start` and back at `end`. */
   restartBegan(id: string, start: number, end: number): void {
+    const k = this.byId.get(id);
+    const r = this.restarts.get(id);
+    // What the previous restart's brokers registered stays theirs.
+    if (k && r) k.registeredAt = this.registrations(k, r, Number.POSITIVE_INFINITY, 0);
     this.restarts.set(id, { start, end });
+  }
+
+  /**
+   * When each broker last registered at `now`: `since` (the instance's
+   * creation) or, once a restart brought it back, the moment it came back.
+   * A broker that a restart leaves down never registers again.
+   */
+  private registrations(k: SimKafka, r: Restart | undefined, now: number, since: number): number[] {
+    const regs = Array.from({ length: k.brokers }, (_, b) => k.registeredAt?.[b] ?? since);
+    if (!r) return regs;
+    const slot = Math.max(1, r.end - r.start) / k.brokers;
+    for (let b = 0; b < k.brokers; b++) {
+      const back = r.start + Math.round((b + 1) * slot);
+      const stays = b === k.breaksOnRestart || b === k.brokenBroker;
+      if (now >= back && !stays) regs[b] = back;
+    }
+    return regs;
   }
 
   /** The restart is over: a broker told to break stays down from now on. */
@@ -82,8 +106,8 @@ export class KafkaModel {
     }
   }
 
-  /** What ShowCluster shows at `now`. */
-  cluster(id: string, now: number, brokerCount?: number): ClusterView {
+  /** What ShowCluster shows at `now`; `since` is when the instance was made. */
+  cluster(id: string, now: number, brokerCount?: number, since = 0): ClusterView {
     const k = this.of(id, brokerCount);
     const down = new Set<number>();
     const lagging = new Set<number>();
@@ -110,10 +134,13 @@ export class KafkaModel {
       }
     }
     inSync = Math.max(0, inSync - (k.outOfSync ?? 0));
+    const regs = this.registrations(k, r, now, since);
+    const unlisted = new Set(k.unlisted ?? []);
     const brokers = Array.from({ length: k.brokers }, (_, b) => ({
       broker_id: b,
       healthy: !down.has(b),
-    }));
+      registeredAt: regs[b] ?? since,
+    })).filter((b) => !unlisted.has(b.broker_id));
     return { brokers, partitions, online, replicas, inSync };
   }
 }

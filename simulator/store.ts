@@ -66,8 +66,12 @@ export class Store {
       if (this.byId.has(instance.instance_id)) {
         throw new Error(`duplicate instance id in fleet: ${instance.instance_id}`);
       }
-      this.byId.set(instance.instance_id, withDefaults(instance));
+      this.byId.set(instance.instance_id, withDefaults(instance, this.brokersOf(instance)));
     }
+  }
+
+  private brokersOf(instance: SimInstance): number {
+    return this.kafka.of(instance.instance_id, instance.broker_num).brokers;
   }
 
   /** Live instances; callers must not keep or mutate them. */
@@ -208,7 +212,7 @@ export class Store {
     if (this.byId.has(instance.instance_id)) {
       throw new Error(`duplicate instance id: ${instance.instance_id}`);
     }
-    this.byId.set(instance.instance_id, withDefaults(instance));
+    this.byId.set(instance.instance_id, withDefaults(instance, this.brokersOf(instance)));
     this.changed(true);
   }
 
@@ -283,10 +287,12 @@ export class Store {
   }
 }
 
-function withDefaults(instance: SimInstance): SimInstance {
+/** As DMS lists every instance: its maintenance window, and `broker_num` as its Kafka has them. */
+function withDefaults(instance: SimInstance, brokers: number): SimInstance {
   return {
     maintain_begin: DEFAULT_MAINTAIN_BEGIN,
     maintain_end: DEFAULT_MAINTAIN_END,
+    broker_num: brokers,
     ...structuredClone(instance),
   };
 }

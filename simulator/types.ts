@@ -54,6 +54,13 @@ export interface SimKafka {
   brokenBroker?: number | undefined;
   /** The next restart leaves this broker down for good: a broker that never comes back. */
   breaksOnRestart?: number | undefined;
+  /**
+   * Brokers ShowCluster leaves out: Kafka's metadata lists only the brokers
+   * registered now, so a broker that is gone is missing rather than unhealthy.
+   */
+  unlisted?: number[] | undefined;
+  /** When each broker last registered (the `register_time` ShowCluster gives); set by restarts. */
+  registeredAt?: number[] | undefined;
 }
 
 export type RouteName =

@@ -40,7 +40,11 @@ describe('the simulator knows Kafka', () => {
     const dms = client(sim);
     const before = await dms.showCluster(id);
     expect(before).toEqual({
-      brokers: ['0', '1', '2'].map((b) => ({ id: b, healthy: true })),
+      brokers: ['0', '1', '2'].map((b) => ({
+        id: b,
+        healthy: true,
+        registeredAt: Number(fleet[0]?.created_at),
+      })),
       partitions: 6,
       onlinePartitions: 6,
       replicas: 12,
@@ -65,6 +69,10 @@ describe('the simulator knows Kafka', () => {
     now = 1_000_000 + 3_100;
     const catchingUp = await dms.showCluster(id);
     expect(catchingUp.brokers.every((b) => b.healthy)).toBe(true);
+    // Each broker registered again as it came back, one after the other.
+    expect(catchingUp.brokers.map((b) => b.registeredAt)).toEqual([
+      1_001_000, 1_002_000, 1_003_000,
+    ]);
     expect(catchingUp.inSyncReplicas).toBe(8);
     now = 1_000_000 + 4_100;
     expect((await dms.showCluster(id)).inSyncReplicas).toBe(12);
