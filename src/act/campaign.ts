@@ -7,11 +7,11 @@ import type { KafkaChecks, Policy, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
 import { refs, settleEarlier, skipped, type Tally } from './earlier-marks';
-import { type BatchResult, type Success, writeBatch } from './engine';
+import { type BatchResult, writeBatch } from './engine';
 import { describeChange } from './fresh';
-import { preflight, settleHolds } from './kafka-checks';
+import { readBeforeWave, settleHolds } from './kafka-checks';
 import { markBatch, removeAgedMarks, unmark } from './marking';
-import { restartKind } from './restart';
+import { restartWithEvidence } from './restart';
 import { confirmWave, STOPPED_AFTER_BAD_WAVE } from './waves';
 
 export interface CampaignInput {
@@ -150,9 +150,10 @@ async function runWave(
 ): Promise<string | undefined> {
   const { campaign, wait } = input;
   ctx.report.wave({ event: 'started', wave: n, instances: refs(batch), ...p.counts() });
-  const m = await markBatch(ctx, campaign, batch);
+  const before = await readBeforeWave(ctx, input.kafka, input.wait !== undefined, batch);
+  const m = await markBatch(ctx, campaign, before.pass, before.registered);
   p.marked += m.marked.length;
-  const result = await restartMarked(ctx, input, p, m.marked);
+  const result = await restartMarked(ctx, p, m.marked, before, input.settleMs);
   for (const inst of m.marked) campaign.ownMarks.delete(inst.instance_id);
   for (const id of result.maybeApplied) p.kept.add(id);
   const applied = (inst: KafkaInstance) => result.maybeApplied.has(inst.instance_id);
@@ -164,10 +165,16 @@ async function runWave(
   await removeAgedMarks(ctx, campaign, m.marked.filter(applied));
   let stop: string | undefined = m.stopped ?? result.stopped;
   if (wait) {
-    const since = (s: Success) =>
-      Date.parse(campaign.written.get(s.instance.instance_id)?.[0]?.value ?? '') || ctx.clock.now();
-    const confirmed = await confirmWave(ctx, wait, result.succeeded, since);
-    if (m.failed + result.failed + confirmed.bad > 0) stop = STOPPED_AFTER_BAD_WAVE;
+    const watched = result.succeeded.map((s) => ({
+      ...s,
+      since: s.sentAt ?? ctx.clock.now(),
+      registered: before.registered.get(s.instance.instance_id),
+    }));
+    const confirmed = await confirmWave(ctx, wait, watched);
+    if (confirmed.holdsNotWritten.length > 0) {
+      ctx.report.setCampaign({ stoppedBy: confirmed.holdsNotWritten });
+      stop = STOPPED_AFTER_BAD_WAVE;
+    } else if (m.failed + result.failed + confirmed.bad > 0) stop = STOPPED_AFTER_BAD_WAVE;
     else if (confirmed.cutByDeadline) stop ??= DEADLINE;
   } else {
     for (const s of result.succeeded) ctx.report.add(s.instance, s.detail);
@@ -185,12 +192,13 @@ async function runWave(
 /** The marked instances' restart, after the settle; each is re-checked before its call. */
 async function restartMarked(
   ctx: ActContext,
-  input: CampaignInput,
   p: Progress,
   marked: readonly KafkaInstance[],
+  before: { health: ReadonlyMap<string, string>; registered: ReadonlyMap<string, number> },
+  settleMs: number,
 ): Promise<BatchResult> {
   if (marked.length === 0) return { succeeded: [], failed: 0, maybeApplied: new Set() };
-  const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
+  const settle = Math.min(settleMs, waitBudgetMs(ctx.deadline));
   if (settle > 0) await ctx.clock.sleep(settle);
   const watching: ActContext = {
     ...ctx,
@@ -200,12 +208,10 @@ async function restartMarked(
       return v;
     },
   };
-  if (!input.kafka) return writeBatch(watching, restartKind, marked);
-  const fit = await preflight(ctx, input.kafka, marked);
-  const result = await writeBatch(watching, restartKind, fit.pass);
+  const result = await writeBatch(watching, restartWithEvidence(before.registered), marked);
   for (const s of result.succeeded) {
-    const health = fit.health.get(s.instance.instance_id);
-    if (health) s.detail = { ...s.detail, kafka: health };
+    const h = before.health.get(s.instance.instance_id);
+    if (h) s.detail = { ...s.detail, kafka: h };
   }
   return result;
 }

@@ -1,8 +1,10 @@
 import type { DmsClient } from '../dms/client';
 import type { KafkaInstance } from '../dms/wire';
+import { pastWriteCutoff } from '../exec/deadline';
 import type { RetryContext } from '../exec/retry';
 import type { Verdict } from '../plan/select';
 import type { Report } from '../report/report';
+import { DEADLINE } from '../report/report';
 
 /** What acting needs: the client, time and retry settings, the policy's judgement, the report. */
 export interface ActContext extends RetryContext {
@@ -20,9 +22,19 @@ export interface ActContext extends RetryContext {
    * cluster is whole again (every broker healthy, every replica in sync).
    */
   heal?: boolean;
+  /**
+   * Checked before every write call, resends included: why none may go out
+   * now (a campaign's window in its cutoff, or closed), or undefined.
+   */
+  mayWrite?: () => string | undefined;
 }
 
 export { DEADLINE } from '../report/report';
+
+/** Why no write call may go out now: the deadline's margin, or `ctx.mayWrite`; else undefined. */
+export function noWriteNow(ctx: ActContext): string | undefined {
+  return pastWriteCutoff(ctx.deadline) ? DEADLINE : ctx.mayWrite?.();
+}
 
 /** How many instance reads run at once. */
 export const READ_CONCURRENCY = 5;

@@ -41,7 +41,12 @@ export function confirmed(
   why: Earlier,
   attempts: number | undefined,
 ): OutcomeDetail {
-  const shown = 'instance' in f ? `status ${f.instance.status}` : 'the instance being gone';
+  const shown =
+    'instance' in f
+      ? f.reRegistered
+        ? `its brokers registering again (status ${f.instance.status})`
+        : `status ${f.instance.status}`
+      : 'the instance being gone';
   return {
     outcome: kind.success,
     reason: `confirmed by ${shown} after: ${why.cause}`,

@@ -1,13 +1,13 @@
 import { RESTART_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
-import type { Earlier } from '../plan/earlier';
-import { sortEarlier } from '../plan/earlier';
+import { type Earlier, type EarlierState, sortEarlier } from '../plan/earlier';
+import { markValue } from '../plan/mark';
 import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
+import type { OutcomeDetail } from '../report/report';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
-import type { Success } from './engine';
-import { confirmWave } from './waves';
+import { confirmWave, type Watched } from './waves';
 
 /** A campaign's counts, as its wave lines carry them. */
 export interface Tally {
@@ -40,7 +40,12 @@ export async function settleEarlier(
   const { wait, per } = input;
   const sorted = sortEarlier(earlier, ctx.clock.now(), wait, ctx.onsetMs);
   tally.earlierDone += sorted.done.length + sorted.restarting.length;
-  for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
+  for (const e of sorted.future) {
+    ctx.report.add(e.instance, {
+      outcome: Outcome.Failed,
+      reason: `marked at ${markValue(e.mark.at)}, which is in the future (a clock off, or a tag edited by hand); not restarted and not waited for in this ${per}: take the tag ${e.mark.key} off to let it be restarted`,
+    });
+  }
   let stoppedBy: string[] = sorted.bad.map((e) => `${label(e.instance)}: ${e.why}`);
   for (const e of sorted.bad) {
     ctx.report.add(e.instance, {
@@ -48,14 +53,15 @@ export async function settleEarlier(
       reason: `${e.reason}, ${e.why}; no further restart in this ${per}`,
     });
   }
-  if (stoppedBy.length === 0 && sorted.restarting.length > 0 && wait) {
-    const waited = await waitForEarlier(ctx, wait, sorted.restarting, tally);
+  if (stoppedBy.length === 0 && wait) {
+    const waited = await gateEarlier(ctx, wait, sorted, tally);
     stoppedBy = waited.stoppedBy;
     if (stoppedBy.length === 0 && waited.cutByDeadline) {
       ctx.report.skipAll(todo, DEADLINE);
       return true;
     }
   } else {
+    for (const e of sorted.done) ctx.report.add(e.instance, skipped(e.reason));
     for (const e of sorted.restarting) {
       ctx.report.add(e.instance, skipped(`${e.reason}; status ${e.instance.status}`));
     }
@@ -70,19 +76,50 @@ export async function settleEarlier(
 }
 
 /**
- * Waits, as for a wave of this run's own (wave 0), for the instances earlier
- * runs are restarting: listed restarting, each seen leave RUNNING; or
- * RUNNING and freshly marked by another run.
+ * The gate, for the restarts earlier runs made in this period (wave 0): an
+ * instance back to RUNNING counts as done only once the gate confirms it
+ * (evidence of the restart, and with the Kafka checks a whole cluster), as
+ * a wave of this run's own would; one still restarting is waited for, so
+ * that at most `batchSize` are ever restarting at once, counting other runs'.
  */
-async function waitForEarlier(
+async function gateEarlier(
   ctx: ActContext,
   wait: WaitForRunning,
-  restarting: readonly Earlier[],
+  sorted: EarlierState,
   tally: Tally,
 ): Promise<{ stoppedBy: string[]; cutByDeadline: boolean }> {
-  const inFlight: Success[] = restarting.map((e) => ({
+  const now = ctx.clock.now();
+  const watched = [
+    ...sorted.done.map((e) => earlierWatch(e, skipped(e.reason), now)),
+    ...sorted.restarting.map((e) => earlierWatch(e, skipped(`${e.reason}; RUNNING again`), now)),
+  ];
+  if (watched.length === 0) return { stoppedBy: [], cutByDeadline: false };
+  const w = await confirmWave(ctx, wait, watched);
+  const ids = new Set(watched.map((x) => x.instance.instance_id));
+  const stoppedBy = [
+    ...ctx.report.failures
+      .filter((r) => ids.has(r.instanceId))
+      .map((r) => `${r.instanceName} (${r.instanceId}): ${r.reason ?? ''}`),
+    ...w.holdsNotWritten,
+  ];
+  if (sorted.restarting.length > 0 || stoppedBy.length > 0) {
+    ctx.report.wave({
+      event: w.bad > 0 || w.cutByDeadline ? 'ended' : 'confirmed',
+      wave: 0,
+      instances: refs(watched.map((x) => x.instance)),
+      ...tally.counts(),
+    });
+  }
+  return { stoppedBy, cutByDeadline: w.cutByDeadline };
+}
+
+function earlierWatch(e: Earlier, detail: OutcomeDetail, now: number): Watched {
+  return {
     instance: e.instance,
-    detail: skipped(`${e.reason}; RUNNING again`),
+    detail,
+    // A mark a moment ahead of this run's clock counts from now: never waited on.
+    since: Math.min(e.mark.at, now),
+    registered: e.mark.registered,
     seenRestarting: RESTART_IN_PROGRESS.has(e.instance.status),
     earlier: {
       key: e.mark.key,
@@ -93,19 +130,7 @@ async function waitForEarlier(
         `${e.reason}, but that run took its mark off: its restart did not apply; left to the next run`,
       ),
     },
-  }));
-  const marks = new Map(restarting.map((e) => [e.instance.instance_id, e.mark.at]));
-  const w = await confirmWave(ctx, wait, inFlight, (s) => marks.get(s.instance.instance_id) ?? 0);
-  ctx.report.wave({
-    event: w.bad > 0 || w.cutByDeadline ? 'ended' : 'confirmed',
-    wave: 0,
-    instances: refs(inFlight.map((s) => s.instance)),
-    ...tally.counts(),
-  });
-  const stoppedBy = ctx.report.failures
-    .filter((r) => marks.has(r.instanceId))
-    .map((r) => `${r.instanceName} (${r.instanceId}): ${r.reason ?? ''}`);
-  return { stoppedBy, cutByDeadline: w.cutByDeadline };
+  };
 }
 
 export function skipped(reason: string) {

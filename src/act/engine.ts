@@ -6,11 +6,11 @@ import {
   provesNotApplied,
 } from '../dms/errors';
 import type { ActionResponse, KafkaInstance } from '../dms/wire';
-import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
+import { waitBudgetMs } from '../exec/deadline';
 import { backoffMs } from '../exec/retry';
 import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
-import { type ActContext, DEADLINE } from './context';
+import { type ActContext, DEADLINE, noWriteNow } from './context';
 import {
   answersFor,
   confirmed,
@@ -35,11 +35,10 @@ export type { BatchResult, FirstCall, Success } from './results';
  * and the policy is applied again to what DMS shows now: an instance that
  * changed since the listing (status, tags, name, or gone) is not sent. The
  * read also decides, after a call whose answer was lost, whether the call
- * took (a restart lasts minutes, so a restarted instance still shows
- * RESTARTING seconds later) or may be sent again.
+ * took or may be sent again. No call, resends included, goes out past the
+ * deadline's margin or once `ctx.mayWrite` says no (a window's cutoff).
  *
- * - Throttled or busy: DMS did nothing; wait (Retry-After, else backoff),
- *   read again, resend.
+ * - Throttled or busy: DMS did nothing; wait (Retry-After, else backoff), resend.
  * - Lost answer, a server error, a timeout, a malformed answer, an answer
  *   without per-instance results, an id missing from the answer: read back;
  *   took → success, still eligible → resend (at most
@@ -47,9 +46,8 @@ export type { BatchResult, FirstCall, Success } from './results';
  * - Answered `failed`: read back; still eligible → resend once, else failed.
  * - Any other error (4xx, a redirect): DMS refused; failed, never resent.
  *
- * A line (`kind: "action"`) is written before every call. Failed and
- * skipped outcomes are recorded here as they are known; successes are
- * handed back to the caller.
+ * An `action` line goes before every call. Failed and skipped outcomes are
+ * recorded here; successes are handed back to the caller.
  */
 export function writeBatch(
   ctx: ActContext,
@@ -60,7 +58,7 @@ export function writeBatch(
   return new BatchWrite(ctx, kind, first).run(batch);
 }
 
-/** What a round's call leaves: the instances to look at again, or the end of the batch. */
+/** What a round's call leaves: what to look at again, or the end of the batch. */
 type Next = Pending[] | 'done' | 'deadline';
 
 /** One batch's write, round by round, and what it has learnt so far. */
@@ -70,10 +68,7 @@ class BatchWrite {
   private readonly resentAfterFailed = new Set<string>();
   private readonly maybeApplied = new Set<string>();
   private readonly succeeded: Success[] = [];
-  /**
-   * Why a call that carried an instance may have taken: kept through later rounds, so a
-   * resend that is throttled or answered failed never hides that an earlier call took.
-   */
+  /** Why a call that carried an instance may have taken, kept through later rounds. */
   private readonly unknown = new Map<string, Earlier>();
   private failed = 0;
   private notAppliedRounds = 0;
@@ -91,10 +86,13 @@ class BatchWrite {
   async run(batch: readonly KafkaInstance[]): Promise<BatchResult> {
     let pending: Pending[] = batch.map((inst) => ({ inst, why: 'first' }));
     while (pending.length > 0) {
-      if (pastWriteCutoff(this.ctx.deadline)) return this.stopAt(pending.map((p) => p.inst));
+      const closed = noWriteNow(this.ctx);
+      const waiting = pending.map((p) => p.inst);
+      if (closed) return this.stopAt(waiting, closed);
       const toSend = await this.judge(pending);
       if (toSend.length === 0) break;
-      if (pastWriteCutoff(this.ctx.deadline)) return this.stopAt(toSend);
+      const late = noWriteNow(this.ctx);
+      if (late) return this.stopAt(toSend, late);
       const next = await this.send(toSend);
       if (next === 'deadline') return this.stopAt(toSend);
       if (next === 'done') break;
@@ -130,6 +128,7 @@ class BatchWrite {
           instance: p.inst,
           detail: { ...verdict.detail, attempts: this.attempts(p.inst) },
           seenRestarting: true,
+          ...this.sent(p.inst),
         });
     }
     return toSend;
@@ -222,7 +221,7 @@ class BatchWrite {
       if (a !== 'failed') this.maybeApplied.add(inst.instance_id);
       if (a === 'success') {
         const detail = { outcome: this.kind.success, requestId, attempts: this.attempts(inst) };
-        this.succeeded.push({ instance: inst, detail });
+        this.succeeded.push({ instance: inst, detail, ...this.sent(inst) });
       } else if (a === undefined) {
         const cause = 'DMS gave no result for this instance';
         this.doubt(inst, { cause, requestId });
@@ -242,34 +241,36 @@ class BatchWrite {
    * one a call may have reached is read back while reads still may go, and is
    * recorded as what the read shows, or failed with its outcome unknown.
    */
-  private async stopAt(list: readonly KafkaInstance[]): Promise<BatchResult> {
+  private async stopAt(list: readonly KafkaInstance[], reason = DEADLINE): Promise<BatchResult> {
     const { ctx, kind } = this;
     const doubtful = list.filter((i) => this.unknown.has(i.instance_id));
     const live = doubtful.length > 0 ? await readFresh(ctx, doubtful) : new Map<string, Fresh>();
     for (const inst of list) {
       const why = this.unknown.get(inst.instance_id);
       const f = live.get(inst.instance_id);
-      if (!why) this.skip(inst, DEADLINE);
+      if (!why) this.skip(inst, reason);
       else if (f && kind.tookEffect(f)) {
         this.succeeded.push({
           instance: inst,
           detail: confirmed(kind, f, why, this.attempts(inst)),
           seenRestarting: true,
+          ...this.sent(inst),
         });
       } else {
         const seen = f ? `; ${describeFresh(f)}` : '';
-        this.fail(inst, `${why.cause}; the deadline came before its outcome was known${seen}`, {
+        const came = reason === DEADLINE ? 'the deadline came' : `no call could go out (${reason})`;
+        this.fail(inst, `${why.cause}; ${came} before its outcome was known${seen}`, {
           requestId: why.requestId,
         });
       }
     }
-    return {
-      succeeded: this.succeeded,
-      failed: this.failed,
-      stopped: DEADLINE,
-      maybeApplied: this.maybeApplied,
-    };
+    const { succeeded, failed, maybeApplied } = this;
+    return { succeeded, failed, stopped: reason, maybeApplied };
   }
+
+  private sent = (inst: KafkaInstance) => ({
+    sentAt: this.sentAt.get(inst.instance_id) ?? this.ctx.clock.now(),
+  });
 
   private attempts(inst: KafkaInstance): number | undefined {
     return this.sends.get(inst.instance_id) || undefined;

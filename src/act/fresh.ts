@@ -5,7 +5,8 @@ import { type ActContext, READ_CONCURRENCY } from './context';
 
 /** An instance as DMS shows it now. */
 export type Fresh =
-  | { instance: KafkaInstance }
+  /** `reRegistered`: its brokers registered again since the restart's mark (see plan/evidence.ts). */
+  | { instance: KafkaInstance; reRegistered?: boolean }
   /** DMS answered that it does not exist. */
   | { gone: true }
   | { unreadable: string };

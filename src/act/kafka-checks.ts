@@ -2,7 +2,8 @@ import pLimit from 'p-limit';
 import type { DmsClient } from '../dms/client';
 import { isDmsApiError } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
-import { HOLD_KEY, type Hold } from '../plan/hold';
+import { latestRegistration } from '../plan/evidence';
+import { HOLD_KEY, type Hold, holdTag } from '../plan/hold';
 import type { Plan } from '../plan/plan';
 import {
   clusterProblem,
@@ -48,13 +49,15 @@ export async function readKafka(
     instances.map((inst) =>
       limit(async (): Promise<[string, KafkaRead]> => {
         const id = inst.instance_id;
+        const brokerNum = inst.broker_num;
         try {
           const cluster = await dms.showCluster(id);
-          if (!withTopics || clusterProblem(cluster)) return [id, { cluster }];
-          return [id, { cluster, topics: await dms.listTopics(id) }];
+          if (!withTopics || clusterProblem(cluster, brokerNum))
+            return [id, { cluster, brokerNum }];
+          return [id, { cluster, brokerNum, topics: await dms.listTopics(id) }];
         } catch (e) {
           if (!isDmsApiError(e)) throw e;
-          return [id, { unreadable: e.message }];
+          return [id, { unreadable: e.message, brokerNum }];
         }
       }),
     ),
@@ -63,7 +66,7 @@ export async function readKafka(
 }
 
 /**
- * The pre-flight, right before the restart call: instances whose cluster
+ * The pre-flight, right before a wave's marks: instances whose cluster
  * is not fit to lose a broker are recorded skipped, with the counts; the
  * rest are returned, each with its counts. Counts the instances let through
  * with topics of one replica into the summary.
@@ -72,10 +75,15 @@ export async function preflight(
   ctx: ActContext,
   checks: KafkaChecks,
   batch: readonly KafkaInstance[],
-): Promise<{ pass: KafkaInstance[]; health: Map<string, string> }> {
+): Promise<{
+  pass: KafkaInstance[];
+  health: Map<string, string>;
+  registered: Map<string, number>;
+}> {
   const pass: KafkaInstance[] = [];
   const health = new Map<string, string>();
-  if (batch.length === 0) return { pass, health };
+  const registered = new Map<string, number>();
+  if (batch.length === 0) return { pass, health, registered };
   const reads = await readKafka(ctx.dms, batch, true);
   let allowed = 0;
   for (const inst of batch) {
@@ -87,9 +95,35 @@ export async function preflight(
     if (v.singleReplicaAllowed) allowed++;
     pass.push(inst);
     health.set(inst.instance_id, v.health);
+    const c = reads.get(inst.instance_id)?.cluster;
+    const latest = c && latestRegistration(c);
+    if (latest !== undefined) registered.set(inst.instance_id, latest);
   }
   if (allowed > 0) ctx.report.countSingleReplicaAllowed(allowed);
-  return { pass, health };
+  return { pass, health, registered };
+}
+
+/**
+ * The clusters of a wave, read before its marks: the pre-flight with the
+ * Kafka checks (those that fail it are recorded skipped and never marked),
+ * and, with `wait`, the brokers' latest registration, which each mark
+ * carries as the evidence a later look compares with.
+ */
+export async function readBeforeWave(
+  ctx: ActContext,
+  checks: KafkaChecks | undefined,
+  wait: boolean,
+  batch: readonly KafkaInstance[],
+) {
+  if (checks) return preflight(ctx, checks, batch);
+  const registered = new Map<string, number>();
+  if (!wait || batch.length === 0) return { pass: [...batch], health: new Map(), registered };
+  const reads = await readKafka(ctx.dms, batch, false);
+  for (const [id, r] of reads) {
+    const latest = r.cluster && latestRegistration(r.cluster);
+    if (latest !== undefined) registered.set(id, latest);
+  }
+  return { pass: [...batch], health: new Map<string, string>(), registered };
 }
 
 /**
@@ -109,17 +143,19 @@ export async function settleHolds(ctx: ActContext, holds: readonly Hold[]): Prom
   const stoppedBy: string[] = [];
   for (const { instance, since } of holds) {
     const read = reads.get(instance.instance_id) ?? {};
-    const problem = read.cluster ? clusterProblem(read.cluster) : `unreadable: ${read.unreadable}`;
+    const problem = read.cluster
+      ? clusterProblem(read.cluster, read.brokerNum)
+      : `unreadable: ${read.unreadable}`;
     if (read.cluster && !problem) {
       await liftHold(ctx, instance, since);
       ctx.report.warn({
-        message: `hold lifted: the cluster is whole again (${healthLine(read.cluster)})`,
+        message: `hold lifted: the cluster is whole again (${healthLine(read.cluster, read.brokerNum)})`,
         instanceId: instance.instance_id,
         holdSince: since,
       });
       continue;
     }
-    const counts = read.cluster ? ` (${healthLine(read.cluster)})` : '';
+    const counts = read.cluster ? ` (${healthLine(read.cluster, read.brokerNum)})` : '';
     const why = `on hold since ${since}, still not healthy: ${problem}${counts}; remove the tag ${HOLD_KEY} from it to go on without waiting`;
     ctx.report.add(instance, { outcome: Outcome.Failed, reason: why });
     stoppedBy.push(`${instance.name} (${instance.instance_id}): ${why}`);
@@ -138,4 +174,30 @@ async function liftHold(ctx: ActContext, instance: KafkaInstance, since: string)
       instanceId: instance.instance_id,
     });
   }
+}
+
+/**
+ * Puts the hold on each instance whose restart the gate could not confirm.
+ * The hold is the only record of the danger a later run reads, so one that
+ * cannot be written is handed back, one line each, and the campaign stops
+ * on it rather than going on with a warning.
+ */
+export async function putHolds(
+  ctx: ActContext,
+  held: readonly { instance: KafkaInstance }[],
+): Promise<string[]> {
+  const notWritten: string[] = [];
+  const at = ctx.clock.now();
+  for (const { instance } of held) {
+    ctx.report.action('HoldUnhealthy', 1, [instance]);
+    try {
+      await ctx.dms.tagInstance(instance.instance_id, 'create', [holdTag(at)]);
+    } catch (e) {
+      if (!isDmsApiError(e)) throw e;
+      const line = `${instance.name} (${instance.instance_id}): its restart was not confirmed and the hold ${HOLD_KEY} could not be put on it (${e.message}); no later run would know`;
+      ctx.report.warn({ message: line, instanceId: instance.instance_id });
+      notWritten.push(line);
+    }
+  }
+  return notWritten;
 }

@@ -5,20 +5,19 @@ import {
   leavesOutcomeUnknown,
 } from '../dms/errors';
 import type { KafkaInstance, Tag } from '../dms/wire';
-import { pastWriteCutoff } from '../exec/deadline';
 import type { Campaign } from '../plan/campaign';
 import { agedMarks, markTags } from '../plan/mark';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
-import { DEADLINE } from './context';
+import { DEADLINE, noWriteNow } from './context';
 
 export interface Marked {
   /** Marked by this run, ready for the re-check and the restart call. */
   marked: KafkaInstance[];
   /** Instances of the batch recorded failed here. */
   failed: number;
-  /** The deadline came first; the rest of the batch is recorded skipped. */
-  stopped?: typeof DEADLINE;
+  /** The deadline or the window's cutoff came first; the rest of the batch is recorded skipped. */
+  stopped?: string;
 }
 
 /**
@@ -44,14 +43,16 @@ export async function markBatch(
   ctx: ActContext,
   campaign: Campaign,
   batch: readonly KafkaInstance[],
+  registered: ReadonlyMap<string, number> = new Map(),
 ): Promise<Marked> {
   const out: Marked = { marked: [], failed: 0 };
   for (const [k, inst] of batch.entries()) {
-    if (pastWriteCutoff(ctx.deadline)) {
-      ctx.report.skipAll(batch.slice(k), DEADLINE);
-      return { ...out, stopped: DEADLINE };
+    const closed = noWriteNow(ctx);
+    if (closed) {
+      ctx.report.skipAll(batch.slice(k), closed);
+      return { ...out, stopped: closed };
     }
-    const tags = markTags(ctx.clock.now(), campaign.markKey);
+    const tags = markTags(ctx.clock.now(), campaign.markKey, registered.get(inst.instance_id));
     ctx.report.action('MarkRestarted', 1, [inst]);
     try {
       await ctx.dms.tagInstance(inst.instance_id, 'create', tags);

@@ -2,6 +2,7 @@ import type { KafkaInstance } from '../dms/wire';
 import { waitBudgetMs } from '../exec/deadline';
 import type { ActContext } from './context';
 import { type Fresh, readFresh } from './fresh';
+import type { WriteKind } from './kind';
 
 /**
  * The first look after a lost answer comes at once; then 2, 4, 8, 16 s and
@@ -16,6 +17,7 @@ export interface OnsetWatch {
   /** DMS may still show no sign of the write for `ActContext.onsetMs` after it. */
   showsLate?: boolean | undefined;
   tookEffect(fresh: Fresh): boolean;
+  evidence?: WriteKind['evidence'];
 }
 
 /**
@@ -36,6 +38,7 @@ export async function readBack(
   const fresh = await readFresh(ctx, instances);
   const onsetMs = ctx.onsetMs;
   if (!kind.showsLate || doubtful.size === 0) return fresh;
+  await withEvidence(ctx, kind, fresh, instances, doubtful);
   const endsAt = (id: string) => (sentAt.get(id) ?? 0) + onsetMs;
   // Bounded also in looks, should a clock not move: what is still open is then never resent.
   for (let n = 1; n <= MAX_LOOKS; n++) {
@@ -58,8 +61,30 @@ export async function readBack(
     if (waitBudgetMs(ctx.deadline) < pause) return fresh;
     await ctx.clock.sleep(pause);
     for (const [id, f] of await readFresh(ctx, open)) fresh.set(id, f);
+    await withEvidence(ctx, kind, fresh, open, doubtful);
   }
   return fresh;
+}
+
+/** Marks the doubtful instances whose status does not show the write, but other evidence does. */
+async function withEvidence(
+  ctx: ActContext,
+  kind: OnsetWatch,
+  fresh: Map<string, Fresh>,
+  instances: readonly KafkaInstance[],
+  doubtful: ReadonlySet<string>,
+): Promise<void> {
+  if (!kind.evidence) return;
+  const unshown = instances.filter((i) => {
+    const f = fresh.get(i.instance_id);
+    return doubtful.has(i.instance_id) && f !== undefined && 'instance' in f && !kind.tookEffect(f);
+  });
+  if (unshown.length === 0) return;
+  const shown = await kind.evidence(ctx, unshown);
+  for (const id of shown) {
+    const f = fresh.get(id);
+    if (f && 'instance' in f) fresh.set(id, { ...f, reRegistered: true });
+  }
 }
 
 /** True while a write sent at `sentAt` may still show itself. */

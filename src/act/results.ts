@@ -2,7 +2,6 @@
 import type { DmsClient } from '../dms/client';
 import type { ActionResponse, KafkaInstance } from '../dms/wire';
 import type { OutcomeDetail } from '../report/report';
-import type { DEADLINE } from './context';
 
 /** A first call made differently from the resends: `all_failure`. */
 export interface FirstCall {
@@ -16,6 +15,8 @@ export interface Success {
   detail: OutcomeDetail;
   /** A read already showed the write under way (a restart seen RESTARTING). */
   seenRestarting?: boolean;
+  /** When the last call carrying it went out: a restart's onset and timeout count from it. */
+  sentAt?: number;
   /**
    * An earlier run's restart, marked but not yet seen to begin. It does not
    * fail the wave: what to record if it never shows (that run stopped before
@@ -30,8 +31,8 @@ export interface BatchResult {
   succeeded: Success[];
   /** How many of the batch this call recorded as failed. */
   failed: number;
-  /** Set when the deadline stopped the batch; the rest are recorded skipped. */
-  stopped?: typeof DEADLINE;
+  /** Why the batch stopped early (the deadline, a window's cutoff); the rest are recorded skipped. */
+  stopped?: string;
   /**
    * Ids some call may have applied to: answered success, or a call whose
    * outcome is unknown. Every other id of the batch provably was not

@@ -1,194 +1,284 @@
 import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
+import type { KafkaCluster } from '../dms/wire';
 import { waitBudgetMs } from '../exec/deadline';
+import { judgeRestart, type RestartLook, type RestartState } from '../plan/evidence';
 import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
-import { describeFresh, type Fresh, readFresh } from './fresh';
-import { HealWatch } from './heal';
+import { readFresh } from './fresh';
+import { putHolds, readKafka } from './kafka-checks';
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
 
 export interface WaveResult {
-  /** Instances that did not come back to RUNNING in time, or landed elsewhere. */
+  /** Instances the gate did not confirm: landed elsewhere, out of time, or never begun. */
   bad: number;
-  /** The deadline came before every instance was confirmed. */
+  /** The deadline came before every instance was judged. */
   cutByDeadline: boolean;
+  /** Holds that could not be written, one line each: the campaign must stop on them. */
+  holdsNotWritten: string[];
 }
 
+/** A restart the gate watches: this run's, or one an earlier run made. */
+export interface Watched extends Success {
+  /** The restart call (its last send), or an earlier run's mark: onset and timeout count from it. */
+  since: number;
+  /** The brokers' latest registration read before the mark, when it was read. */
+  registered?: number | undefined;
+}
+
+/** Cluster reads back off from the poll interval up to this many times it. */
+const MAX_BACKOFF = 4;
+
 /**
- * Polls the instances a wave restarted until each is RUNNING again, and
- * records each the moment it settles. DMS shows RESTARTING only a little
- * after it accepts a restart, so an instance is back only once it was seen
- * leave RUNNING (RESTARTING or STARTING) and return. One still RUNNING
- * `ctx.onsetMs` (or `timeoutMs`, if shorter) after its restart
- * was accepted never began it, and is recorded failed; so is one that lands
- * anywhere else, or is still not back `timeoutMs` after it was restarted.
- * Polling stops at the write cutoff; those not yet confirmed are then
- * recorded with their detail and the reason.
- *
- * `since` says when an instance was restarted; by default, now. A campaign
- * passes the time of its mark for instances an earlier invocation restarted.
- * A {@link Success} with `seenRestarting` was already seen leave RUNNING.
+ * Watches restarted instances until the gate (plan/evidence.ts) confirms
+ * each, finds it bad, or the deadline comes, and records each the moment
+ * it is judged. Every wave goes through it, a run's own and the ones it
+ * finds an earlier run made (wave 0), so no wave counts as done on the DMS
+ * status alone. An instance RUNNING whose restart the gate cannot confirm
+ * (its cluster not whole, or no evidence it restarted and a cluster not
+ * known whole) is put on hold, for every later run to look at first.
  */
 export function confirmWave(
   ctx: ActContext,
   wait: WaitForRunning,
-  restarted: readonly Success[],
-  since?: (s: Success) => number,
+  watched: readonly Watched[],
 ): Promise<WaveResult> {
-  return new WaveWatch(ctx, wait, restarted, since).run();
+  return new GateWatch(ctx, wait, watched).run();
 }
 
-/** One wave's instances, polled until each is back, bad, or out of time. */
-class WaveWatch {
-  private readonly started: number;
-  private readonly waiting: Map<string, Success>;
-  /** Seen leave RUNNING (RESTARTING or STARTING), now or by the engine's read-back. */
-  private readonly left: Set<string>;
-  private readonly onsetMs: number;
-  private readonly lastSeen = new Map<string, string>();
-  /** RUNNING again, waiting for the cluster to be whole (with `ctx.heal`). */
-  private readonly healing: HealWatch;
+interface Watch {
+  w: Watched;
+  status?: RestartLook['status'];
+  seen: boolean;
+  cluster?: KafkaCluster | { unreadable: string };
+  clusterDueAt: number;
+  clusterReads: number;
+  runningAt?: number;
+  last: string;
+}
+
+class GateWatch {
+  private readonly waiting = new Map<string, Watch>();
+  private readonly toHold: Watched[] = [];
   private bad = 0;
 
   constructor(
     private readonly ctx: ActContext,
     private readonly wait: WaitForRunning,
-    restarted: readonly Success[],
-    private readonly since?: (s: Success) => number,
+    watched: readonly Watched[],
   ) {
-    this.started = ctx.clock.now();
-    this.waiting = new Map(restarted.map((s) => [s.instance.instance_id, s]));
-    this.left = new Set(
-      restarted.filter((s) => s.seenRestarting).map((s) => s.instance.instance_id),
-    );
-    this.onsetMs = Math.min(ctx.onsetMs, wait.timeoutMs);
-    this.healing = new HealWatch(ctx, wait);
-  }
-
-  async run(): Promise<WaveResult> {
-    const { ctx, waiting, healing } = this;
-    let cutByDeadline = false;
-    while (waiting.size > 0 || healing.size > 0) {
-      const now = ctx.clock.now();
-      for (const [id, s] of waiting) {
-        if (this.dueAt(id, s) > now) continue;
-        waiting.delete(id);
-        this.timedOut(id, s);
-      }
-      this.bad += healing.timeOuts(now);
-      if (waiting.size === 0 && healing.size === 0) break;
-      const untilTimeout = Math.min(
-        ...[...waiting].map(([id, s]) => this.dueAt(id, s) - now),
-        healing.nextDue(now),
-      );
-      const untilCutoff = waitBudgetMs(ctx.deadline);
-      if (untilCutoff <= 0) {
-        cutByDeadline = true;
-        break;
-      }
-      await ctx.clock.sleep(Math.max(0, Math.min(this.wait.pollMs, untilTimeout, untilCutoff)));
-      await this.poll();
-    }
-    this.recordUnconfirmed();
-    await healing.end();
-    return { bad: this.bad, cutByDeadline };
-  }
-
-  /** One look at every instance still waited for: status, or its cluster. */
-  private async poll(): Promise<void> {
-    const { ctx, waiting, healing } = this;
-    const [live] = await Promise.all([
-      waiting.size > 0
-        ? readFresh(
-            ctx,
-            [...waiting.values()].map((s) => s.instance),
-          )
-        : undefined,
-      healing.read(),
-    ]);
-    if (!live) return;
-    for (const [id, s] of waiting) {
-      const f = live.get(id);
-      if (f) this.look(id, s, f);
-    }
-  }
-
-  private sinceOf(s: Success): number {
-    return this.since?.(s) ?? this.started;
-  }
-
-  /** The time by which an instance must have shown what it waits for: leaving RUNNING, then RUNNING. */
-  private dueAt(id: string, s: Success): number {
-    return this.sinceOf(s) + (this.left.has(id) ? this.wait.timeoutMs : this.onsetMs);
-  }
-
-  /** What one read shows: still on its way, back, or landed elsewhere. */
-  private look(id: string, s: Success, f: Fresh): void {
-    const { ctx } = this;
-    this.lastSeen.set(id, describeFresh(f));
-    // An unreadable status may be a passing fault: look again next time.
-    if ('unreadable' in f) return;
-    if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) {
-      this.left.add(id);
-      return;
-    }
-    const earlier = s.earlier;
-    if (earlier && !this.left.has(id) && 'instance' in f) {
-      if (!f.instance.tags.some((t) => t.key === earlier.key)) {
-        this.waiting.delete(id);
-        ctx.report.add(s.instance, earlier.unmarked);
-        return;
-      }
-    }
-    // Still RUNNING before it was ever seen restarting: the restart has not begun yet.
-    const running = 'instance' in f && f.instance.status === InstanceStatus.Running;
-    if (running && !this.left.has(id)) return;
-    this.waiting.delete(id);
-    if (running) {
-      const detail = { ...s.detail, recoveredMs: ctx.clock.now() - this.sinceOf(s) };
-      if (ctx.heal) this.healing.add({ ...s, detail });
-      else ctx.report.add(s.instance, detail);
-      return;
-    }
-    this.bad++;
-    const landed =
-      'instance' in f ? `status ${f.instance.status}` : 'the instance no longer exists';
-    ctx.report.add(s.instance, {
-      ...s.detail,
-      outcome: Outcome.Failed,
-      reason: `restarted, but then ${landed} instead of RUNNING`,
-    });
-  }
-
-  private timedOut(id: string, s: Success): void {
-    const seen = this.lastSeen.get(id);
-    if (s.earlier && !this.left.has(id)) {
-      this.ctx.report.add(s.instance, s.earlier.neverBegun);
-      return;
-    }
-    this.bad++;
-    const last = seen ? ` (last seen: ${seen})` : '';
-    this.ctx.report.add(s.instance, {
-      ...s.detail,
-      outcome: Outcome.Failed,
-      reason: this.left.has(id)
-        ? `restarted, but not RUNNING after ${Math.round(this.wait.timeoutMs / 1000)} s${last}`
-        : `restart accepted, but never seen to begin: not seen RESTARTING within ${Math.round(this.onsetMs / 1000)} s${last}`,
-    });
-  }
-
-  /** Those the deadline left unconfirmed, recorded with their detail and why. */
-  private recordUnconfirmed(): void {
-    for (const [id, s] of this.waiting) {
-      const what = this.left.has(id)
-        ? 'RUNNING not confirmed before the deadline'
-        : 'not yet seen restarting when the deadline came';
-      this.ctx.report.add(s.instance, {
-        ...s.detail,
-        reason: s.detail.reason ? `${s.detail.reason}; ${what}` : `restart accepted; ${what}`,
+    for (const w of watched) {
+      // An earlier run's restart starts from the listing's status; a run's own from no look yet.
+      const status = w.earlier ? w.instance.status : undefined;
+      this.waiting.set(w.instance.instance_id, {
+        w,
+        ...(status ? { status } : {}),
+        seen:
+          w.seenRestarting === true || (status !== undefined && RESTART_IN_PROGRESS.has(status)),
+        clusterDueAt: 0,
+        clusterReads: 0,
+        last: status ? `status now ${status}` : 'not read yet',
       });
     }
   }
+
+  async run(): Promise<WaveResult> {
+    const { ctx, waiting } = this;
+    let cutByDeadline = false;
+    await this.readClusters();
+    for (;;) {
+      const now = ctx.clock.now();
+      for (const [id, x] of waiting) if (x.status !== undefined) this.judge(id, x, now);
+      if (waiting.size === 0) break;
+      const budget = waitBudgetMs(ctx.deadline);
+      if (budget <= 0) {
+        cutByDeadline = true;
+        break;
+      }
+      await ctx.clock.sleep(Math.max(0, Math.min(this.wait.pollMs, this.nextDue(now), budget)));
+      await this.poll();
+    }
+    this.recordUnconfirmed();
+    const holdsNotWritten = await putHolds(ctx, this.toHold);
+    return { bad: this.bad, cutByDeadline, holdsNotWritten };
+  }
+
+  private nextDue(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const x of this.waiting.values()) {
+      next = Math.min(next, x.w.since + this.wait.timeoutMs - now);
+      if (!x.seen) next = Math.min(next, x.w.since + this.ctx.onsetMs - now);
+    }
+    return next;
+  }
+
+  /** One look at every instance still waited for: its status, then its cluster where needed. */
+  private async poll(): Promise<void> {
+    const live = await readFresh(
+      this.ctx,
+      [...this.waiting.values()].map((x) => x.w.instance),
+    );
+    for (const [id, x] of this.waiting) {
+      const f = live.get(id);
+      if (!f) continue;
+      x.status = 'instance' in f ? f.instance.status : f;
+      x.last = 'instance' in f ? `status now ${f.instance.status}` : describe(f);
+      if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) x.seen = true;
+      const mark = x.w.earlier?.key;
+      if (mark && !x.seen && 'instance' in f && !f.instance.tags.some((t) => t.key === mark)) {
+        // The earlier run took its mark off: its restart did not apply.
+        this.waiting.delete(id);
+        this.ctx.report.add(x.w.instance, x.w.earlier?.unmarked ?? x.w.detail);
+      }
+    }
+    await this.readClusters();
+  }
+
+  /** Clusters of instances RUNNING whose restart needs them: the heal, or the brokers' evidence. */
+  private async readClusters(): Promise<void> {
+    const now = this.ctx.clock.now();
+    const due = [...this.waiting.values()].filter(
+      (x) =>
+        x.status === InstanceStatus.Running &&
+        (this.ctx.heal || (!x.seen && x.w.registered !== undefined)) &&
+        x.clusterDueAt <= now,
+    );
+    if (due.length === 0) return;
+    const reads = await readKafka(
+      this.ctx.dms,
+      due.map((x) => x.w.instance),
+      false,
+    );
+    const at = this.ctx.clock.now();
+    for (const x of due) {
+      const r = reads.get(x.w.instance.instance_id) ?? {};
+      x.cluster = r.cluster ?? { unreadable: r.unreadable ?? 'no answer' };
+      x.clusterReads++;
+      x.clusterDueAt = at + this.wait.pollMs * Math.min(2 ** (x.clusterReads - 1), MAX_BACKOFF);
+    }
+  }
+
+  private judge(id: string, x: Watch, now: number): void {
+    const { ctx, wait } = this;
+    const st = judgeRestart({
+      status: x.status ?? { unreadable: 'not read' },
+      seenRestarting: x.seen,
+      cluster: x.cluster,
+      registered: x.w.registered,
+      brokerNum: x.w.instance.broker_num,
+      heal: ctx.heal === true,
+      elapsedMs: now - x.w.since,
+      onsetMs: ctx.onsetMs,
+      timeoutMs: wait.timeoutMs,
+    });
+    if (x.status === InstanceStatus.Running && x.seen && x.runningAt === undefined) {
+      x.runningAt = now;
+    }
+    if (st.state === 'waiting') {
+      x.last = st.last;
+      return;
+    }
+    this.waiting.delete(id);
+    if (st.state === 'confirmed') {
+      this.confirmed(x, st.evidence, st.kafka, now);
+      return;
+    }
+    if (st.state === 'not-begun') {
+      this.notBegun(x, st);
+      return;
+    }
+    this.bad++;
+    if (x.status === InstanceStatus.Running) this.toHold.push(x.w);
+    ctx.report.add(x.w.instance, {
+      ...this.failed(x, badReason(x, st.reason, st.last ?? x.last, wait)),
+      ...(st.kafka ? { kafka: st.kafka } : {}),
+    });
+  }
+
+  /**
+   * No evidence that the restart happened. An earlier run's, with nothing
+   * broken, is a run that stopped before its call: done for this period, and
+   * no reason to stop. This run's own is a restart DMS accepted and did not
+   * carry out: failed. Either, with a cluster not whole, is put on hold.
+   */
+  private notBegun(x: Watch, st: Extract<RestartState, { state: 'not-begun' }>): void {
+    const { ctx } = this;
+    const broken = ctx.heal === true && !st.whole;
+    const evidence = `none: ${st.last}`;
+    if (x.w.earlier && !broken) {
+      ctx.report.add(x.w.instance, { ...x.w.earlier.neverBegun, evidence });
+      return;
+    }
+    this.bad++;
+    if (broken) this.toHold.push(x.w);
+    const why = neverBegun(ctx.onsetMs, this.wait);
+    const reason = broken
+      ? `${why}; its cluster is not known whole (${st.kafka ?? 'not read'})`
+      : why;
+    ctx.report.add(x.w.instance, { ...this.failed(x, reason), evidence });
+  }
+
+  private confirmed(x: Watch, evidence: string, kafka: string | undefined, now: number): void {
+    const running = x.runningAt ?? now;
+    this.ctx.report.add(x.w.instance, {
+      ...x.w.detail,
+      recoveredMs: running - x.w.since,
+      ...(kafka ? { kafka, healedMs: now - running } : {}),
+      evidence,
+    });
+  }
+
+  private failed(x: Watch, reason: string) {
+    return { ...x.w.detail, outcome: Outcome.Failed, reason };
+  }
+
+  /** Those the deadline left unjudged, recorded with their detail and why; RUNNING ones on hold. */
+  private recordUnconfirmed(): void {
+    for (const x of this.waiting.values()) {
+      const running = x.status === InstanceStatus.Running && x.seen;
+      const what = running
+        ? this.ctx.heal
+          ? `RUNNING again; its cluster not yet whole when the deadline came (last seen: ${x.last}), so it is put on hold for the next run to look at first`
+          : 'RUNNING not confirmed before the deadline'
+        : x.seen
+          ? 'RUNNING not confirmed before the deadline'
+          : 'not yet seen restarting when the deadline came';
+      if (running && this.ctx.heal) this.toHold.push(x.w);
+      const d = x.w.detail;
+      this.ctx.report.add(x.w.instance, {
+        ...d,
+        reason: d.reason ? `${d.reason}; ${what}` : `restart accepted; ${what}`,
+      });
+    }
+    this.waiting.clear();
+  }
+}
+
+function describe(f: { gone: true } | { unreadable: string }): string {
+  return 'gone' in f
+    ? 'the instance no longer exists'
+    : `its status could not be read: ${f.unreadable}`;
+}
+
+function neverBegun(onsetMs: number, wait: WaitForRunning): string {
+  const s = Math.round(Math.min(onsetMs, wait.timeoutMs) / 1000);
+  return `restart accepted, but never seen to begin: not seen RESTARTING within ${s} s (last seen: status now ${InstanceStatus.Running})`;
+}
+
+/** The reasons records have always carried, by what went wrong. */
+function badReason(x: Watch, reason: string, last: string, wait: WaitForRunning): string {
+  const s = x.status;
+  if (typeof s === 'object' && 'gone' in s)
+    return 'restarted, but then the instance no longer exists instead of RUNNING';
+  if (typeof s === 'string' && s !== InstanceStatus.Running && !RESTART_IN_PROGRESS.has(s)) {
+    return `restarted, but then status ${s} instead of RUNNING`;
+  }
+  const timeout = Math.round(wait.timeoutMs / 1000);
+  if (s === InstanceStatus.Running && x.seen) {
+    return `restarted and RUNNING, but its cluster did not heal within ${timeout} s (last seen: ${last}); the campaign stops, and waits for it, until its cluster is whole again or the tag dms-maintenance.unhealthy is taken off it`;
+  }
+  if (x.seen) return `restarted, but not RUNNING after ${timeout} s (last seen: ${last})`;
+  return reason;
 }

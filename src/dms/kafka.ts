@@ -32,6 +32,7 @@ const clusterSchema = z.object({
           z.object({
             broker_id: z.union([z.string().min(1), z.number().int().nonnegative()]),
             is_health: z.boolean(),
+            register_time: z.number().nonnegative().optional(),
           }),
         )
         .min(1),
@@ -68,7 +69,11 @@ export async function showCluster(calls: DmsCalls, id: string): Promise<KafkaClu
   });
   const c = parse(op, clusterSchema, res.body, res.requestId).cluster;
   return {
-    brokers: c.brokers.map((b) => ({ id: String(b.broker_id), healthy: b.is_health })),
+    brokers: c.brokers.map((b) => ({
+      id: String(b.broker_id),
+      healthy: b.is_health,
+      ...(b.register_time === undefined ? {} : { registeredAt: b.register_time }),
+    })),
     partitions: c.partitions_count,
     onlinePartitions: c.online_partitions_count,
     replicas: c.replicas_count,

@@ -28,6 +28,12 @@ export interface KafkaInstance {
   created_at?: string;
   maintain_begin?: string;
   maintain_end?: string;
+  /**
+   * How many brokers the instance has. ShowCluster lists only the brokers
+   * registered now, so a broker that is down may be missing rather than
+   * unhealthy: this is the count its listing is held against.
+   */
+  broker_num?: number;
 }
 
 /** Why a body is not an instance: where, and what. */
@@ -64,6 +70,11 @@ export function readInstance(raw: unknown): KafkaInstance | WireIssue {
     if (v === undefined) continue;
     if (typeof v !== 'string') return { path: key, message: textIssue(v) };
     inst[key] = v;
+  }
+  const brokers = r.broker_num;
+  // Not ours to refuse: an instance without a usable count is judged by what ShowCluster lists.
+  if (typeof brokers === 'number' && Number.isInteger(brokers) && brokers > 0) {
+    inst.broker_num = brokers;
   }
   const tags = r.tags;
   if (tags !== undefined && tags !== null) {
@@ -150,7 +161,13 @@ export function tagMap(instance: Pick<KafkaInstance, 'tags'>): ReadonlyMap<strin
 
 /** An instance's Kafka cluster as ShowCluster shows it, read by dms/kafka.ts. */
 export interface KafkaCluster {
-  brokers: { id: string; healthy: boolean }[];
+  /**
+   * The brokers registered now. `registeredAt` is ShowCluster's
+   * `register_time`, the broker's registration time in ZooKeeper: a broker
+   * that restarts registers again, so the value moves. Its unit is not
+   * documented: values are only ever compared with values read earlier.
+   */
+  brokers: { id: string; healthy: boolean; registeredAt?: number }[];
   partitions: number;
   onlinePartitions: number;
   replicas: number;

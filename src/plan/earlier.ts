@@ -22,7 +22,19 @@ export interface EarlierState {
   restarting: Earlier[];
   /** Anywhere else, or not back in time: these stop the campaign. */
   bad: Array<Earlier & { why: string }>;
+  /**
+   * Marked in the future (a clock off, a tag edited by hand): never waited
+   * for, which would stall every run of the period; reported instead.
+   */
+  future: Earlier[];
 }
+
+/**
+ * A mark further ahead of the clock than this was not written by a run of
+ * this function a moment ago: runs share the platform's synchronised clock.
+ * One closer than this is taken as written now.
+ */
+export const FUTURE_MARK_MS = 2 * 60_000;
 
 /**
  * Sorts the instances earlier runs marked in this period by what they show
@@ -35,9 +47,13 @@ export function sortEarlier(
   wait: WaitForRunning | undefined,
   onsetMs: number,
 ): EarlierState {
-  const state: EarlierState = { done: [], restarting: [], bad: [] };
+  const state: EarlierState = { done: [], restarting: [], bad: [], future: [] };
   for (const e of earlier) {
     const status = e.instance.status;
+    if (e.mark.at > now + FUTURE_MARK_MS) {
+      state.future.push(e);
+      continue;
+    }
     // RUNNING with a mark younger than a restart's onset: its restart may be
     // accepted and not yet shown; with waves, it is waited for like one restarting.
     if (status === InstanceStatus.Running && wait && now - e.mark.at < onsetMs) {

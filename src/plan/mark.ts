@@ -41,13 +41,19 @@ export function newMarkKey(bytes: Uint8Array): string {
 export interface Mark {
   /** Epoch ms. */
   at: number;
-  /** The tag value as written, `YYYY-MM-DDTHH:MM:SSZ`. */
+  /** The tag value as written: `YYYY-MM-DDTHH:MM:SSZ`, and `@` and the brokers' registration when read. */
   value: string;
   /** The tag key: the run's own, or the earlier builds' shared one. */
   key: string;
+  /**
+   * The latest `register_time` of the instance's brokers, read right before
+   * the mark: a broker whose `register_time` is later has registered again
+   * since, so it restarted. Absent when the cluster was not read.
+   */
+  registered?: number;
 }
 
-const VALUE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const VALUE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z(?:@(\d{1,16}))?$/;
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, UTC, whole seconds. */
 export function markValue(t: number): string {
@@ -56,9 +62,14 @@ export function markValue(t: number): string {
 
 /** The epoch ms of a mark value, or undefined when it is not one. */
 export function parseMarkValue(v: string): number | undefined {
+  return parseMark(v)?.at;
+}
+
+/** A mark value's time and, when it carries one, the brokers' registration it was written after. */
+function parseMark(v: string): { at: number; registered?: number } | undefined {
   const m = VALUE.exec(v);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
     number,
     number,
     number,
@@ -67,7 +78,8 @@ export function parseMarkValue(v: string): number | undefined {
     number,
   ];
   const t = Date.UTC(y, mo - 1, d, h, mi, s);
-  return markValue(t) === v ? t : undefined;
+  if (markValue(t) !== v.slice(0, 20)) return undefined;
+  return m[7] === undefined ? { at: t } : { at: t, registered: Number(m[7]) };
 }
 
 /** Every mark on the instance, oldest first. A value that is not a mark (edited by hand) is no mark. */
@@ -75,8 +87,8 @@ export function readMarks(instance: Pick<KafkaInstance, 'tags'>): Mark[] {
   const out: Mark[] = [];
   for (const t of instance.tags) {
     if (t.key !== LEGACY_MARK_KEY && !t.key.startsWith(MARK_PREFIX)) continue;
-    const at = parseMarkValue(t.value);
-    if (at !== undefined) out.push({ at, value: t.value, key: t.key });
+    const parsed = parseMark(t.value);
+    if (parsed !== undefined) out.push({ ...parsed, value: t.value, key: t.key });
   }
   return out.sort((a, b) => a.at - b.at);
 }
@@ -95,9 +107,18 @@ export function readMark(
     .at(-1);
 }
 
-/** The tag that makes a mark. */
-export function markTags(at: number, key: string): Tag[] {
-  return [{ key, value: markValue(at) }];
+/**
+ * The tag that makes a mark: the time, and the brokers' latest registration
+ * read before it when there is one (see {@link Mark.registered}). Rounded up,
+ * so a broker that did not register again never reads as later. At most 37
+ * characters, within the older rule set's 43; `@` is allowed by both sets.
+ */
+export function markTags(at: number, key: string, registered?: number): Tag[] {
+  const evidence =
+    registered !== undefined && Number.isFinite(registered) && registered >= 0 && registered < 1e16
+      ? `@${Math.ceil(registered)}`
+      : '';
+  return [{ key, value: `${markValue(at)}${evidence}` }];
 }
 
 /** Which stretch of time a mark counts as done in. */
@@ -115,10 +136,10 @@ export interface Period {
 export function doneReason(mark: Mark, period: Period): string | undefined {
   const w = period.window;
   if (w && mark.at >= w.opensAt && mark.at < w.closesAt) {
-    return `already restarted in this window at ${mark.value}`;
+    return `already restarted in this window at ${markValue(mark.at)}`;
   }
   if (mark.at >= period.intervalFrom) {
-    return `already restarted at ${mark.value}, less than minIntervalMinutes ago`;
+    return `already restarted at ${markValue(mark.at)}, less than minIntervalMinutes ago`;
   }
   return undefined;
 }

@@ -14,6 +14,8 @@ import { Outcome } from '../report/records';
 /** What the reads before a restart gave: the cluster, its topics, or why not. */
 export interface KafkaRead {
   cluster?: KafkaCluster;
+  /** The instance's `broker_num`: the brokers the cluster must list. */
+  brokerNum?: number | undefined;
   /** Read only when the cluster passed. */
   topics?: readonly KafkaTopic[];
   /** A read that failed or was answered malformed: no evidence of health. */
@@ -33,8 +35,17 @@ export type Preflight =
 /** How many single-replica topics a reason names. */
 const NAMED = 5;
 
-/** Why a cluster is not whole: offline partitions, replicas out of sync, a broker down. */
-export function clusterProblem(c: KafkaCluster): string | undefined {
+/**
+ * Why a cluster is not whole: a broker missing or down, offline partitions,
+ * replicas out of sync. Kafka's metadata lists only the brokers registered
+ * now, so one that is down may be missing rather than unhealthy: the brokers
+ * listed are held against the instance's `broker_num` when it is known.
+ */
+export function clusterProblem(c: KafkaCluster, brokerNum?: number): string | undefined {
+  const expected = Math.max(brokerNum ?? 0, c.brokers.length);
+  if (c.brokers.length < expected) {
+    return `${expected - c.brokers.length} of ${expected} brokers missing from the cluster (${c.brokers.length} listed)`;
+  }
   const sick = c.brokers.filter((b) => !b.healthy).map((b) => b.id);
   if (sick.length > 0) {
     return `broker ${sick.join(', ')} of ${c.brokers.length} not healthy`;
@@ -49,9 +60,10 @@ export function clusterProblem(c: KafkaCluster): string | undefined {
 }
 
 /** The counts a record carries, in words. */
-export function healthLine(c: KafkaCluster): string {
+export function healthLine(c: KafkaCluster, brokerNum?: number): string {
   const healthy = c.brokers.filter((b) => b.healthy).length;
-  return `${healthy} of ${c.brokers.length} brokers healthy, ${c.inSyncReplicas} of ${c.replicas} replicas in sync, ${c.onlinePartitions} of ${c.partitions} partitions online`;
+  const of = Math.max(brokerNum ?? 0, c.brokers.length);
+  return `${healthy} of ${of} brokers healthy, ${c.inSyncReplicas} of ${c.replicas} replicas in sync, ${c.onlinePartitions} of ${c.partitions} partitions online`;
 }
 
 /**
@@ -67,11 +79,11 @@ export function preflightVerdict(read: KafkaRead, allowSingleReplicaTopics: bool
     };
   }
   const c = read.cluster;
-  const problem = clusterProblem(c);
+  const problem = clusterProblem(c, read.brokerNum);
   if (problem) {
     return {
       pass: false,
-      reason: `pre-flight: ${problem}; a restart now could take partitions offline (${healthLine(c)})`,
+      reason: `pre-flight: ${problem}; a restart now could take partitions offline (${healthLine(c, read.brokerNum)})`,
     };
   }
   if (!read.topics) {
@@ -89,9 +101,10 @@ export function preflightVerdict(read: KafkaRead, allowSingleReplicaTopics: bool
       reason: `pre-flight: ${single.length === 1 ? '1 topic' : `${single.length} topics`} with one replica (${named}${more}) cannot take messages while ${single.length === 1 ? 'its broker restarts' : 'their brokers restart'}; set allowSingleReplicaTopics: true if the owner accepts that`,
     };
   }
+  const health = healthLine(c, read.brokerNum);
   return single.length > 0
-    ? { pass: true, health: healthLine(c), singleReplicaAllowed: single.length }
-    : { pass: true, health: healthLine(c) };
+    ? { pass: true, health, singleReplicaAllowed: single.length }
+    : { pass: true, health };
 }
 
 /** One instance's pre-flight in a plan: the verdict in words. */

@@ -3,7 +3,15 @@ import type { KafkaInstance, Tag } from '../dms/wire';
 import { cut } from '../errors';
 import type { Policy } from '../policy/resolve';
 import { HOLD_KEY, holdOf } from './hold';
-import { doneReason, isOwnMark, type Mark, type OwnMarks, type Period, readMark } from './mark';
+import {
+  doneReason,
+  isOwnMark,
+  type Mark,
+  markValue,
+  type OwnMarks,
+  type Period,
+  readMark,
+} from './mark';
 import { namePattern } from './name-pattern';
 import { duplicatedKey, firstMatch, fold, isKafka, matchesAll, type Wanted } from './tag-match';
 
@@ -154,7 +162,7 @@ function judgeMark(
   // Beside this run's own mark, another run's: it restarts the instance,
   // or it too backs off and a later run does.
   const reason = own
-    ? `another run marked it too, at ${mark.value}; left to that run or the next`
+    ? `another run marked it too, at ${markValue(mark.at)}; left to that run or the next`
     : done;
   return { verdict: 'skip', reason, mark };
 }

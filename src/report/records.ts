@@ -62,6 +62,12 @@ export interface OutcomeRecord extends TargetFields {
   kafka?: string;
   /** With the Kafka checks and `waitForRunning`: milliseconds from RUNNING to the cluster whole again. */
   healedMs?: number;
+  /**
+   * With `waitForRunning`: what showed that the restart happened, as the
+   * gate confirmed it (`DMS showed it restarting`, `every broker registered
+   * again`, or both).
+   */
+  evidence?: string;
 }
 
 export interface RunSummary extends CampaignFields, TargetFields {

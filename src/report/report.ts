@@ -31,6 +31,7 @@ export type OutcomeDetail = Pick<
   | 'recoveredMs'
   | 'kafka'
   | 'healedMs'
+  | 'evidence'
 >;
 
 /** The skip reason for instances the invocation ran out of time for. */
@@ -145,6 +146,7 @@ export class Report {
     if (detail.recoveredMs !== undefined) rec.recoveredMs = detail.recoveredMs;
     if (detail.kafka) rec.kafka = detail.kafka;
     if (detail.healedMs !== undefined) rec.healedMs = detail.healedMs;
+    if (detail.evidence) rec.evidence = detail.evidence;
     this.count(rec);
     this.recorded.add(rec.instanceId);
     const level =

@@ -81,9 +81,10 @@ describe('a restart campaign', () => {
       windowCloses: '2026-03-07T04:00:00Z',
       remaining: 0,
     });
+    // The mark carries the time and, after `@`, the brokers' latest registration read before it.
     expect(sim.instance('prod-000')?.tags).toContainEqual({
       key: first.result?.markKey,
-      value: '2026-03-07T01:05:00Z',
+      value: `2026-03-07T01:05:00Z@${sim.instance('prod-000')?.created_at}`,
     });
 
     t.set(SAT_0200 + 15 * MIN);
@@ -338,7 +339,7 @@ describe('a restart campaign', () => {
     expect(key).toMatch(/^dms-maintenance\.mark-[a-z2-7]{12}$/);
     expect(sim.instance('prod-000')?.tags).toEqual([
       { key: 'env', value: 'prod' },
-      { key, value: '2026-03-07T01:10:00Z' },
+      { key, value: `2026-03-07T01:10:00Z@${fleet[0]?.created_at}` },
     ]);
     expect(tagWrites(sim).map(([, action, keys]) => [action, keys.length])).toEqual([
       ['create', 1],
