@@ -1,6 +1,9 @@
 /**
  * IAM as the simulator serves it: agencies that trust another account,
- * temporary keys issued for them (and expiring), and project look-ups.
+ * temporary keys issued for them (and expiring), and project look-ups that
+ * name the account each project belongs to. An agency can be misrouted to
+ * hand out another account's keys, as a wrong trust or a mistyped agency
+ * would in a real organization.
  * Every key belongs to one account; a DMS call is accepted only for that
  * account's projects, so a test can prove one account's keys never reach
  * another's fleet.
@@ -27,6 +30,11 @@ export interface SimAgency {
   name: string;
   /** The account (domain id) the agency trusts. */
   trusts: string;
+  /**
+   * The account whose keys the agency hands out, when not its own: a
+   * misrouted agency, for tests that prove the run checks whose keys it holds.
+   */
+  issuesKeysOf?: string | undefined;
 }
 
 /** One account of an organization: its projects by region, and its agencies. */
@@ -44,7 +52,10 @@ export interface IssuedKey {
   /** Kept so that tests can prove no output ever holds them. */
   sk: string;
   securityToken: string;
+  /** The account the keys belong to. */
   domainId: string;
+  /** The account of the agency that issued them: `domainId`, unless the agency is misrouted. */
+  agencyDomainId: string;
   agency: string;
   by: string;
   durationSeconds: number;
@@ -107,12 +118,16 @@ export class Iam {
     if (agency.trusts !== callerDomain) {
       return keystone(403, 'Forbidden', 'The agency does not trust the account of the caller');
     }
-    return this.issue(target.domainId, agency.name, callerDomain, duration, now);
+    const of = {
+      domainId: agency.issuesKeysOf ?? target.domainId,
+      agencyDomainId: target.domainId,
+    };
+    return this.issue(of, agency.name, callerDomain, duration, now);
   }
 
   /** New keys of `domainId`, valid for `durationSeconds` (or the test's cap), answered as IAM does. */
   private issue(
-    domainId: string,
+    { domainId, agencyDomainId }: { domainId: string; agencyDomainId: string },
     agency: string,
     by: string,
     durationSeconds: number,
@@ -124,7 +139,17 @@ export class Iam {
     const sk = randomBytes(20).toString('hex');
     const securityToken = `tok-${randomBytes(24).toString('base64url')}`;
     this.keys.set(ak, { sk, securityToken, domainId, expiresAt });
-    this.issued.push({ ak, sk, securityToken, domainId, agency, by, durationSeconds, expiresAt });
+    this.issued.push({
+      ak,
+      sk,
+      securityToken,
+      domainId,
+      agencyDomainId,
+      agency,
+      by,
+      durationSeconds,
+      expiresAt,
+    });
     return json(201, {
       credential: {
         access: ak,
@@ -135,12 +160,25 @@ export class Iam {
     });
   }
 
-  /** `GET /v3/projects?name=`: the caller's account's projects of that name. */
+  /**
+   * `GET /v3/projects?name=`: the caller's account's projects of that name,
+   * each with the account it belongs to (`domain_id`, and `parent_id` for a
+   * region's project), as IAM answers them.
+   */
   listProjects(callerDomain: string, name: string | undefined): Reply {
     const d = this.domains.get(callerDomain);
     const projects = [...(d?.projects ?? [])]
       .filter(([region]) => name === undefined || region === name)
-      .map(([region, id]) => ({ id, name: region, domain_id: callerDomain, enabled: true }));
+      .map(([region, id]) => ({
+        id,
+        name: region,
+        domain_id: callerDomain,
+        parent_id: callerDomain,
+        is_domain: false,
+        enabled: true,
+        description: '',
+        links: { self: `/v3/projects/${id}` },
+      }));
     return json(200, { projects, links: { self: '/v3/projects' } });
   }
 }

@@ -240,8 +240,12 @@ export interface SimAccount {
     fleet?: SimInstance[];
     kafka?: Record<string, Partial<SimKafka>>;
   }>;
-  /** Agencies in this account, each trusting one account (domain id). */
-  agencies?: Array<{ name: string; trusts: string }>;
+  /**
+   * Agencies in this account, each trusting one account (domain id). An
+   * agency with `issuesKeysOf` hands out keys of that account instead of this
+   * one, as a misrouted agency would.
+   */
+  agencies?: Array<{ name: string; trusts: string; issuesKeysOf?: string }>;
 }
 
 /** How busy the simulator has been since it started or since `clearRequests`. */

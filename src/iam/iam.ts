@@ -6,8 +6,9 @@ import { DmsApiError, DmsFailureKind } from '../dms/errors';
 
 /**
  * The two IAM calls the function makes: temporary keys for an agency in
- * another account, and a project id by region. Both go through the same
- * signing, limiter, deadline and scrubbing as every DMS call.
+ * another account, and a project by region with the account it belongs to.
+ * Both go through the same signing, limiter, deadline and scrubbing as
+ * every DMS call.
  *
  * Of IAM's two ways to assume an agency, this takes IAM v3
  * `POST /v3.0/OS-CREDENTIAL/securitytokens` (assume_role): it issues keys
@@ -44,8 +45,14 @@ const credentialAnswer = z.object({
   }),
 });
 
-/** KeystoneListProjects: the projects the signer's account has by that name. */
-const projectsAnswer = z.object({ projects: z.array(z.object({ id: text, name: z.string() })) });
+/**
+ * KeystoneListProjects: the projects the signer's account has by that name,
+ * each naming the account it belongs to. IAM always answers `domain_id`; an
+ * answer without it is refused, since it is what says whose keys these are.
+ */
+const projectsAnswer = z.object({
+  projects: z.array(z.object({ id: text, name: z.string(), domain_id: text })),
+});
 
 /** Keys issued for an agency, and when IAM says they stop working. */
 export interface TemporaryKeys {
@@ -88,8 +95,17 @@ export async function assumeAgency(iam: IamCalls, req: AssumeRequest): Promise<T
   return { ak: c.access, sk: c.secret, securityToken: c.securitytoken, expiresAt: c.expires_at };
 }
 
-/** `GET /v3/projects?name=<region>`: the id of the signer's project in `region`. */
-export async function projectIdIn(iam: IamCalls, region: string): Promise<string> {
+/** A region's project, and the account (domain id) IAM says it belongs to. */
+export interface FoundProject {
+  projectId: string;
+  domainId: string;
+}
+
+/**
+ * `GET /v3/projects?name=<region>`: the signer's project in `region`, and
+ * the account it belongs to, which is the account whose keys signed.
+ */
+export async function projectIn(iam: IamCalls, region: string): Promise<FoundProject> {
   const op = 'KeystoneListProjects';
   const res = await iam.read({
     operation: op,
@@ -110,5 +126,5 @@ export async function projectIdIn(iam: IamCalls, region: string): Promise<string
       requestId: res.requestId,
     });
   }
-  return only.id;
+  return { projectId: only.id, domainId: only.domain_id };
 }

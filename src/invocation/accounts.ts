@@ -1,12 +1,17 @@
 import type { Keys } from '../dms/client';
-import { serviceEndpoint } from '../dms/endpoint';
-import { isDmsApiError } from '../dms/errors';
-import { ConfigError } from '../errors';
-import { assumeAgency, iamCalls, projectIdIn } from '../iam/iam';
+import { assumeAgency } from '../iam/iam';
 import { AgencySession, durationFor } from '../iam/session';
 import type { Account } from '../policy/accounts';
-import type { Target } from '../policy/resolve';
 import type { AccountFailureRecord, AccountResult, TotalSummary } from '../report/records';
+import {
+  claimProjects,
+  type Fail,
+  failureOf,
+  findProjects,
+  iamAt,
+  type KeysOwner,
+  ownerOfKeys,
+} from './projects';
 import {
   countsOf,
   inPool,
@@ -45,10 +50,12 @@ export interface AccountsResult {
  * Runs one policy in every account, {@link ACCOUNT_CONCURRENCY} at a time.
  * Each account is entered through its agency (keys asked for once, renewed
  * before they expire, held in memory only); its regions' projects are
- * looked up unless named; then its targets run as `targets` do, every line
- * naming the account. An account that cannot be entered is a
- * `kind: "account"` line and a failed account in the total; the others go
- * on. Ends with one `kind: "total"` line with a line per account.
+ * looked up unless named, and the account IAM answers for them must be the
+ * account's own; then its targets run as `targets` do, every line naming
+ * the account. An account that cannot be entered, or whose keys belong to
+ * another account, is a `kind: "account"` line and a failed account in the
+ * total, with no call to DMS; the others go on. Ends with one
+ * `kind: "total"` line with a line per account.
  */
 export async function runAccounts(
   deps: TargetsDeps,
@@ -93,15 +100,9 @@ interface AccountRun {
   runs: TargetRun[];
 }
 
-type FailureFields = Omit<
-  AccountFailureRecord,
-  'kind' | 'policy' | 'invocationId' | 'account' | 'domainId' | 'verdict'
->;
-
 /** One account, start to end. Never throws: what stopped it is its verdict. */
 async function runAccount(deps: TargetsDeps, input: AccountInput, a: Account): Promise<AccountRun> {
-  const who = { name: a.name, domainId: a.domainId };
-  const fail = (f: FailureFields) =>
+  const fail: Fail = (f) =>
     deps.log.error({
       kind: 'account',
       policy: input.policy.name,
@@ -117,69 +118,38 @@ async function runAccount(deps: TargetsDeps, input: AccountInput, a: Account): P
   } catch (e) {
     const why = failureOf(e);
     fail({ step: 'assume-agency', ...why });
-    return {
-      result: accountResult(a, [], { ...why, reason: `agency ${a.agency}: ${why.message}` }),
-      runs: [],
-    };
+    const reason = `agency ${a.agency}: ${why.message}`;
+    return { result: accountResult(a, [], a.domainId, { ...why, reason }), runs: [] };
   }
-  const found = await Promise.all(
-    a.regions.map((r) => targetIn(deps, keys, a, r, fail, input.claimed)),
-  );
-  const targets = found.filter((f): f is Target => !('result' in f));
-  const lost = found.filter((f): f is TargetRun => 'result' in f);
+  const { found, lost } = await findProjects(deps, keys, a, fail);
+  const owner = ownerOfKeys(a, found);
+  if (owner.refused) return refuse(a, owner, fail);
+  const claim = claimProjects(a, owner.domainId, found, input.claimed, fail);
+  const who = { name: a.name, domainId: owner.domainId };
   const runs = [
     ...lost,
-    ...(await runTargetList({ ...deps, credentials: keys }, { ...input, targets, account: who })),
+    ...claim.lost,
+    ...(await runTargetList(
+      { ...deps, credentials: keys },
+      { ...input, targets: claim.targets, account: who },
+    )),
   ];
-  return { result: accountResult(a, runs), runs };
+  return { result: accountResult(a, runs, owner.domainId), runs };
 }
 
 /**
- * A region of an account as a target: its project named, or looked up with
- * the account's own keys. A look-up that fails stops that region alone.
+ * An account whose keys belong to another account: refused whole, before
+ * any call to DMS, naming the account expected and the one the keys are of.
  */
-async function targetIn(
-  deps: TargetsDeps,
-  keys: Keys,
-  a: Account,
-  r: Account['regions'][number],
-  fail: (f: FailureFields) => void,
-  claimed: Map<string, string>,
-): Promise<Target | TargetRun> {
-  try {
-    const iam = () => iamCalls(keys, iamEndpoint(deps, r.region), iamSettings(deps));
-    const projectId = r.projectId ?? (await projectIdIn(iam(), r.region));
-    const owner = claimed.get(projectId);
-    if (owner !== undefined) {
-      throw new ConfigError([
-        {
-          path: `accounts.${a.name}.regions`,
-          message: `${r.region} reaches project ${projectId}, which account ${owner} runs on already; list each account once`,
-        },
-      ]);
-    }
-    claimed.set(projectId, a.name);
-    return {
-      region: r.region,
-      projectId,
-      // DMS_ENDPOINT, when set, is where every account's DMS calls go (a proxy, the simulator).
-      endpoint: r.endpoint ?? deps.env.endpoint,
-    };
-  } catch (e) {
-    const why = failureOf(e);
-    fail({ step: 'find-project', region: r.region, ...why });
-    return {
-      summary: undefined,
-      result: {
-        account: a.name,
-        domainId: a.domainId,
-        region: r.region,
-        projectId: '(unknown)',
-        verdict: 'stopped',
-        reason: `stopped: ${why.message}`,
-      },
-    };
-  }
+function refuse(a: Account, owner: Extract<KeysOwner, { refused: true }>, fail: Fail): AccountRun {
+  const via = a.agency ? `agency ${a.agency}` : "this function's own keys";
+  const message = `the keys of ${via} belong to account ${owner.got}, not ${owner.expected} (IAM's project look-up in ${owner.region}); refused before any call to DMS`;
+  fail({ step: 'check-account', region: owner.region, keysDomainId: owner.got, message });
+  const reason = a.agency ? `agency ${a.agency}: ${message}` : message;
+  return {
+    result: accountResult(a, [], a.domainId, { reason, keysDomainId: owner.got }),
+    runs: [],
+  };
 }
 
 /**
@@ -190,8 +160,7 @@ async function targetIn(
 async function enter(deps: TargetsDeps, a: Account): Promise<Keys> {
   const agency = a.agency;
   if (!agency) return deps.credentials;
-  const first = a.regions[0]?.region;
-  const central = iamCalls(deps.credentials, iamEndpoint(deps, first), iamSettings(deps));
+  const central = iamAt(deps, deps.credentials, a.regions[0]?.region);
   const session = new AgencySession(
     () =>
       assumeAgency(central, {
@@ -206,51 +175,24 @@ async function enter(deps: TargetsDeps, a: Account): Promise<Keys> {
   return session;
 }
 
-/** IAM_ENDPOINT, or IAM's endpoint in the region (IAM answers in every region). */
-function iamEndpoint(deps: TargetsDeps, region: string | undefined): string {
-  return serviceEndpoint(
-    'iam',
-    { endpoint: deps.env.iamEndpoint, region },
-    { endpoint: 'env.IAM_ENDPOINT', region: 'accounts[].regions' },
-  );
-}
-
-function iamSettings(deps: TargetsDeps) {
-  return {
-    timeoutMs: deps.env.requestTimeoutMs,
-    maxConcurrency: 2,
-    deadline: deps.deadline,
-    retry: { settings: deps.env.retry, clock: deps.clock, log: deps.log },
-  };
-}
-
-/** What an account's failure records: IAM's status, code and message; never a key. */
-function failureOf(e: unknown): { httpStatus?: number; errorCode?: string; message: string } {
-  if (isDmsApiError(e)) {
-    return {
-      ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
-      ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-      message: e.message,
-    };
-  }
-  return { message: e instanceof Error ? e.message : String(e) };
-}
-
 function accountResult(
   a: Account,
   runs: readonly TargetRun[],
-  entering?: { errorCode?: string; reason: string },
+  domainId: string | undefined,
+  entering?: { errorCode?: string; reason: string; keysDomainId?: string },
 ): AccountResult {
   const { listed, matched, succeeded, failed, skipped } = countsOf(runs);
   const bad = runs.filter((r) => r.result.verdict !== 'succeeded');
   return {
     account: a.name,
-    domainId: a.domainId,
+    domainId,
+    ...(a.domainName ? { domainName: a.domainName } : {}),
     verdict: entering ? 'failed' : bad.length > 0 ? 'partial' : 'succeeded',
     ...(entering
       ? {
           reason: entering.reason,
           ...(entering.errorCode ? { errorCode: entering.errorCode } : {}),
+          ...(entering.keysDomainId ? { keysDomainId: entering.keysDomainId } : {}),
         }
       : bad.length > 0
         ? {

@@ -217,7 +217,15 @@ export interface TotalSummary {
 /** One account's line in the total. */
 export interface AccountResult {
   account: string;
+  /**
+   * The account's id: as the file names it, or, for an account named by
+   * `domainName` (or this function's own), the id IAM answered for its keys.
+   */
   domainId: string | undefined;
+  /** The account's name, when the file names it so. */
+  domainName?: string;
+  /** An account refused for keys of another account: the account the keys belong to. */
+  keysDomainId?: string;
   /** `failed`: the account could not be entered; `partial`: some of its targets did not succeed. */
   verdict: 'succeeded' | 'failed' | 'partial';
   /** Why it was not entered, or which targets did not succeed. */
@@ -244,9 +252,14 @@ export interface AccountFailureRecord {
   account: string;
   domainId: string | undefined;
   verdict: 'failed';
-  /** What failed: entering the account, or finding a region's project. */
-  step: 'assume-agency' | 'find-project';
+  /**
+   * What failed: entering the account, finding a region's project, or the
+   * check that the keys belong to the account (`check-account`).
+   */
+  step: 'assume-agency' | 'find-project' | 'check-account';
   region?: string;
+  /** With `check-account`: the account the keys belong to, as IAM answered. */
+  keysDomainId?: string;
   httpStatus?: number;
   errorCode?: string;
   message: string;

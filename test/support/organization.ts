@@ -31,15 +31,28 @@ export type MemberName = keyof typeof MEMBERS;
 /**
  * One simulator holding the function's own account and the three members,
  * each project with its own staging fleet (ids start with the account's
- * name). Members named in `withoutAgency` have no agency at all.
+ * name). Members named in `withoutAgency` have no agency at all; a member
+ * in `misroute` has an agency that hands out the keys of the member it
+ * names instead of its own.
  */
 export async function startOrganization(
-  opts: { withoutAgency?: MemberName[] } & Omit<SimulatorOptions, 'organization'> & {
+  opts: {
+    withoutAgency?: MemberName[];
+    misroute?: Partial<Record<MemberName, MemberName>>;
+  } & Omit<SimulatorOptions, 'organization'> & {
       maxKeyLifeMs?: number;
     } = {},
 ): Promise<Simulator> {
-  const { withoutAgency = [], maxKeyLifeMs, ...rest } = opts;
+  const { withoutAgency = [], misroute = {}, maxKeyLifeMs, ...rest } = opts;
   const home = 'd0000000000000000000000000000001';
+  const agencyOf = (name: MemberName) => {
+    const other = misroute[name];
+    return {
+      name: AGENCY,
+      trusts: home,
+      ...(other ? { issuesKeysOf: MEMBERS[other].domainId } : {}),
+    };
+  };
   const accounts: SimAccount[] = Object.entries(MEMBERS).map(([name, m]) => ({
     domainId: m.domainId,
     domainName: name,
@@ -48,7 +61,7 @@ export async function startOrganization(
       projectId,
       fleet: staging(m.sizes[i] ?? 1, `${name}${i}`),
     })),
-    agencies: withoutAgency.includes(name as MemberName) ? [] : [{ name: AGENCY, trusts: home }],
+    agencies: withoutAgency.includes(name as MemberName) ? [] : [agencyOf(name as MemberName)],
   }));
   return startSimulator({
     fleet: staging(1, 'home'),
