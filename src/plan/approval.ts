@@ -3,6 +3,8 @@
  * with the fingerprint it was judged on. `plan --out` writes one; `run
  * --plan` carries out exactly that list and nothing else: an instance not
  * on it, or whose fingerprint changed since, is skipped, with what changed.
+ * What binds the plan to its policy, action, accounts and validity, and how
+ * it is written: approval-binding.ts.
  */
 import { z } from 'zod';
 import type { KafkaInstance } from '../dms/wire';
