@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../src/errors';
-import { type ApprovedPlan, approvalOf, parseApproval } from '../src/plan/approval';
+import { type ApprovedPlan, MAX_VALID_MS, parseApproval } from '../src/plan/approval';
+import { approvalOf, documentProblems } from '../src/plan/approval-binding';
 import type { Plan } from '../src/plan/plan';
+import type { Account } from '../src/policy/accounts';
 import type { Target } from '../src/policy/resolve';
 import { UsageError } from './usage';
 
 /** How long an approved plan stays valid unless `--valid-for` says otherwise. */
 export const DEFAULT_VALID_FOR = '24h';
-const MAX_VALID_MS = 7 * 86_400_000;
 
 /** `90m`, `24h`, `2d`: at most 7 days. */
 export function validFor(text: string): number {
@@ -30,12 +31,19 @@ export function policyDigest(policyFile: string): string {
 }
 
 /**
- * `plan --out FILE`: the plan of one policy as a list to approve. A refused
- * plan, or plans of several policies, are not written.
+ * `plan --out FILE`: the plan of one policy as a list to approve, bound to
+ * the policy file and the accounts it covered. A refused plan, or plans of
+ * several policies, are not written.
  */
 export function writeApproval(
   plans: readonly { plan: Plan; target: Target }[],
-  o: { out: string; validFor: string; policyFile: string; now: number },
+  o: {
+    out: string;
+    validFor: string;
+    policyFile: string;
+    accounts: readonly Account[] | undefined;
+    now: number;
+  },
 ): string {
   const policies = new Set(plans.map((p) => p.plan.policy.name));
   if (policies.size !== 1) {
@@ -47,6 +55,7 @@ export function writeApproval(
   if (refused) throw new UsageError(`a refused plan cannot be approved: ${refused.plan.refusal}`);
   const approval = approvalOf(plans, {
     policyDigest: policyDigest(o.policyFile),
+    accounts: o.accounts,
     createdAt: o.now,
     validForMs: validFor(o.validFor),
   });
@@ -57,7 +66,8 @@ export function writeApproval(
 
 /**
  * `run --plan FILE`: the approved plan, refused before any call when it is
- * malformed, out of date, or made from another policy file than this one.
+ * malformed, changed since it was written, valid for too long, out of date,
+ * or made from another policy file than this one; every problem at once.
  */
 export function readApproval(file: string, policyFile: string, now: number): ApprovedPlan {
   let text: string;
@@ -71,23 +81,13 @@ export function readApproval(file: string, policyFile: string, now: number): App
     );
   }
   const plan = parseApproval(text, file);
-  if (Date.parse(plan.validUntil) <= now) {
-    throw ConfigError.at(
-      'validUntil',
-      `the plan expired at ${plan.validUntil}; plan and approve again`,
-      file,
-    );
+  const issues = documentProblems(plan, now);
+  if (policyDigest(policyFile) !== plan.policyDigest) {
+    issues.push({
+      path: 'policyDigest',
+      message: `the plan was made from another policy file than ${policyFile} (or it changed since): plan and approve again`,
+    });
   }
-  if (Date.parse(plan.createdAt) > now + 60_000) {
-    throw ConfigError.at('createdAt', `${plan.createdAt} is in the future`, file);
-  }
-  const digest = policyDigest(policyFile);
-  if (digest !== plan.policyDigest) {
-    throw ConfigError.at(
-      'policyDigest',
-      `the plan was made from another policy file than ${policyFile} (or it changed since): plan and approve again`,
-      file,
-    );
-  }
+  if (issues.length > 0) throw new ConfigError(issues, file);
   return plan;
 }

@@ -10,7 +10,7 @@ import {
 } from '../simulator';
 import { ConfigError, MaintenanceError } from '../src/errors';
 import { nodeDebugRefusal, readEnv } from '../src/invocation/env';
-import type { InvokeOptions } from '../src/invocation/invoke';
+import { chosenAccounts, type InvokeOptions } from '../src/invocation/invoke';
 import type { ApprovedPlan } from '../src/plan/approval';
 import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
@@ -179,7 +179,10 @@ function approvalNote(
   // One project without targets: the environment's, so the plan never applies to another.
   const here = { region: env.DMS_REGION ?? '', projectId: env.HUAWEICLOUD_SDK_PROJECT_ID ?? '' };
   const named = plans.map((p) => ({ plan: p.plan, target: p.target ?? here }));
-  return writeApproval(named, { out, validFor, policyFile, now: Date.now() });
+  // The accounts the run would enter, as the invocation chose them: the approval covers those.
+  const all = plans[0]?.plan.policy.accounts;
+  const accounts = all && chosenAccounts(all, o.account?.length ? o.account : undefined);
+  return writeApproval(named, { out, validFor, policyFile, accounts, now: Date.now() });
 }
 
 /** The plans, an explanation, the windows, then the table of records. */

@@ -3,6 +3,7 @@ import { ConfigError, RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { type Deadline, deadlineFrom } from '../exec/deadline';
 import type { ApprovedPlan } from '../plan/approval';
+import { bindingProblems, documentProblems } from '../plan/approval-binding';
 import type { Plan } from '../plan/plan';
 import type { Account } from '../policy/accounts';
 import { loadPolicyFile } from '../policy/load';
@@ -99,12 +100,7 @@ export async function invoke(
     onPlan: opts.onPlan,
   };
   const judgeAt = opts.planOnly ? (opts.judgeAt ?? ('next-opening' as const)) : undefined;
-  if (opts.approved && opts.approved.policy !== policy.name) {
-    throw ConfigError.at(
-      'plan.policy',
-      `the approved plan is for policy ${JSON.stringify(opts.approved.policy)}, not ${JSON.stringify(policy.name)}`,
-    );
-  }
+  if (opts.approved) holdToApproval(opts.approved, { policy, accounts: accounts ?? [] }, deps);
   const input = { policy, dryRun, invocationId: inv.requestId, judgeAt, approval: opts.approved };
   if (accounts) {
     const { total, failure } = await runAccounts(run, { ...input, accounts });
@@ -122,8 +118,28 @@ export async function invoke(
   return summary;
 }
 
+/**
+ * Refuses, before any call, an approved plan that changed since it was
+ * written, is out of date, or does not bind this run: another policy or
+ * action, or accounts other than the ones it covered. Names each problem.
+ */
+function holdToApproval(
+  approved: ApprovedPlan,
+  run: { policy: Policy; accounts: readonly Account[] },
+  deps: InvokeDeps,
+): void {
+  const issues = [
+    ...documentProblems(approved, deps.clock.now()),
+    ...bindingProblems(approved, run),
+  ];
+  if (issues.length > 0) throw new ConfigError(issues, 'the approved plan');
+}
+
 /** The policy's accounts, or those of them `names` picks; an unknown name is an error. */
-function chosenAccounts(all: readonly Account[], names: readonly string[] | undefined): Account[] {
+export function chosenAccounts(
+  all: readonly Account[],
+  names: readonly string[] | undefined,
+): Account[] {
   if (!names) return [...all];
   const unknown = names.filter((n) => !all.some((a) => a.name === n));
   if (unknown.length > 0) {

@@ -3,15 +3,20 @@
  * with the fingerprint it was judged on. `plan --out` writes one; `run
  * --plan` carries out exactly that list and nothing else: an instance not
  * on it, or whose fingerprint changed since, is skipped, with what changed.
+ * What binds the plan to its policy, action, accounts and validity, and how
+ * it is written: approval-binding.ts.
  */
 import { z } from 'zod';
 import type { KafkaInstance } from '../dms/wire';
 import { ConfigError, cut } from '../errors';
 import { toConfigIssues } from '../issues';
+import { MAX_ACCOUNTS } from '../policy/accounts';
 import type { Policy } from '../policy/resolve';
 import type { Verdict } from './select';
 
 export const APPROVAL_KIND = 'dms-kafka-maintenance/approved-plan';
+/** The longest an approved plan may stay valid: 7 days from when it was written. */
+export const MAX_VALID_MS = 7 * 86_400_000;
 
 /** What an instance was judged on: its name, its status, and the tags the policy selects by. */
 export interface Fingerprint {
@@ -37,22 +42,46 @@ const approvedTarget = z
   })
   .strict();
 
+/** An account the plan covered, as the accounts file named it. */
+const approvedAccount = z
+  .object({ name: z.string(), domainId: z.string().optional(), domainName: z.string().optional() })
+  .strict();
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
+
+/** A digest of each part the approval binds, and one over them all; see approval-binding.ts. */
+const digests = z
+  .object({
+    policy: sha256,
+    action: sha256,
+    accounts: sha256,
+    instances: sha256,
+    validity: sha256,
+    all: sha256,
+  })
+  .strict();
+
 const approvedPlan = z
   .object({
     kind: z.literal(APPROVAL_KIND),
     version: z.literal(1),
     policy: z.string(),
     action: z.enum(['restart', 'delete']),
-    policyDigest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'),
+    /** The SHA-256 of the policy file the plan was made from. */
+    policyDigest: sha256,
+    /** The accounts the plan covered; empty when the policy runs in none. */
+    accounts: z.array(approvedAccount).max(MAX_ACCOUNTS),
     createdAt: z.string().datetime(),
     validUntil: z.string().datetime(),
     targets: z.array(approvedTarget).min(1).max(100),
+    digest: digests,
   })
   .strict();
 
 export type ApprovedPlan = z.infer<typeof approvedPlan>;
 export type ApprovedTarget = z.infer<typeof approvedTarget>;
 export type ApprovedInstance = z.infer<typeof approvedInstance>;
+export type ApprovedAccount = z.infer<typeof approvedAccount>;
 
 /** Parses and checks an approved plan's text. @throws {ConfigError} with each path. */
 export function parseApproval(text: string, source: string): ApprovedPlan {
@@ -145,40 +174,4 @@ export function approvalFor(
   const named = plan.targets.find((t) => t.projectId === target.projectId);
   const open = plan.targets.filter((t) => t.projectId === undefined);
   return named?.instances ?? (open.length === 1 ? (open[0]?.instances ?? []) : []);
-}
-
-export interface ApprovalMeta {
-  policyDigest: string;
-  createdAt: number;
-  validForMs: number;
-}
-
-/** Writes down what a plan would act on, target by target, for approval. */
-export function approvalOf(
-  plans: readonly {
-    plan: { policy: Policy; selection: { eligible: readonly KafkaInstance[] } };
-    target?: { region: string; projectId: string } | undefined;
-  }[],
-  meta: ApprovalMeta,
-): ApprovedPlan {
-  const first = plans[0]?.plan.policy;
-  if (!first) throw new Error('no plan to approve');
-  return {
-    kind: APPROVAL_KIND,
-    version: 1,
-    policy: first.name,
-    action: first.action === 'restart' ? 'restart' : 'delete',
-    policyDigest: meta.policyDigest,
-    createdAt: new Date(meta.createdAt).toISOString(),
-    validUntil: new Date(meta.createdAt + meta.validForMs).toISOString(),
-    targets: plans.map(({ plan, target }) => ({
-      ...(target?.region ? { region: target.region } : {}),
-      ...(target?.projectId ? { projectId: target.projectId } : {}),
-      instances: plan.selection.eligible.map((i) => ({
-        id: i.instance_id,
-        name: i.name,
-        fingerprint: fingerprintOf(i, plan.policy),
-      })),
-    })),
-  };
 }

@@ -13,18 +13,26 @@ export interface ModeChoice {
 /**
  * Chooses how a cleanup deletes. `all_failure` deletes every creation-failed
  * Kafka instance DMS knows when it runs the call, whatever its tags, so it
- * is used only when that provably is exactly what was recorded: the listing
- * was consistent (or the run would have stopped), the policy selects no
- * subset, no failed instance is excluded, none was still CREATING (it could
- * fail before the call), and none is in a status DMS does not document.
- * Otherwise each instance is deleted by id. Pure.
+ * is used only when that provably is exactly what was recorded: no approved
+ * plan limits the run to its own ids, the listing was consistent (or the run
+ * would have stopped), the policy selects no subset, no failed instance is
+ * excluded, none was still CREATING (it could fail before the call), and
+ * none is in a status DMS does not document. Otherwise each instance is
+ * deleted by id. Pure.
  */
 export function chooseMode(
   policy: Policy,
   listed: readonly KafkaInstance[],
   selection: Selection,
+  o: { approved?: boolean } = {},
 ): ModeChoice {
   const byId = (reason: string): ModeChoice => ({ mode: 'by-id', reason });
+  if (o.approved) {
+    // all_failure names no instance: it cannot be held to the ids a person approved.
+    return byId(
+      'an approved plan deletes only the instances it names, each by id; all_failure would delete any instance that failed since',
+    );
+  }
   if (policy.select) {
     return byId('the policy selects by tag or name; all_failure would ignore that');
   }

@@ -104,7 +104,9 @@ export function makePlan(
       ? `${eligible.length} instances match, more than maxInstances ${policy.maxInstances}; nothing was changed`
       : undefined;
   const mode =
-    policy.action === 'cleanup-failed' ? chooseMode(policy, listed, selection) : undefined;
+    policy.action === 'cleanup-failed'
+      ? chooseMode(policy, listed, selection, { approved: approved !== undefined })
+      : undefined;
   const cutoffAt = campaign?.window?.cutoffAt;
   const inCutoff = cutoffAt !== undefined && judging.now !== undefined && judging.now >= cutoffAt;
   const batches =

@@ -1,45 +1,16 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator';
+import { cli, jsonLines } from '../support/cli';
 import { mk, RESTART_POLICY, staging } from '../support/fleet';
 import { actions, runHandler, simEnv, writePolicyFile, writes } from '../support/harness';
 
-const exec = promisify(execFile);
 const sims: Simulator[] = [];
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.stop()));
 });
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built command line as a person would, with only the given environment. */
-async function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [resolve('dist/cli.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 30_000,
-      ...(cwd ? { cwd } : {}),
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: x.code ?? -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const fleet = () => [
   ...staging(3),
