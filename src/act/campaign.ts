@@ -1,14 +1,14 @@
 import type { KafkaInstance } from '../dms/wire';
 import { pastWriteCutoff, waitBudgetMs } from '../exec/deadline';
 import { type Campaign, nextWave, utc } from '../plan/campaign';
-import type { Hold } from '../plan/hold';
+import { type Hold, holdsAmong } from '../plan/hold';
 import { type JudgeOptions, MARK_VANISHED, type Selection, selectInstances } from '../plan/select';
 import type { KafkaChecks, Policy, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
-import { refs, settleEarlier, skipped, type Tally } from './earlier-marks';
+import { refs, settleEarlier, type Tally } from './earlier-marks';
 import { type BatchResult, writeBatch } from './engine';
-import { describeChange } from './fresh';
+import { withinPlan } from './fresh';
 import { readBeforeWave, settleHolds } from './kafka-checks';
 import { markBatch, removeAgedMarks, unmark } from './marking';
 import { restartWithEvidence } from './restart';
@@ -48,6 +48,8 @@ interface Progress extends Tally {
   kept: Set<string>;
   /** Marks this run wrote. */
   marked: number;
+  /** Holds already looked at; undefined until the first look, which takes the plan's. */
+  holdsLooked?: Set<string>;
   /**
    * Marks that DMS took and then did not show at the re-check: counted, since a
    * campaign whose marks never stick would otherwise restart nothing, silently.
@@ -66,12 +68,14 @@ interface Progress extends Tally {
  *    aged marks where it did), and (with `wait`) confirm RUNNING.
  *    No wave starts inside the window's cutoff or past the deadline.
  */
-export async function runCampaign(ctx: ActContext, input: CampaignInput): Promise<void> {
+export async function runCampaign(run: ActContext, input: CampaignInput): Promise<void> {
+  // Every write call, resends included, is held to the window's cutoff, not only each wave.
+  const ctx: ActContext = { ...run, mayWrite: () => inCutoff(run, input.campaign) };
   const p = startProgress(input.selection);
   const earlierInput = { wait: input.wait, per: input.campaign.window ? 'window' : 'interval' };
   ctx.report.setCampaign({ markKey: input.campaign.markKey });
-  if (await heldBack(ctx, input)) return finishCampaign(ctx, input.campaign, p);
   for (let n = 1; ; n++) {
+    if (await heldBack(ctx, input, p)) break;
     const next = nextWave(p.selection, (id) => ctx.report.has(id), input.batchSize);
     for (const i of next.todo) p.seen.add(i.instance_id);
     if (await settleEarlier(ctx, earlierInput, p, next.earlier, next.todo)) break;
@@ -98,14 +102,20 @@ export async function runCampaign(ctx: ActContext, input: CampaignInput): Promis
  * cluster is whole again. True when it stops; every instance it would have
  * taken up is then recorded skipped, with why.
  */
-async function heldBack(ctx: ActContext, input: CampaignInput): Promise<boolean> {
-  const stoppedBy = await settleHolds(ctx, input.holds);
+async function heldBack(ctx: ActContext, input: CampaignInput, p: Progress): Promise<boolean> {
+  const fresh = (
+    p.holdsLooked ? holdsAmong(p.selection.candidates.map((c) => c.instance)) : input.holds
+  ).filter((h) => !p.holdsLooked?.has(h.instance.instance_id));
+  p.holdsLooked ??= new Set();
+  for (const h of fresh) p.holdsLooked.add(h.instance.instance_id);
+  const stoppedBy = await settleHolds(ctx, fresh);
   if (stoppedBy.length === 0) return false;
   ctx.report.setCampaign({ stoppedBy });
-  const todo = nextWave(input.selection, (id) => ctx.report.has(id), input.batchSize).todo;
+  const todo = nextWave(p.selection, (id) => ctx.report.has(id), input.batchSize).todo;
+  const names = fresh.map((h) => h.instance.name).join(', ');
   ctx.report.skipAll(
     todo,
-    `not started: the campaign is on hold until ${input.holds.map((h) => h.instance.name).join(', ')} ${input.holds.length === 1 ? 'is' : 'are'} healthy again`,
+    `not started: the campaign is on hold until ${names} ${fresh.length === 1 ? 'is' : 'are'} healthy again`,
   );
   return true;
 }
@@ -129,11 +139,14 @@ function startProgress(selection: Selection): Progress {
 
 /** Why no wave may start now (the window's cutoff, the deadline), or undefined. */
 function noWaveNow(ctx: ActContext, campaign: Campaign): string | undefined {
+  return inCutoff(ctx, campaign) ?? (pastWriteCutoff(ctx.deadline) ? DEADLINE : undefined);
+}
+
+/** Why no restart may start now: the window's cutoff (or its end) has come. */
+function inCutoff(ctx: ActContext, campaign: Campaign): string | undefined {
   const w = campaign.window;
-  if (w && ctx.clock.now() >= w.cutoffAt) {
-    return `not started: no restart starts in the last ${w.cutoffMinutes} minutes of the window (from ${utc(w.cutoffAt)})`;
-  }
-  return pastWriteCutoff(ctx.deadline) ? DEADLINE : undefined;
+  if (!w || ctx.clock.now() < w.cutoffAt) return undefined;
+  return `not started: no restart starts in the last ${w.cutoffMinutes} minutes of the window (from ${utc(w.cutoffAt)})`;
 }
 
 /**
@@ -253,39 +266,4 @@ function finishCampaign(ctx: ActContext, campaign: Campaign, p: Progress): void 
     remaining: p.counts().remaining,
     ...(w ? { inCutoff: ctx.clock.now() >= w.cutoffAt } : {}),
   });
-}
-
-/**
- * A fresh listing, narrowed to the plan. An instance that became eligible
- * since the plan (an incident, a new tag) waits for the next run, which
- * checks `maxInstances` again. A planned instance that no longer qualifies
- * is recorded skipped, with what changed; one that is no longer listed, or
- * no longer matches at all, is recorded skipped too. Instances another run
- * marked stay, for the campaign to look at.
- */
-function withinPlan(
-  ctx: ActContext,
-  now: Selection,
-  planned: ReadonlyMap<string, KafkaInstance>,
-): Selection {
-  const seen = new Set<string>();
-  for (const c of now.candidates) {
-    seen.add(c.instance.instance_id);
-    const listed = planned.get(c.instance.instance_id);
-    if (!listed || c.verdict !== 'skip' || c.mark || ctx.report.has(listed.instance_id)) continue;
-    ctx.report.add(
-      listed,
-      skipped(`changed since the listing (${describeChange(listed, c.instance)}): ${c.reason}`),
-    );
-  }
-  for (const [id, listed] of planned) {
-    if (seen.has(id) || ctx.report.has(id)) continue;
-    ctx.report.add(
-      listed,
-      skipped(
-        "changed since the listing: no longer listed, or no longer matches the policy's selection",
-      ),
-    );
-  }
-  return { ...now, eligible: now.eligible.filter((i) => planned.has(i.instance_id)) };
 }

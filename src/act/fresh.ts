@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import { isDmsApiError } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
+import type { Selection } from '../plan/select';
+import { Outcome } from '../report/records';
 import { type ActContext, READ_CONCURRENCY } from './context';
 
 /** An instance as DMS shows it now. */
@@ -62,4 +64,38 @@ export function describeChange(listed: KafkaInstance, now: KafkaInstance): strin
     if (!after.has(k) && !k.startsWith(OWN_TAG_PREFIX)) parts.push(`tag ${k} removed`);
   }
   return parts.length > 0 ? parts.join(', ') : 'no visible change';
+}
+
+/**
+ * A fresh listing, narrowed to the plan. An instance that became eligible
+ * since the plan (an incident, a new tag) waits for the next run, which
+ * checks `maxInstances` again. A planned instance that no longer qualifies
+ * is recorded skipped, with what changed; one that is no longer listed, or
+ * no longer matches at all, is recorded skipped too. Instances another run
+ * marked stay, for the campaign to look at.
+ */
+export function withinPlan(
+  ctx: ActContext,
+  now: Selection,
+  planned: ReadonlyMap<string, KafkaInstance>,
+): Selection {
+  const seen = new Set<string>();
+  for (const c of now.candidates) {
+    seen.add(c.instance.instance_id);
+    const listed = planned.get(c.instance.instance_id);
+    if (!listed || c.verdict !== 'skip' || c.mark || ctx.report.has(listed.instance_id)) continue;
+    ctx.report.add(listed, {
+      outcome: Outcome.Skipped,
+      reason: `changed since the listing (${describeChange(listed, c.instance)}): ${c.reason}`,
+    });
+  }
+  for (const [id, listed] of planned) {
+    if (seen.has(id) || ctx.report.has(id)) continue;
+    ctx.report.add(listed, {
+      outcome: Outcome.Skipped,
+      reason:
+        "changed since the listing: no longer listed, or no longer matches the policy's selection",
+    });
+  }
+  return { ...now, eligible: now.eligible.filter((i) => planned.has(i.instance_id)) };
 }

@@ -98,6 +98,11 @@ class GateWatch {
         break;
       }
       await ctx.clock.sleep(Math.max(0, Math.min(this.wait.pollMs, this.nextDue(now), budget)));
+      // A look the deadline refuses is no evidence either way: what is left stays unjudged.
+      if (waitBudgetMs(ctx.deadline) <= 0) {
+        cutByDeadline = true;
+        break;
+      }
       await this.poll();
     }
     this.recordUnconfirmed();

@@ -108,6 +108,8 @@ export function nextWave(
     todo,
     wave: todo.slice(0, batchSize),
     rest: todo.slice(batchSize),
-    earlier: earlierOf(selection.candidates).filter((e) => !recorded(e.instance.instance_id)),
+    earlier: [...earlierOf(selection.candidates), ...(selection.markedOutside ?? [])].filter(
+      (e) => !recorded(e.instance.instance_id),
+    ),
   };
 }

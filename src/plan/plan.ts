@@ -165,8 +165,11 @@ function upfront(
   held: readonly Hold[],
 ): Intended[] {
   const out: Intended[] = [];
-  // A campaign records its instances on hold itself, once it has looked at them.
-  const onHold = new Set(refusal ? [] : held.map((h) => h.instance.instance_id));
+  // A campaign records its instances on hold itself, once it has looked at them, and so
+  // those marked in its period that it no longer selects: their restart is still its own.
+  const onHold = new Set(
+    refusal ? [] : [...held, ...(selection.markedOutside ?? [])].map((h) => h.instance.instance_id),
+  );
   for (const c of selection.candidates) {
     if (c.verdict === 'skip' && !c.mark && !onHold.has(c.instance.instance_id))
       out.push({ instance: c.instance, outcome: Outcome.Skipped, reason: c.reason });

@@ -52,6 +52,13 @@ export interface Selection {
   eligible: KafkaInstance[];
   /** Listed instances that did not match at all. */
   notMatched: number;
+  /**
+   * Restart with a `period`: instances marked in it that the selection no
+   * longer takes up for their mark (excluded since, no longer matching, a
+   * status now outside it). Their restart is still the campaign's: it counts
+   * against `batchSize` and passes the gate like any other. Holds aside.
+   */
+  markedOutside?: Array<{ instance: KafkaInstance; mark: Mark; reason: string }>;
 }
 
 /**
@@ -211,15 +218,21 @@ export function selectInstances(
 ): Selection {
   const judge = createJudge(policy, opts);
   const candidates: Candidate[] = [];
+  const markedOutside: NonNullable<Selection['markedOutside']> = [];
   let notMatched = 0;
   for (const instance of instances) {
     const v = judge(instance);
     if (v.verdict === 'no-match') notMatched++;
     else candidates.push({ instance, ...v });
+    if (v.verdict === 'act' || (v.verdict === 'skip' && v.mark) || !opts.period) continue;
+    const mark = isKafka(instance) && holdOf(instance) === undefined && readMark(instance);
+    const done = mark && doneReason(mark, opts.period);
+    if (mark && done) markedOutside.push({ instance, mark, reason: `${done}; no longer selected` });
   }
   return {
     candidates,
     eligible: candidates.filter((c) => c.verdict === 'act').map((c) => c.instance),
     notMatched,
+    ...(markedOutside.length > 0 ? { markedOutside } : {}),
   };
 }
