@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { demoFleet, demoKafka } from './demo';
 import { Faults } from './faults';
 import { Iam, type SimDomain } from './iam';
+import { observer } from './observe';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
 import { Store } from './store';
@@ -202,6 +203,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     load: () => ({ ...load }),
     ...storeFace(store),
+    observe: observer(store, state.faults),
     domainId: opts.organization?.domainId ?? DEMO_DOMAIN_ID,
     issued: iam.issued,
     fleetOf: (projectId) => stores.get(projectId)?.snapshot() ?? [],

@@ -1,6 +1,7 @@
 /** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
 
 import type { IssuedKey } from './iam';
+import type { SimObserver } from './observe';
 import type { RateLimitShape } from './ratelimit';
 
 export interface SimTag {
@@ -285,5 +286,7 @@ export interface Simulator {
   removeInstance(id: string): void;
   /** Changes what is given of the instance's Kafka (a broken broker, replicas out of sync). */
   setKafka(id: string, kafka: Partial<SimKafka>): void;
+  /** The own fleet's restarts and clusters as they truly are, and the faults' reset: for tests. */
+  observe: SimObserver;
   stop(): Promise<void>;
 }
