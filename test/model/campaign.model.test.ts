@@ -98,6 +98,11 @@ describe('a restart campaign, against a model of its fleet', () => {
       `${failures.length} of ${list.length} sequences broke a promise (${Math.round((Date.now() - started) / 1000)} s)`,
       ...summary,
       '',
+      'the first broken promise of each:',
+      ...failures.map(
+        (f) => `  seed ${f.seed} step ${f.first.step}: ${f.first.promise} ${f.first.detail}`,
+      ),
+      '',
       ...failures.slice(0, 5).map((f) => f.report),
     ].join('\n');
     if (failures.length > 0) console.log(message);

@@ -89,6 +89,15 @@ function fault(r: Prng, fleetSize: number): FaultPlan {
         kind: 'throttle',
         retryAfterSeconds: r.pick([5, 150, 400]),
       }),
+      5,
+    ],
+    [
+      () => ({
+        route: 'instanceAction',
+        after: 0,
+        kind: 'throttle',
+        retryAfterSeconds: 150,
+      }),
       3,
     ],
     [
@@ -103,11 +112,11 @@ function fault(r: Prng, fleetSize: number): FaultPlan {
         after,
         kind: 'edit',
         edit:
-          r.next() < 0.5
+          r.next() < 0.6
             ? { kind: 'hold', target: r.int(fleetSize) }
             : { kind: 'protect', target: r.next() < 0.7 ? 'restarting' : r.int(fleetSize) },
       }),
-      2,
+      4,
     ],
   ])();
 }
@@ -118,7 +127,7 @@ function invocation(r: Prng, fleetSize: number, mayDie: boolean): Invocation {
     [() => (r.next() < 0.5 ? -1 : 1) * (30_000 + r.int(150_000)), 2],
     [() => 5 * MIN + r.int(5 * MIN), 1],
   ])();
-  const timeoutMs = r.next() < 0.25 ? 2 * MIN + r.int(6 * MIN) : 15 * MIN;
+  const timeoutMs = r.next() < 0.3 ? 2 * MIN + r.int(6 * MIN) : 15 * MIN;
   const faults = Array.from(
     {
       length: r.weighted([
@@ -130,7 +139,16 @@ function invocation(r: Prng, fleetSize: number, mayDie: boolean): Invocation {
     () => fault(r, fleetSize),
   );
   const run: Invocation = { skewMs, timeoutMs, faults };
-  if (mayDie && r.next() < 0.15) run.kill = { route: r.pick(ROUTES), after: r.int(3) };
+  if (mayDie && r.next() < 0.2) {
+    const route = r.weighted([
+      ['instanceAction', 3],
+      ['tagAction', 2],
+      ['showCluster', 1],
+      ['showInstance', 1],
+      ['listInstances', 1],
+    ]);
+    run.kill = { route, after: r.int(3) };
+  }
   return run;
 }
 
@@ -143,12 +161,12 @@ export function generate(seed: number): Scenario {
   const breaks: Record<number, number> = {};
   const landsInError: number[] = [];
   for (let i = 0; i < fleetSize; i++) {
-    if (r.next() < 0.15) breaks[i] = r.int(3);
+    if (r.next() < 0.25) breaks[i] = r.int(3);
     else if (r.next() < 0.04) landsInError.push(i);
   }
   const ticks: Tick[] = [];
   for (let at = -TIMER_EVERY_MS; at <= (windowMinutes + 10) * MIN; at += TIMER_EVERY_MS) {
-    const edits = r.next() < 0.2 ? [edit(r, fleetSize, [0, 20])] : [];
+    const edits = r.next() < 0.25 ? [edit(r, fleetSize, [0, 20])] : [];
     // The last half hour of the window is left to end the campaign, or to say it did not.
     const mayDie = at < (windowMinutes - 30) * MIN;
     ticks.push({ offsetMs: at, edits, run: invocation(r, fleetSize, mayDie) });
@@ -159,7 +177,11 @@ export function generate(seed: number): Scenario {
     batchSize: 1 + r.int(Math.min(3, fleetSize)),
     windowMinutes,
     cutoffMinutes,
-    restartDelayMs: MIN + r.int(7 * MIN),
+    restartDelayMs: r.weighted<() => number>([
+      [() => MIN + r.int(3 * MIN), 2],
+      [() => 4 * MIN + r.int(5 * MIN), 2],
+      [() => 9 * MIN + r.int(5 * MIN), 1],
+    ])(),
     restartOnsetMs: r.pick([0, 300, 5_000, 30_000]),
     isrRecoveryMs: r.pick([0, 30_000, 120_000]),
     breaks,
@@ -182,6 +204,6 @@ policies:
     window: { timezone: UTC, start: "02:00", end: "${end}", cutoffMinutes: ${cutoffMinutes} }
     batchSize: ${s.batchSize}
     maxInstances: 50
-    waitForRunning: { timeoutSeconds: 600, pollSeconds: 20 }
+    waitForRunning: { timeoutSeconds: 900, pollSeconds: 30 }
 `;
 }

@@ -15,6 +15,7 @@ import {
   type FaultPlan,
   type Invocation,
   instanceId,
+  MIN,
   policyText,
   type Scenario,
   WINDOW_START,
@@ -264,6 +265,8 @@ async function invoke(w: World, step: number, run: Invocation): Promise<string> 
     return `killed at ${hhmmss(w.now)}`;
   }
   if (out.error) {
+    // The model's own policy must be valid: a refused one would hide every promise.
+    if (/invalid configuration/.test(out.error.message)) throw out.error;
     w.alarmed = true;
     return `rejected at ${hhmmss(w.now)}: ${out.error.message}`;
   }
@@ -294,8 +297,25 @@ export async function runSequence(s: Scenario): Promise<SequenceResult> {
   const random = Math.random;
   Math.random = () => jitter.next();
   try {
+    const windowEnd = WINDOW_START + s.windowMinutes * MIN;
+    let closed = false;
+    const close = (step: number) => {
+      closed = true;
+      w.alarmed ||= sim.published.length > 0;
+      w.checker.finish(step, w.now, w.alarmed, w.missedByDesign);
+      if (w.missedByDesign.size > 0) {
+        w.trace.push(
+          `   (marked by a killed run, never restarted, by design: ${[...w.missedByDesign].join(', ')})`,
+        );
+      }
+      for (const v of w.checker.violations.filter((v) => v.promise === 'P5')) {
+        w.trace.push(`   !! ${v.promise} ${v.detail}`);
+      }
+    };
     for (const [step, tick] of s.ticks.entries()) {
       const at = WINDOW_START + tick.offsetMs;
+      // The window has closed: the campaign has finished, or said it did not.
+      if (!closed && at >= windowEnd) close(step);
       const skipped = at < w.now;
       w.now = Math.max(w.now, at);
       for (const e of tick.edits) {
@@ -321,14 +341,7 @@ export async function runSequence(s: Scenario): Promise<SequenceResult> {
       for (const v of w.checker.violations.slice(seen))
         w.trace.push(`   !! ${v.promise} ${v.detail}`);
     }
-    const last = s.ticks.length - 1;
-    w.alarmed ||= sim.published.length > 0;
-    w.checker.finish(last, w.now, w.alarmed, w.missedByDesign);
-    if (w.missedByDesign.size > 0) {
-      w.trace.push(
-        `   (marked by a killed run, never restarted, by design: ${[...w.missedByDesign].join(', ')})`,
-      );
-    }
+    if (!closed) close(s.ticks.length - 1);
   } finally {
     Math.random = random;
     if (process.env.MODEL_DEBUG) {
