@@ -198,8 +198,8 @@ export class Checker {
   /**
    * P5, at the end: every selected instance was restarted in the window, or
    * some run raised an alarm. `missedByDesign` are instances a killed run
-   * marked and never sent a restart for: the documented trade-off ("a
-   * missed restart, visible"; docs/campaigns.md), listed but not counted.
+   * marked: one it never restarted counts as done for the window, the
+   * documented trade-off ("a missed restart", docs/campaigns.md); not counted.
    */
   finish(step: number, at: number, alarmed: boolean, missedByDesign: ReadonlySet<string>): void {
     const left = this.sim
