@@ -7,6 +7,7 @@
  *
  *   MODEL_SEQUENCES=1000 npx vitest run test/model   # more sequences (seeds 1..1000)
  *   MODEL_SEED=42 npx vitest run test/model          # replay one seed, with its whole trace
+ *   MODEL_DEBUG=1 MODEL_SEED=42 npx vitest run test/model   # and every request the simulator took
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Violation } from './checker';
@@ -26,7 +27,7 @@ vi.mock('../../src/exec/adaptive', async (importOriginal) => {
   return { ...real, AdaptiveLimiter: FastLimiter };
 });
 
-const DEFAULT_SEQUENCES = 150;
+const DEFAULT_SEQUENCES = 160;
 
 function seeds(): number[] {
   const one = process.env.MODEL_SEED;
@@ -38,6 +39,7 @@ function seeds(): number[] {
 function describeScenario(s: Scenario): string {
   const breaks = Object.entries(s.breaks).map(([i, b]) => `m-${i} broker ${b}`);
   return [
+    `chaos ${s.chaos}`,
     `${s.fleetSize} instances, batchSize ${s.batchSize}`,
     `window 02:00 + ${s.windowMinutes} min, cutoff ${s.cutoffMinutes} min`,
     `restart ${Math.round(s.restartDelayMs / 1000)} s, onset ${s.restartOnsetMs} ms, ISR catch-up ${s.isrRecoveryMs} ms`,

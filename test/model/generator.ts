@@ -49,6 +49,8 @@ export interface Tick {
 
 export interface Scenario {
   seed: number;
+  /** How much goes wrong, 0 (a calm campaign) to 1: the share of eventful timers. */
+  chaos: number;
   fleetSize: number;
   batchSize: number;
   windowMinutes: number;
@@ -87,7 +89,7 @@ function fault(r: Prng, fleetSize: number): FaultPlan {
         route: 'instanceAction',
         after,
         kind: 'throttle',
-        retryAfterSeconds: r.pick([5, 150, 400]),
+        retryAfterSeconds: r.pick([5, 150, 400, 400]),
       }),
       5,
     ],
@@ -121,7 +123,9 @@ function fault(r: Prng, fleetSize: number): FaultPlan {
   ])();
 }
 
-function invocation(r: Prng, fleetSize: number, mayDie: boolean): Invocation {
+/** One invocation; `chaos` (0 to 1) scales how much goes wrong around it. */
+function invocation(r: Prng, fleetSize: number, mayDie: boolean, chaos: number): Invocation {
+  if (r.next() >= chaos) return { skewMs: 0, timeoutMs: 15 * MIN, faults: [] };
   const skewMs = r.weighted<() => number>([
     [() => 0, 17],
     [() => (r.next() < 0.5 ? -1 : 1) * (30_000 + r.int(150_000)), 2],
@@ -155,7 +159,9 @@ function invocation(r: Prng, fleetSize: number, mayDie: boolean): Invocation {
 /** One sequence: a fleet, a policy's numbers, and what happens at each timer. */
 export function generate(seed: number): Scenario {
   const r = new Prng(seed);
-  const fleetSize = 2 + r.int(5);
+  // Some sequences are calm: an unfinished campaign must then raise its own alarm.
+  const chaos = r.pick([0, 0.5, 1, 1]);
+  const fleetSize = 2 + r.int(6);
   const windowMinutes = r.pick([60, 90]);
   const cutoffMinutes = r.pick([0, 20]);
   const breaks: Record<number, number> = {};
@@ -166,13 +172,14 @@ export function generate(seed: number): Scenario {
   }
   const ticks: Tick[] = [];
   for (let at = -TIMER_EVERY_MS; at <= (windowMinutes + 10) * MIN; at += TIMER_EVERY_MS) {
-    const edits = r.next() < 0.25 ? [edit(r, fleetSize, [0, 20])] : [];
+    const edits = r.next() < 0.25 * chaos ? [edit(r, fleetSize, [0, 20])] : [];
     // The last half hour of the window is left to end the campaign, or to say it did not.
     const mayDie = at < (windowMinutes - 30) * MIN;
-    ticks.push({ offsetMs: at, edits, run: invocation(r, fleetSize, mayDie) });
+    ticks.push({ offsetMs: at, edits, run: invocation(r, fleetSize, mayDie, chaos) });
   }
   return {
     seed,
+    chaos,
     fleetSize,
     batchSize: 1 + r.int(Math.min(3, fleetSize)),
     windowMinutes,
@@ -180,7 +187,7 @@ export function generate(seed: number): Scenario {
     restartDelayMs: r.weighted<() => number>([
       [() => MIN + r.int(3 * MIN), 2],
       [() => 4 * MIN + r.int(5 * MIN), 2],
-      [() => 9 * MIN + r.int(5 * MIN), 1],
+      [() => 9 * MIN + r.int(5 * MIN), 2],
     ])(),
     restartOnsetMs: r.pick([0, 300, 5_000, 30_000]),
     isrRecoveryMs: r.pick([0, 30_000, 120_000]),
