@@ -112,9 +112,10 @@ function fleets(
   return { store, iam, stores };
 }
 
-/** What a test does to the simulator's own fleet. */
+/** What a test does to the simulator's own fleet, and what it may watch of it. */
 function storeFace(
   store: Store,
+  faults: Faults,
 ): Pick<
   Simulator,
   | 'instances'
@@ -125,8 +126,10 @@ function storeFace(
   | 'landNextRestartIn'
   | 'removeInstance'
   | 'setKafka'
+  | 'observe'
 > {
   return {
+    observe: observer(store, faults),
     instances: () => store.snapshot(),
     instance: (id) => {
       const found = store.get(id);
@@ -202,8 +205,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.latencyMs = latency(ms);
     },
     load: () => ({ ...load }),
-    ...storeFace(store),
-    observe: observer(store, state.faults),
+    ...storeFace(store, state.faults),
     domainId: opts.organization?.domainId ?? DEMO_DOMAIN_ID,
     issued: iam.issued,
     fleetOf: (projectId) => stores.get(projectId)?.snapshot() ?? [],
