@@ -4,6 +4,8 @@ export { DEMO_ACCOUNTS, DEMO_AGENCY, demoFleet, demoId, demoKafka, demoOrganizat
 export { ENTERPRISE_PROJECTS, type FleetOptions, generateFleet } from './fleet';
 export type { IssuedKey } from './iam';
 export { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
+export type { ClusterView } from './kafka';
+export type { RestartEvent, RestartListener, SimObserver } from './observe';
 export {
   DEMO_AK,
   DEMO_DOMAIN_ID,

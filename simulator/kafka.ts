@@ -8,7 +8,32 @@
  * again in ZooKeeper when it comes back, so ShowCluster's `register_time`
  * moves for every broker a restart brought back, one after the other.
  */
-import type { SimKafka, SimTopic } from './types';
+
+/** A topic inside a simulated instance. */
+export interface SimTopic {
+  name: string;
+  replication: number;
+  partitions: number;
+}
+
+/** Kafka inside a simulated instance; see simulator/kafka.ts. */
+export interface SimKafka {
+  brokers: number;
+  topics: SimTopic[];
+  /** Replicas out of sync whatever else happens: an instance that starts out of sync. */
+  outOfSync?: number;
+  /** This broker is down and stays down, its replicas out of sync. */
+  brokenBroker?: number | undefined;
+  /** The next restart leaves this broker down for good: a broker that never comes back. */
+  breaksOnRestart?: number | undefined;
+  /**
+   * Brokers ShowCluster leaves out: Kafka's metadata lists only the brokers
+   * registered now, so a broker that is gone is missing rather than unhealthy.
+   */
+  unlisted?: number[] | undefined;
+  /** When each broker last registered (the `register_time` ShowCluster gives); set by restarts. */
+  registeredAt?: number[] | undefined;
+}
 
 const TOPIC_NAMES = ['orders', 'payments', 'audit', 'clicks', 'events', 'metrics'];
 

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { demoFleet, demoKafka } from './demo';
 import { Faults } from './faults';
 import { Iam, type SimDomain } from './iam';
+import { observer } from './observe';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
 import { Store } from './store';
@@ -111,9 +112,10 @@ function fleets(
   return { store, iam, stores };
 }
 
-/** What a test does to the simulator's own fleet. */
+/** What a test does to the simulator's own fleet, and what it may watch of it. */
 function storeFace(
   store: Store,
+  faults: Faults,
 ): Pick<
   Simulator,
   | 'instances'
@@ -124,8 +126,10 @@ function storeFace(
   | 'landNextRestartIn'
   | 'removeInstance'
   | 'setKafka'
+  | 'observe'
 > {
   return {
+    observe: observer(store, faults),
     instances: () => store.snapshot(),
     instance: (id) => {
       const found = store.get(id);
@@ -201,7 +205,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.latencyMs = latency(ms);
     },
     load: () => ({ ...load }),
-    ...storeFace(store),
+    ...storeFace(store, state.faults),
     domainId: opts.organization?.domainId ?? DEMO_DOMAIN_ID,
     issued: iam.issued,
     fleetOf: (projectId) => stores.get(projectId)?.snapshot() ?? [],

@@ -1,5 +1,6 @@
 /** The project's instances and their status transitions over time. */
 import { KafkaModel } from './kafka';
+import { RestartLog } from './observe';
 import type { SimInstance, SimKafka, SimTag } from './types';
 
 // DMS restarts from Running or Faulty; regions word the latter ERROR or FAULTY.
@@ -54,6 +55,8 @@ export class Store {
 
   /** Kafka inside each instance: brokers, topics, what a restart does to them. */
   readonly kafka: KafkaModel;
+  /** Each restart as it is taken, begins and ends: for tests to watch, read-only. */
+  readonly restarts = new RestartLog();
 
   constructor(
     fleet: SimInstance[],
@@ -66,12 +69,8 @@ export class Store {
       if (this.byId.has(instance.instance_id)) {
         throw new Error(`duplicate instance id in fleet: ${instance.instance_id}`);
       }
-      this.byId.set(instance.instance_id, withDefaults(instance, this.brokersOf(instance)));
+      this.byId.set(instance.instance_id, withDefaults(instance, this.kafka));
     }
-  }
-
-  private brokersOf(instance: SimInstance): number {
-    return this.kafka.of(instance.instance_id, instance.broker_num).brokers;
   }
 
   /** Live instances; callers must not keep or mutate them. */
@@ -156,16 +155,19 @@ export class Store {
     const instance = this.get(id);
     if (!instance) return;
     const before = instance.status;
+    this.restarts.push({ id, kind: 'accepted', at: this.now() });
     const restarting = (i: SimInstance, at: number) => {
       // Anything that changed the instance meanwhile (a delete, a test) wins.
       if (i.status !== before) return;
       i.status = 'RESTARTING';
+      this.restarts.push({ id, kind: 'began', at });
       this.kafka.restartBegan(id, at, at + this.delays.restartMs);
       this.pending.set(id, {
         at: at + this.delays.restartMs,
-        done: (j) => {
+        done: (j, end) => {
           this.kafka.restartEnded(id);
           if (j.status === 'RESTARTING') j.status = landing;
+          this.restarts.push({ id, kind: 'ended', at: end, status: j.status });
         },
       });
     };
@@ -212,7 +214,7 @@ export class Store {
     if (this.byId.has(instance.instance_id)) {
       throw new Error(`duplicate instance id: ${instance.instance_id}`);
     }
-    this.byId.set(instance.instance_id, withDefaults(instance, this.brokersOf(instance)));
+    this.byId.set(instance.instance_id, withDefaults(instance, this.kafka));
     this.changed(true);
   }
 
@@ -288,11 +290,11 @@ export class Store {
 }
 
 /** As DMS lists every instance: its maintenance window, and `broker_num` as its Kafka has them. */
-function withDefaults(instance: SimInstance, brokers: number): SimInstance {
+function withDefaults(instance: SimInstance, kafka: KafkaModel): SimInstance {
   return {
     maintain_begin: DEFAULT_MAINTAIN_BEGIN,
     maintain_end: DEFAULT_MAINTAIN_END,
-    broker_num: brokers,
+    broker_num: kafka.of(instance.instance_id, instance.broker_num).brokers,
     ...structuredClone(instance),
   };
 }

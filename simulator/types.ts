@@ -1,6 +1,7 @@
 /** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
 
 import type { IssuedKey } from './iam';
+import type { SimObserver } from './observe';
 import type { RateLimitShape } from './ratelimit';
 
 export interface SimTag {
@@ -37,31 +38,9 @@ export interface SimInstance {
   resource_spec_code?: string;
 }
 
-/** A topic inside a simulated instance. */
-export interface SimTopic {
-  name: string;
-  replication: number;
-  partitions: number;
-}
+import type { SimKafka } from './kafka';
 
-/** Kafka inside a simulated instance; see simulator/kafka.ts. */
-export interface SimKafka {
-  brokers: number;
-  topics: SimTopic[];
-  /** Replicas out of sync whatever else happens: an instance that starts out of sync. */
-  outOfSync?: number;
-  /** This broker is down and stays down, its replicas out of sync. */
-  brokenBroker?: number | undefined;
-  /** The next restart leaves this broker down for good: a broker that never comes back. */
-  breaksOnRestart?: number | undefined;
-  /**
-   * Brokers ShowCluster leaves out: Kafka's metadata lists only the brokers
-   * registered now, so a broker that is gone is missing rather than unhealthy.
-   */
-  unlisted?: number[] | undefined;
-  /** When each broker last registered (the `register_time` ShowCluster gives); set by restarts. */
-  registeredAt?: number[] | undefined;
-}
+export type { SimKafka, SimTopic } from './kafka';
 
 export type RouteName =
   | 'listInstances'
@@ -296,5 +275,7 @@ export interface Simulator {
   removeInstance(id: string): void;
   /** Changes what is given of the instance's Kafka (a broken broker, replicas out of sync). */
   setKafka(id: string, kafka: Partial<SimKafka>): void;
+  /** The own fleet's restarts and clusters as they truly are, and the faults' reset: for tests. */
+  observe: SimObserver;
   stop(): Promise<void>;
 }

@@ -110,11 +110,15 @@ class GateWatch {
     return { bad: this.bad, cutByDeadline, holdsNotWritten };
   }
 
+  /** Milliseconds until the next onset or timeout still ahead: a time already past is no reason to look sooner. */
   private nextDue(now: number): number {
     let next = Number.POSITIVE_INFINITY;
+    const ahead = (at: number) => {
+      if (at > now) next = Math.min(next, at - now);
+    };
     for (const x of this.waiting.values()) {
-      next = Math.min(next, x.w.since + this.wait.timeoutMs - now);
-      if (!x.seen) next = Math.min(next, x.w.since + this.ctx.onsetMs - now);
+      ahead(x.w.since + this.wait.timeoutMs);
+      if (!x.seen) ahead(x.w.since + this.ctx.onsetMs);
     }
     return next;
   }

@@ -20,6 +20,9 @@ export function campaignFailure(policy: string, s: RunSummary): string | undefin
   if (!s.dryRun && s.window === 'open' && s.inCutoff && (s.remaining ?? 0) > 0) {
     return `policy ${policy}: window closing with ${s.remaining} instances not restarted`;
   }
+  if (!s.dryRun && s.unfinished?.length) {
+    return `policy ${policy}: the window that closed at ${s.windowClosed} left ${s.unfinished.length} instances not restarted, on hold or not back to RUNNING: ${s.unfinished.join(', ')}`;
+  }
   return undefined;
 }
 

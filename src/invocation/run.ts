@@ -25,6 +25,7 @@ import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
 import type { RunSummary } from '../report/records';
 import { Report } from '../report/report';
+import { lookBack } from './closed-window';
 import type { Env } from './env';
 import { finishRun, recordPlan } from './record';
 import { judgeRun, type RunFailure } from './verdict';
@@ -163,7 +164,15 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   // Every instance owed a record: a run that stops early still accounts for each.
   let owed: readonly KafkaInstance[] = [];
   const finish = (error?: string) => finishRun(deps, report, { policy, started, owed, error });
-  if (where && !where.open) return { summary: finish(), report, plan: undefined };
+  if (where && !where.open) {
+    try {
+      if (!input.dryRun && input.judgeAt === undefined)
+        await lookBack(deps.dms, deps.clock, report, policy);
+    } catch (e) {
+      return { summary: finish(String(e)), report, plan: undefined, stopped: { error: e } };
+    }
+    return { summary: finish(), report, plan: undefined };
+  }
   if (campaign?.window && !lookedAhead) {
     report.setCampaign({
       window: 'open',

@@ -47,6 +47,27 @@ export function planCampaign(policy: Policy, now: number, markKey: string): Camp
   };
 }
 
+/**
+ * How long after a window closes its campaign is looked at once more: runs
+ * in this hour list the fleet (no write) and fail when it did not finish, so
+ * that an unfinished campaign raises an alarm whatever its cutoff.
+ */
+export const CLOSED_CHECK_MS = 60 * 60_000;
+
+/**
+ * The window occurrence that closed less than {@link CLOSED_CHECK_MS} before
+ * `now`, as the period its marks count in; undefined when none did.
+ */
+export function justClosed(policy: Policy, now: number): Period | undefined {
+  if (!policy.window) return undefined;
+  const then = windowAt(policy.window, now - CLOSED_CHECK_MS);
+  if (!then.open || then.closesAt > now) return undefined;
+  return {
+    window: { opensAt: then.opensAt, closesAt: then.closesAt },
+    intervalFrom: then.closesAt - policy.minIntervalMs,
+  };
+}
+
 /** The campaign a run judges by, and the instant it judges at. */
 export interface JudgedCampaign {
   where: CampaignPlan;

@@ -133,6 +133,12 @@ export interface CampaignFields {
   marksVanished?: number;
   /** Instances restarted with topics of one replica, as `allowSingleReplicaTopics` let them. */
   singleReplicaAllowed?: number;
+  /**
+   * A run in the hour after the window closed: the window that closed, UTC,
+   * and the selected instances it left not restarted (or on hold), by name.
+   */
+  windowClosed?: string;
+  unfinished?: string[];
 }
 
 /**

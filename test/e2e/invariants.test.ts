@@ -140,3 +140,37 @@ describe('the campaign keeps its promises at every write', () => {
     expect(batches(sim)).toEqual([[a, b].sort()]);
   });
 });
+
+describe('an unfinished campaign', () => {
+  it('fails the first run after its window closed, with cutoff 0, naming what it left, and writes nothing', async () => {
+    const fleet = staging(4);
+    const t = movableClock(SAT_0200 + 2 * 60 * MIN + 50 * MIN);
+    sim = await startSimulator({ fleet, fleetClock: t.now, restartDelayMs: 4 * MIN });
+    const policyText = policy(WINDOW.replace('cutoffMinutes: 20', 'cutoffMinutes: 0')).replace(
+      'timeoutSeconds: 120',
+      'timeoutSeconds: 900',
+    );
+    const last = await runHandler(sim, {
+      policy: policyText,
+      clock: t.clock,
+      env: { RUN_TIMEOUT_MS: String(4.5 * 60_000), DEADLINE_MARGIN_MS: String(MIN) },
+    });
+    expect(last.error?.message).toBeUndefined();
+    expect(last.result?.remaining).toBe(2);
+
+    t.set(SAT_0200 + 3 * 60 * MIN + 5 * MIN);
+    sim.clearRequests();
+    const after = await runHandler(sim, { policy: policyText, clock: t.clock });
+    expect(sim.requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(after.error?.message).toBe(
+      'policy restart: the window that closed at 2026-03-07T04:00:00Z left 2 instances not restarted, on hold or not back to RUNNING: kafka-stg-1 (stg-001), kafka-stg-0 (stg-000)',
+    );
+
+    // Past the hour after it closed, runs make no call again.
+    t.set(SAT_0200 + 4 * 60 * MIN + 5 * MIN);
+    sim.clearRequests();
+    const later = await runHandler(sim, { policy: policyText, clock: t.clock });
+    expect(later.error).toBeUndefined();
+    expect(sim.requests).toHaveLength(0);
+  });
+});
