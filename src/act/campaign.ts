@@ -112,6 +112,7 @@ async function heldBack(ctx: ActContext, input: CampaignInput, p: Progress): Pro
   if (stoppedBy.length === 0) return false;
   ctx.report.setCampaign({ stoppedBy });
   const todo = nextWave(p.selection, (id) => ctx.report.has(id), input.batchSize).todo;
+  for (const i of todo) p.seen.add(i.instance_id);
   const names = fresh.map((h) => h.instance.name).join(', ');
   ctx.report.skipAll(
     todo,

@@ -246,15 +246,14 @@ class GateWatch {
   /** Those the deadline left unjudged, recorded with their detail and why; RUNNING ones on hold. */
   private recordUnconfirmed(): void {
     for (const x of this.waiting.values()) {
-      const running = x.status === InstanceStatus.Running && x.seen;
-      const what = running
-        ? this.ctx.heal
-          ? `RUNNING again; its cluster not yet whole when the deadline came (last seen: ${x.last}), so it is put on hold for the next run to look at first`
-          : 'RUNNING not confirmed before the deadline'
+      // RUNNING, and its cluster not known whole: held, whatever the status polls caught.
+      const hold = x.status === InstanceStatus.Running && this.ctx.heal === true;
+      const what = hold
+        ? `RUNNING; its restart not confirmed when the deadline came (last seen: ${x.last}), so it is put on hold for the next run to look at first`
         : x.seen
           ? 'RUNNING not confirmed before the deadline'
           : 'not yet seen restarting when the deadline came';
-      if (running && this.ctx.heal) this.toHold.push(x.w);
+      if (hold) this.toHold.push(x.w);
       const d = x.w.detail;
       this.ctx.report.add(x.w.instance, {
         ...d,

@@ -1,6 +1,6 @@
 import type { KafkaInstance } from '../dms/wire';
 import type { Policy } from '../policy/resolve';
-import { windowAt } from '../policy/window';
+import { previousClose, windowAt } from '../policy/window';
 import { type Earlier, earlierOf } from './earlier';
 import type { OwnMarks, Period } from './mark';
 import type { Selection } from './select';
@@ -37,10 +37,13 @@ export function planCampaign(policy: Policy, now: number, markKey: string): Camp
   if (!policy.window) return { open: true, campaign: { period: { intervalFrom }, ...fresh } };
   const w = windowAt(policy.window, now);
   if (!w.open) return { open: false, nextOpensAt: w.nextOpensAt, nextClosesAt: w.nextClosesAt };
+  // Once per window means once since the window last closed, by the window as it reads
+  // now: a window whose start was moved later still counts the marks of this night.
+  const since = previousClose(policy.window, w.opensAt) ?? w.opensAt;
   return {
     open: true,
     campaign: {
-      period: { window: { opensAt: w.opensAt, closesAt: w.closesAt }, intervalFrom },
+      period: { window: { opensAt: since, closesAt: w.closesAt }, intervalFrom },
       window: { ...w, cutoffMinutes: policy.window.cutoffMinutes },
       ...fresh,
     },
@@ -62,8 +65,9 @@ export function justClosed(policy: Policy, now: number): Period | undefined {
   if (!policy.window) return undefined;
   const then = windowAt(policy.window, now - CLOSED_CHECK_MS);
   if (!then.open || then.closesAt > now) return undefined;
+  const since = previousClose(policy.window, then.opensAt) ?? then.opensAt;
   return {
-    window: { opensAt: then.opensAt, closesAt: then.closesAt },
+    window: { opensAt: since, closesAt: then.closesAt },
     intervalFrom: then.closesAt - policy.minIntervalMs,
   };
 }

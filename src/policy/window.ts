@@ -89,6 +89,28 @@ export function windowAt(spec: WindowSpec, now: number): WindowState {
   return { open: false, nextOpensAt: next.opensAt, nextClosesAt: next.closesAt };
 }
 
+/**
+ * When the occurrence before the one that opens at `opensAt` closed, by the
+ * window as it reads now: the latest close at or before `opensAt` in the week
+ * before it, or undefined when there is none.
+ */
+export function previousClose(spec: WindowSpec, opensAt: number): number | undefined {
+  const start = minutesOf(spec.start);
+  const end = minutesOf(spec.end);
+  if (start === undefined || end === undefined) throw new Error('start and end must be HH:MM');
+  const days = new Set(spec.days);
+  const day = localParts(spec.timezone, opensAt);
+  let latest: number | undefined;
+  for (let k = -8; k <= 0; k++) {
+    const date = new Date(Date.UTC(day.y, day.mo - 1, day.d + k));
+    if (!days.has(DAYS[date.getUTCDay()] ?? 'sun')) continue;
+    const endDate = end <= start ? new Date(date.getTime() + DAY) : date;
+    const closesAt = localToUtc(spec.timezone, endDate, end);
+    if (closesAt <= opensAt && (latest === undefined || closesAt > latest)) latest = closesAt;
+  }
+  return latest;
+}
+
 /** `2026-12-12T02:00:00+01:00`: the instant as the zone's wall clock shows it, with its offset. */
 export function localIso(t: number, tz: string): string {
   const p = localParts(tz, t);

@@ -185,3 +185,67 @@ describe('a wave counts as done only on evidence, across invocations too', () =>
     });
   });
 });
+
+describe('a wave the gate cannot confirm', () => {
+  it('watches a restart sent late, after a long Retry-After, as any other, from its own call', async () => {
+    const fleet = staging(2);
+    const t = times();
+    sim = await startSimulator({ fleet, fleetClock: t.now, restartDelayMs: 60_000 });
+    sim.inject({ route: 'instanceAction', kind: 'throttle', retryAfterSeconds: 150 });
+    const run = await runHandler(sim, {
+      policy: policy('{ pollSeconds: 20, timeoutSeconds: 600 }'),
+      clock: t.clock,
+    });
+    expect(run.error).toBeUndefined();
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: order(2).sort() });
+  });
+
+  it('stops the campaign when the hold cannot be written, with the deadline cutting the heal', async () => {
+    const fleet = staging(4);
+    const [a] = order(4) as [string];
+    const t = times();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [a]: { breaksOnRestart: 1 } },
+      fleetClock: t.now,
+      restartDelayMs: 3_000,
+    });
+    // Eighteen tags of its own: the mark is its 20th, and DMS refuses a 21st, the hold.
+    const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`team-${i}`, 'x']));
+    sim.setTags(a, { env: 'staging', 'restart-window': 'any', ...many });
+    const run = await runHandler(sim, {
+      policy: policy('{ pollSeconds: 5, timeoutSeconds: 600 }'),
+      clock: t.clock,
+      env: { RUN_TIMEOUT_MS: String(60_000) },
+    });
+    expect(sim.instance(a)?.tags.some((x) => x.key === HOLD_KEY)).toBe(false);
+    expect(run.error?.message).toContain('could not be put on it');
+    expect(batches(sim)).toHaveLength(1);
+  });
+});
+
+describe('evidence once seen', () => {
+  it('lets short invocations go on at once: a wave the brokers show restarted is not watched again through the onset', async () => {
+    const fleet = staging(6);
+    const t = times();
+    sim = await startSimulator({
+      fleet,
+      fleetClock: t.now,
+      restartDelayMs: 9_000,
+      restartOnsetMs: 0,
+    });
+    const short = { RUN_TIMEOUT_MS: String(20_000) };
+    const wait = '{ pollSeconds: 5, timeoutSeconds: 300 }';
+    await runHandler(sim, { policy: policy(wait), clock: t.clock, env: short });
+    const afterFirst = batches(sim).length;
+    t.advance(5_000);
+    const second = await runHandler(sim, { policy: policy(wait), clock: t.clock, env: short });
+    expect(second.error).toBeUndefined();
+    // Its marks are younger than a restart's onset (120 s), yet the next wave starts.
+    expect(batches(sim).length).toBeGreaterThan(afterFirst);
+    const confirmedEarlier = second.outcomes.filter(
+      (o) => o.evidence === 'every broker registered again',
+    );
+    expect(confirmedEarlier.length).toBeGreaterThan(0);
+  });
+});

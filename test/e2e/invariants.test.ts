@@ -174,3 +174,40 @@ describe('an unfinished campaign', () => {
     expect(sim.requests).toHaveLength(0);
   });
 });
+
+describe('the counts and the once-per-window rule', () => {
+  it('counts the instances a hold keeps back as not restarted', async () => {
+    const fleet = staging(6);
+    const [held] = order(6) as [string];
+    const t = movableClock(SAT_0200);
+    sim = await startSimulator({
+      fleet,
+      fleetClock: t.now,
+      kafka: { [held]: { brokenBroker: 1 } },
+    });
+    const tags = sim.instance(held)?.tags ?? [];
+    sim.setTags(held, [...tags, { key: HOLD_KEY, value: '2026-03-07T00:30:00Z' }]);
+    const run = await runHandler(sim, { policy: policy(WINDOW), clock: t.clock });
+    expect(batches(sim)).toEqual([]);
+    expect(run.summaries[0]?.remaining).toBe(5);
+    expect(run.error?.message).toMatch(/; 5 instances not restarted$/);
+  });
+
+  it('restarts nothing again the same night when the window start is moved later', async () => {
+    const fleet = staging(2);
+    const t = movableClock(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet, fleetClock: t.now, restartDelayMs: 20_000 });
+    const first = await runHandler(sim, { policy: policy(WINDOW), clock: t.clock });
+    expect(first.error).toBeUndefined();
+    expect(batches(sim)).toHaveLength(1);
+    // 04:05 in Berlin, nearly two hours later, the window now opening at 04:00.
+    t.set(SAT_0200 + 2 * 60 * MIN + 5 * MIN);
+    const moved = await runHandler(sim, {
+      policy: policy(WINDOW.replace('start: "02:00"', 'start: "04:00"')),
+      clock: t.clock,
+    });
+    expect(moved.error).toBeUndefined();
+    expect(batches(sim)).toHaveLength(1);
+    expect(byOutcome(moved.outcomes)).toEqual({ skipped: order(2).sort() });
+  });
+});

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicies } from '../../src/policy/load';
-import { isTimeZone, localIso, type WindowSpec, windowAt } from '../../src/policy/window';
+import {
+  DAYS,
+  isTimeZone,
+  localIso,
+  previousClose,
+  type WindowSpec,
+  windowAt,
+} from '../../src/policy/window';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -153,6 +160,26 @@ describe("an instant in the window's own zone", () => {
     expect(localIso(at('2026-12-12T01:00:00Z'), 'Asia/Kolkata')).toBe('2026-12-12T06:30:00+05:30');
     expect(localIso(at('2026-12-12T01:00:00Z'), 'America/St_Johns')).toBe(
       '2026-12-11T21:30:00-03:30',
+    );
+  });
+});
+
+describe('when the window last closed', () => {
+  it('is the latest close before an opening, by the window as it reads now', () => {
+    // Saturday's window opens after Sunday's of the week before closed.
+    expect(iso(previousClose(berlin, at('2026-03-07T01:00:00Z')) ?? 0)).toBe(
+      '2026-03-01T04:00:00Z',
+    );
+    expect(iso(previousClose(berlin, at('2026-03-08T01:00:00Z')) ?? 0)).toBe(
+      '2026-03-07T04:00:00Z',
+    );
+    // Moved to open at 04:00: this Saturday's earlier hours still count as this window's.
+    const later = { ...berlin, start: '04:00' };
+    expect(iso(previousClose(later, at('2026-03-07T03:00:00Z')) ?? 0)).toBe('2026-03-01T04:00:00Z');
+    // Wrapping past midnight, every day: the close of the night before.
+    const nightly = { ...berlin, days: [...DAYS], start: '23:00', end: '01:00', cutoffMinutes: 0 };
+    expect(iso(previousClose(nightly, at('2026-03-07T22:00:00Z')) ?? 0)).toBe(
+      '2026-03-07T00:00:00Z',
     );
   });
 });
