@@ -3,26 +3,7 @@ import { type Simulator, startSimulator } from '../../simulator';
 import { HOLD_KEY } from '../../src/plan/hold';
 import { markValue } from '../../src/plan/mark';
 import { staging } from '../support/fleet';
-import { actions, batches, byOutcome, runHandler } from '../support/harness';
-
-/** One time for the handler and the fleet; each sleep moves it on. */
-function movableClock(start: number) {
-  let now = start;
-  const tick = () => new Promise((r) => setTimeout(r, 1));
-  return {
-    now: () => now,
-    set: (t: number) => {
-      now = t;
-    },
-    clock: {
-      now: () => now,
-      sleep: async (ms: number) => {
-        now += ms;
-        await tick();
-      },
-    },
-  };
-}
+import { actions, batches, byOutcome, movableClock, runHandler } from '../support/harness';
 
 let sim: Simulator;
 afterEach(async () => {

@@ -134,10 +134,18 @@ export function byOutcome(records: readonly OutcomeRecord[]): Record<string, str
  * simulator's `fleetClock`): each sleep moves it forward by what was asked
  * and yields to the event loop for a moment.
  */
-export function movableClock(start = Date.now()): { clock: Clock; now: () => number } {
+export function movableClock(start = Date.now()): {
+  clock: Clock;
+  now: () => number;
+  /** Sets the time, as between two timers. */
+  set: (t: number) => void;
+} {
   let now = start;
   return {
     now: () => now,
+    set: (t) => {
+      now = t;
+    },
     clock: {
       now: () => now,
       sleep: async (ms) => {
