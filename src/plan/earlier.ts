@@ -50,7 +50,8 @@ export function sortEarlier(
   const state: EarlierState = { done: [], restarting: [], bad: [], future: [] };
   for (const e of earlier) {
     const status = e.instance.status;
-    if (e.mark.at > now + FUTURE_MARK_MS) {
+    // One restarting now is waited for all the same: it counts against batchSize.
+    if (e.mark.at > now + FUTURE_MARK_MS && !RESTART_IN_PROGRESS.has(status)) {
       state.future.push(e);
       continue;
     }
