@@ -32,7 +32,9 @@ const clusterSchema = z.object({
           z.object({
             broker_id: z.union([z.string().min(1), z.number().int().nonnegative()]),
             is_health: z.boolean(),
-            register_time: z.number().nonnegative().optional(),
+            // A number in Huawei's current Go SDK (int64), text in older models: both
+            // are read, and anything else is no evidence, never a refused cluster.
+            register_time: z.unknown().optional(),
           }),
         )
         .min(1),
@@ -72,13 +74,19 @@ export async function showCluster(calls: DmsCalls, id: string): Promise<KafkaClu
     brokers: c.brokers.map((b) => ({
       id: String(b.broker_id),
       healthy: b.is_health,
-      ...(b.register_time === undefined ? {} : { registeredAt: b.register_time }),
+      ...registration(b.register_time),
     })),
     partitions: c.partitions_count,
     onlinePartitions: c.online_partitions_count,
     replicas: c.replicas_count,
     inSyncReplicas: c.isr_replicas_count,
   };
+}
+
+/** `register_time` as a number, whether DMS sends a number or its digits as text. */
+function registration(v: unknown): { registeredAt?: number } {
+  const n = typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? { registeredAt: n } : {};
 }
 
 /** The size both the older (1-50) and the newer (0-200) pages accept. */

@@ -249,3 +249,34 @@ describe('evidence once seen', () => {
     expect(confirmedEarlier.length).toBeGreaterThan(0);
   });
 });
+
+describe('register_time as older models give it', () => {
+  it('reads it as text too, and as no evidence when it is neither, never refusing the cluster', async () => {
+    const fleet = staging(2);
+    const t = times();
+    sim = await startSimulator({
+      fleet,
+      fleetClock: t.now,
+      restartDelayMs: 900,
+      restartOnsetMs: 0,
+    });
+    let n = 0;
+    sim.inject({
+      route: 'showCluster',
+      kind: 'rewrite',
+      times: Number.POSITIVE_INFINITY,
+      edit: (body) => {
+        const c = (body as { cluster: { brokers: Array<{ register_time: unknown }> } }).cluster;
+        n++;
+        for (const b of c.brokers) b.register_time = String(b.register_time);
+        return body;
+      },
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(n).toBeGreaterThan(0);
+    expect(run.error).toBeUndefined();
+    for (const o of run.outcomes) {
+      expect(o).toMatchObject({ outcome: 'restarted', evidence: 'every broker registered again' });
+    }
+  });
+});
