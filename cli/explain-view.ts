@@ -1,10 +1,13 @@
+import type { KafkaInstance } from '../src/dms/wire';
 import { explain } from '../src/plan/explain';
 import type { Plan } from '../src/plan/plan';
 
 /**
  * `plan --explain NAME|ID`: every rule of the plan's policy applied to the
  * instance, as judged for the plan (its time, its campaign period), with
- * what each rule saw and the verdict a run would reach.
+ * what each rule saw, the pre-flight where the plan read it, and the
+ * plan's own verdict: the explanation shows the inputs of the one verdict
+ * the plan reached, never a judgement of its own.
  */
 export function printExplanation(plan: Plan, which: string, out: NodeJS.WritableStream): void {
   const p = plan.policy;
@@ -15,21 +18,32 @@ export function printExplanation(plan: Plan, which: string, out: NodeJS.Writable
     return;
   }
   for (const instance of found) {
-    const { checks, verdict } = explain(p, instance, {
-      now: plan.judgedAt,
-      period: plan.campaign?.period,
-    });
+    const { checks } = explain(p, instance, { now: plan.judgedAt, period: plan.campaign?.period });
+    const pre = plan.preflight?.[instance.instance_id];
+    if (pre)
+      checks.push({
+        rule: 'pre-flight: the cluster can lose a broker',
+        saw: pre.text.replace(/^pre-flight: /, ''),
+        holds: pre.pass,
+      });
     out.write(`\n${instance.name} (${instance.instance_id}) under ${p.name}:\n`);
     for (const c of checks) {
       out.write(`  ${c.holds ? 'holds' : 'FAILS'}  ${c.rule}: saw ${c.saw}\n`);
     }
-    const would = p.action === 'restart' ? 'would restart' : 'would delete';
-    const said =
-      verdict.verdict === 'act'
-        ? would
-        : verdict.verdict === 'skip'
-          ? `skipped: ${verdict.reason}`
-          : 'not matched by the selection';
-    out.write(`  verdict: ${said}\n`);
+    out.write(`  verdict: ${planVerdict(plan, instance)}\n`);
   }
+}
+
+/** What the plan records for the instance, in words; nothing when the selection does not match it. */
+function planVerdict(plan: Plan, instance: KafkaInstance): string {
+  const id = instance.instance_id;
+  const entry = [...plan.upfront, ...plan.wouldDo].find((w) => w.instance.instance_id === id);
+  if (!entry) {
+    const earlier = plan.selection.candidates.find((c) => c.instance.instance_id === id);
+    if (earlier?.verdict === 'skip') return `skipped: ${earlier.reason}`;
+    if (earlier) return plan.policy.action === 'restart' ? 'would restart' : 'would delete';
+    return 'not matched by the selection';
+  }
+  const words = entry.outcome.replace('would-', 'would ');
+  return entry.reason ? `${words}: ${entry.reason}` : words;
 }

@@ -339,6 +339,27 @@ describe('plan --explain', () => {
     expect(missing.stdout).toMatch(/nope: not in the listing for restart/);
     expect(writes(sim)).toHaveLength(0);
   });
+
+  it("gives the plan's own verdict, the pre-flight included, for the README's demo", async () => {
+    const r = await cli([
+      'plan',
+      '-p',
+      'weekly-staging-restart',
+      '--simulator',
+      '--explain',
+      'kafka-stg-payments-02',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /FAILS {2}pre-flight: the cluster can lose a broker: saw 1 topic with one replica \(payments-audit-log\)/,
+    );
+    expect(r.stdout).toMatch(/verdict: skipped: pre-flight: 1 topic with one replica/);
+    expect(r.stdout).not.toMatch(/verdict: would restart/);
+    const table = r.stdout
+      .split('\n')
+      .find((l) => l.includes('kafka-stg-payments-02') && l.includes('skipped'));
+    expect(table).toBeDefined();
+  });
 });
 
 describe('an approved plan: plan --out, then run --plan', () => {
