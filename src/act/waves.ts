@@ -6,7 +6,7 @@ import type { WaitForRunning } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
-import { readFresh } from './fresh';
+import { describeFresh, readFresh } from './fresh';
 import { putHolds, readKafka } from './kafka-checks';
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
@@ -133,7 +133,7 @@ class GateWatch {
       const f = live.get(id);
       if (!f) continue;
       x.status = 'instance' in f ? f.instance.status : f;
-      x.last = 'instance' in f ? `status now ${f.instance.status}` : describe(f);
+      x.last = describeFresh(f);
       if ('instance' in f && RESTART_IN_PROGRESS.has(f.instance.status)) x.seen = true;
       const mark = x.w.earlier?.key;
       if (mark && !x.seen && 'instance' in f && !f.instance.tags.some((t) => t.key === mark)) {
@@ -262,12 +262,6 @@ class GateWatch {
     }
     this.waiting.clear();
   }
-}
-
-function describe(f: { gone: true } | { unreadable: string }): string {
-  return 'gone' in f
-    ? 'the instance no longer exists'
-    : `its status could not be read: ${f.unreadable}`;
 }
 
 function neverBegun(onsetMs: number, wait: WaitForRunning): string {
