@@ -34,16 +34,11 @@ export function printExplanation(plan: Plan, which: string, out: NodeJS.Writable
   }
 }
 
-/** What the plan records for the instance, in words; nothing when the selection does not match it. */
+/** The plan's verdict for the instance, in words; nothing when the selection does not match it. */
 function planVerdict(plan: Plan, instance: KafkaInstance): string {
-  const id = instance.instance_id;
-  const entry = [...plan.upfront, ...plan.wouldDo].find((w) => w.instance.instance_id === id);
-  if (!entry) {
-    const earlier = plan.selection.candidates.find((c) => c.instance.instance_id === id);
-    if (earlier?.verdict === 'skip') return `skipped: ${earlier.reason}`;
-    if (earlier) return plan.policy.action === 'restart' ? 'would restart' : 'would delete';
-    return 'not matched by the selection';
-  }
-  const words = entry.outcome.replace('would-', 'would ');
-  return entry.reason ? `${words}: ${entry.reason}` : words;
+  const v = plan.verdicts.find((x) => x.instance.instance_id === instance.instance_id);
+  if (!v) return 'not matched by the selection';
+  const words = v.outcome.replace('would-', 'would ');
+  const wave = v.wave === undefined ? '' : ` (call ${v.wave} of ${plan.batches.length})`;
+  return v.reason ? `${words}${wave}: ${v.reason}` : `${words}${wave}`;
 }

@@ -1,5 +1,5 @@
 import { type Forecast, forecast } from '../src/plan/forecast';
-import type { Plan } from '../src/plan/plan';
+import { countsOf, type Plan } from '../src/plan/plan';
 import type { Target } from '../src/policy/resolve';
 import { type TimerWindowInput, timerLines } from './deploy/window-check';
 
@@ -62,7 +62,7 @@ function headLines(plan: Plan, verb: string, now: number | undefined): string[] 
   if (plan.refusal) {
     lines.push(`REFUSED: ${plan.refusal}`);
   } else if (plan.inCutoff) {
-    const n = plan.selection.eligible.length;
+    const n = countsOf(plan).selected;
     lines.push(`inside the window's cutoff: no wave starts; ${n} left for the next window`);
   } else if (plan.batches.length === 0) {
     lines.push(`nothing to ${verb}`);
@@ -72,22 +72,22 @@ function headLines(plan: Plan, verb: string, now: number | undefined): string[] 
   return lines;
 }
 
-/** maxInstances and headroom, the pre-flight's tally, the counts. */
+/** maxInstances and headroom, the pre-flight's tally, the counts: each read from the verdicts. */
 function countLines(plan: Plan, verb: string): string[] {
   const p = plan.policy;
-  const acting = plan.selection.eligible.length;
+  const c = countsOf(plan);
   const room = plan.headroom < 0 ? `over by ${-plan.headroom}` : `headroom ${plan.headroom}`;
-  const lines = [`maxInstances ${p.maxInstances}: ${acting} to ${verb}, ${room}`];
+  const lines = [`maxInstances ${p.maxInstances}: ${c.selected} selected, ${room}`];
   const checked = Object.values(plan.preflight ?? {});
   if (checked.length > 0) {
-    const pass = checked.filter((c) => c.pass).length;
+    const pass = checked.filter((x) => x.pass).length;
     lines.push(
       `pre-flight (Kafka, read now): ${pass} pass, ${checked.length - pass} kept off; a live run reads again right before each restart`,
     );
   }
-  const skipped = plan.selection.candidates.filter((c) => c.verdict === 'skip').length;
+  const acting = plan.refusal ? `refused ${c.refused}` : `would ${verb} ${c.acting}`;
   lines.push(
-    `listed ${plan.listed.length}, matched ${acting + skipped}, skipped ${skipped}; every instance is read again right before its call`,
+    `listed ${plan.listed.length}, matched ${c.matched}: ${acting}, skipped ${c.skipped}; every instance is read again right before its call`,
   );
   return lines;
 }
@@ -96,7 +96,10 @@ const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /** A campaign's forecast in one line. */
 function forecastLine(f: Forecast, windowed: boolean): string {
-  if (f.left === 0) return 'forecast: nothing left to restart in this period';
+  if (f.left === 0) {
+    const kept = f.keptOff > 0 ? ` but the ${f.keptOff} the pre-flight keeps off` : '';
+    return `forecast: nothing left to restart in this period${kept}`;
+  }
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const where = windowed ? ' inside the window' : '';
   const wave =
@@ -105,5 +108,6 @@ function forecastLine(f: Forecast, windowed: boolean): string {
     f.waveMaxMs === undefined
       ? 'every wave in one run'
       : `${f.wavesPerRun} a run of up to ${minutes(f.runMs)}`;
-  return `forecast: ${f.left} left in this period, ${plural(f.waves, 'wave')} of up to ${f.batchSize}; ${wave}; ${perRun}: ${plural(f.runs, 'run')}${where} to finish`;
+  const kept = f.keptOff > 0 ? ` (${f.keptOff} more kept off by the pre-flight as read now)` : '';
+  return `forecast: ${f.left} left in this period${kept}, ${plural(f.waves, 'wave')} of up to ${f.batchSize}; ${wave}; ${perRun}: ${plural(f.runs, 'run')}${where} to finish`;
 }

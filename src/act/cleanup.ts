@@ -1,8 +1,7 @@
 import { DELETE_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
-import { chooseMode } from '../plan/mode';
+import { decide, writeCalls } from '../plan/decision';
 import type { Plan } from '../plan/plan';
-import { selectInstances } from '../plan/select';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import { writeBatch } from './engine';
@@ -24,24 +23,26 @@ export const forceDeleteKind: WriteKind = {
 };
 
 /**
- * Deletes the plan's CREATEFAILED instances. For `all_failure`, the fleet is
- * listed again right before the call and the choice made again: only if it
- * still holds, and the failed set is the same, does the one call go. A lost
- * answer is never resent with `all_failure`: the engine reads each instance
- * back and deletes any survivor by id.
+ * Deletes the plan's CREATEFAILED instances, in the calls the core decided.
+ * For `all_failure`, the fleet is listed again right before the call and
+ * the core decides again: only if it still chooses `all_failure`, for the
+ * same failed set, does the one call go. A lost answer is never resent with
+ * `all_failure`: the engine reads each instance back and deletes any
+ * survivor by id.
  */
 export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> {
   const { policy } = plan;
-  const targets = plan.selection.eligible;
-  let choice = plan.mode ?? chooseMode(policy, plan.listed, plan.selection);
+  const targets = plan.batches.flat();
+  if (!plan.mode) throw new Error('a cleanup plan has a mode');
+  let choice = plan.mode;
   let now: readonly KafkaInstance[] = plan.listed;
   if (choice.mode === 'all_failure' && targets.length > 0) {
     now = await ctx.dms.listInstances({ includeFailure: true });
-    const again = selectInstances(now, policy, { now: ctx.clock.now() });
-    const recheck = chooseMode(policy, now, again);
+    const again = decide({ policy, listed: now, now: ctx.clock.now() });
+    const recheck = again.mode ?? choice;
     if (recheck.mode !== 'all_failure') {
       choice = { mode: 'by-id', reason: `changed since the listing: ${recheck.reason}` };
-    } else if (!sameIds(again.eligible, targets)) {
+    } else if (!sameIds(again.batches.flat(), targets)) {
       choice = {
         mode: 'by-id',
         reason: 'changed since the listing: the set of failed instances is not the same',
@@ -62,11 +63,16 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
     await recordUnplanned(ctx, now);
     return;
   }
-  for (let i = 0; i < targets.length; i += policy.batchSize) {
-    const r = await writeBatch(ctx, kind, targets.slice(i, i + policy.batchSize));
+  // By id after all: the core's calls, unless it decided one all_failure call.
+  const calls =
+    plan.mode.mode === 'all_failure'
+      ? writeCalls(targets, policy.batchSize, 'by-id')
+      : plan.batches;
+  for (const [n, batch] of calls.entries()) {
+    const r = await writeBatch(ctx, kind, batch);
     for (const s of r.succeeded) ctx.report.add(s.instance, s.detail);
     if (r.stopped) {
-      ctx.report.skipAll(targets.slice(i + policy.batchSize), r.stopped);
+      ctx.report.skipAll(calls.slice(n + 1).flat(), r.stopped);
       return;
     }
   }

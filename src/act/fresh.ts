@@ -67,18 +67,18 @@ export function describeChange(listed: KafkaInstance, now: KafkaInstance): strin
 }
 
 /**
- * A fresh listing, narrowed to the plan. An instance that became eligible
- * since the plan (an incident, a new tag) waits for the next run, which
- * checks `maxInstances` again. A planned instance that no longer qualifies
- * is recorded skipped, with what changed; one that is no longer listed, or
- * no longer matches at all, is recorded skipped too. Instances another run
- * marked stay, for the campaign to look at.
+ * The plan's instances, as a fresh listing's selection shows them. One
+ * that became eligible since the plan waits for the next run, which checks
+ * `maxInstances` again (the core holds the decision to the plan). A planned
+ * instance that no longer qualifies is recorded skipped, with what changed;
+ * one that is no longer listed, or no longer matches at all, is recorded
+ * skipped too. Instances another run marked stay, for the campaign to look at.
  */
-export function withinPlan(
+export function recordChanged(
   ctx: ActContext,
   now: Selection,
   planned: ReadonlyMap<string, KafkaInstance>,
-): Selection {
+): void {
   const seen = new Set<string>();
   for (const c of now.candidates) {
     seen.add(c.instance.instance_id);
@@ -97,5 +97,4 @@ export function withinPlan(
         "changed since the listing: no longer listed, or no longer matches the policy's selection",
     });
   }
-  return { ...now, eligible: now.eligible.filter((i) => planned.has(i.instance_id)) };
 }

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { DmsClient } from '../dms/client';
 import { isDmsApiError } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
+import { decide, type Known } from '../plan/decision';
 import { latestRegistration } from '../plan/evidence';
 import { HOLD_KEY, type Hold, holdTag } from '../plan/hold';
 import type { Plan } from '../plan/plan';
@@ -9,8 +10,8 @@ import {
   clusterProblem,
   healthLine,
   type KafkaRead,
+  type Preflight,
   preflightVerdict,
-  withPreflight,
 } from '../plan/preflight';
 import type { KafkaChecks } from '../policy/resolve';
 import { Outcome } from '../report/records';
@@ -18,20 +19,19 @@ import { type ActContext, READ_CONCURRENCY } from './context';
 
 /**
  * A dry run's (and `plan`'s) pre-flight: each instance the plan would
- * restart has its cluster read now, and the plan shows the verdicts. A live
- * run reads right before each restart instead ({@link preflight}), and never
- * twice.
+ * restart has its cluster read now, and the plan is decided again with
+ * those verdicts. A live run reads right before each wave instead
+ * ({@link preflight}), and never twice.
  */
-export async function preflightPlan(dms: DmsClient, plan: Plan): Promise<Plan> {
+export async function preflightPlan(dms: DmsClient, known: Known, plan: Plan): Promise<Plan> {
   const checks = plan.policy.kafkaChecks;
-  const would = plan.wouldDo.filter((w) => w.outcome === Outcome.WouldRestart);
+  const would = plan.verdicts.filter((v) => v.by === 'acted').map((v) => v.instance);
   if (!checks || plan.refusal || would.length === 0) return plan;
-  const reads = await readKafka(
-    dms,
-    would.map((w) => w.instance),
-    true,
-  );
-  return withPreflight(plan, reads, checks.allowSingleReplicaTopics);
+  const reads = await readKafka(dms, would, true);
+  const verdicts = new Map<string, Preflight>();
+  for (const [id, read] of reads)
+    verdicts.set(id, preflightVerdict(read, checks.allowSingleReplicaTopics));
+  return decide({ ...known, preflight: verdicts });
 }
 
 /**
@@ -65,65 +65,78 @@ export async function readKafka(
   return new Map(entries);
 }
 
-/**
- * The pre-flight, right before a wave's marks: instances whose cluster
- * is not fit to lose a broker are recorded skipped, with the counts; the
- * rest are returned, each with its counts. Counts the instances let through
- * with topics of one replica into the summary.
- */
-export async function preflight(
+/** One instance's read before its wave: the pre-flight's verdict, and the brokers' latest registration. */
+export interface WaveRead {
+  verdict: Preflight;
+  registered?: number;
+}
+
+/** The pre-flight's reads for instances about to be taken into a wave. */
+export async function readPreflight(
   ctx: ActContext,
   checks: KafkaChecks,
-  batch: readonly KafkaInstance[],
-): Promise<{
-  pass: KafkaInstance[];
+  instances: readonly KafkaInstance[],
+): Promise<Map<string, WaveRead>> {
+  const reads = await readKafka(ctx.dms, instances, true);
+  const out = new Map<string, WaveRead>();
+  for (const inst of instances) {
+    const read = reads.get(inst.instance_id) ?? {};
+    const latest = read.cluster && latestRegistration(read.cluster);
+    out.set(inst.instance_id, {
+      verdict: preflightVerdict(read, checks.allowSingleReplicaTopics),
+      ...(latest === undefined ? {} : { registered: latest }),
+    });
+  }
+  return out;
+}
+
+/** What a wave's marks and gate take from reads before it: counts and registrations. */
+export interface BeforeWave {
   health: Map<string, string>;
   registered: Map<string, number>;
-}> {
-  const pass: KafkaInstance[] = [];
-  const health = new Map<string, string>();
-  const registered = new Map<string, number>();
-  if (batch.length === 0) return { pass, health, registered };
-  const reads = await readKafka(ctx.dms, batch, true);
-  let allowed = 0;
-  for (const inst of batch) {
-    const v = preflightVerdict(reads.get(inst.instance_id) ?? {}, checks.allowSingleReplicaTopics);
-    if (!v.pass) {
-      ctx.report.add(inst, { outcome: Outcome.Skipped, reason: v.reason });
-      continue;
-    }
-    if (v.singleReplicaAllowed) allowed++;
-    pass.push(inst);
-    health.set(inst.instance_id, v.health);
-    const c = reads.get(inst.instance_id)?.cluster;
-    const latest = c && latestRegistration(c);
-    if (latest !== undefined) registered.set(inst.instance_id, latest);
-  }
-  if (allowed > 0) ctx.report.countSingleReplicaAllowed(allowed);
-  return { pass, health, registered };
 }
 
 /**
- * The clusters of a wave, read before its marks: the pre-flight with the
- * Kafka checks (those that fail it are recorded skipped and never marked),
- * and, with `wait`, the brokers' latest registration, which each mark
- * carries as the evidence a later look compares with.
+ * A wave whose instances all passed the pre-flight: their counts, which
+ * the records carry, and their registration, which each mark carries.
+ * Counts the instances let through with topics of one replica into the summary.
  */
-export async function readBeforeWave(
+export function passedPreflight(
   ctx: ActContext,
-  checks: KafkaChecks | undefined,
+  reads: ReadonlyMap<string, WaveRead>,
+  batch: readonly KafkaInstance[],
+): BeforeWave {
+  const before: BeforeWave = { health: new Map(), registered: new Map() };
+  let allowed = 0;
+  for (const inst of batch) {
+    const r = reads.get(inst.instance_id);
+    if (!r?.verdict.pass) continue;
+    if (r.verdict.singleReplicaAllowed) allowed++;
+    before.health.set(inst.instance_id, r.verdict.health);
+    if (r.registered !== undefined) before.registered.set(inst.instance_id, r.registered);
+  }
+  if (allowed > 0) ctx.report.countSingleReplicaAllowed(allowed);
+  return before;
+}
+
+/**
+ * Without the Kafka checks, with `wait`: the brokers' latest registration,
+ * read before the marks, which each mark carries as the evidence a later
+ * look compares with.
+ */
+export async function readRegistrations(
+  ctx: ActContext,
   wait: boolean,
   batch: readonly KafkaInstance[],
-) {
-  if (checks) return preflight(ctx, checks, batch);
-  const registered = new Map<string, number>();
-  if (!wait || batch.length === 0) return { pass: [...batch], health: new Map(), registered };
+): Promise<BeforeWave> {
+  const before: BeforeWave = { health: new Map(), registered: new Map() };
+  if (!wait || batch.length === 0) return before;
   const reads = await readKafka(ctx.dms, batch, false);
   for (const [id, r] of reads) {
     const latest = r.cluster && latestRegistration(r.cluster);
-    if (latest !== undefined) registered.set(id, latest);
+    if (latest !== undefined) before.registered.set(id, latest);
   }
-  return { pass: [...batch], health: new Map<string, string>(), registered };
+  return before;
 }
 
 /**
@@ -131,10 +144,15 @@ export async function readBeforeWave(
  * its hold taken off; one still not whole (or unreadable) stops the
  * campaign, and is recorded failed with the counts it shows now, so the
  * run fails and notifies until a person looks. Returns why the campaign
- * stops, one line an instance; empty when it may go on.
+ * stops, one line an instance (empty when it may go on), and the holds
+ * taken off.
  */
-export async function settleHolds(ctx: ActContext, holds: readonly Hold[]): Promise<string[]> {
-  if (holds.length === 0) return [];
+export async function settleHolds(
+  ctx: ActContext,
+  holds: readonly Hold[],
+): Promise<{ stoppedBy: string[]; lifted: string[] }> {
+  const lifted: string[] = [];
+  if (holds.length === 0) return { stoppedBy: [], lifted };
   const reads = await readKafka(
     ctx.dms,
     holds.map((h) => h.instance),
@@ -148,6 +166,7 @@ export async function settleHolds(ctx: ActContext, holds: readonly Hold[]): Prom
       : `unreadable: ${read.unreadable}`;
     if (read.cluster && !problem) {
       await liftHold(ctx, instance, since);
+      lifted.push(instance.instance_id);
       ctx.report.warn({
         message: `hold lifted: the cluster is whole again (${healthLine(read.cluster, read.brokerNum)})`,
         instanceId: instance.instance_id,
@@ -160,7 +179,7 @@ export async function settleHolds(ctx: ActContext, holds: readonly Hold[]): Prom
     ctx.report.add(instance, { outcome: Outcome.Failed, reason: why });
     stoppedBy.push(`${instance.name} (${instance.instance_id}): ${why}`);
   }
-  return stoppedBy;
+  return { stoppedBy, lifted };
 }
 
 /** Takes a hold off. One that cannot be taken off is told, and the next run tries again. */

@@ -1,6 +1,6 @@
 import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
-import type { Plan } from '../plan/plan';
+import { countsOf, type Plan, recordedOf } from '../plan/plan';
 import type { Policy } from '../policy/resolve';
 import type { Logger } from '../report/logger';
 import { Outcome, type RunSummary } from '../report/records';
@@ -28,12 +28,11 @@ export function recordPlan(report: Report, plan: Plan, dryRun: boolean): void {
     });
   }
   if (plan.noMatch.length > 0) report.setNoMatch(plan.noMatch);
-  const records = dryRun && !plan.refusal ? [...plan.upfront, ...plan.wouldDo] : plan.upfront;
-  for (const { instance, outcome, reason } of records) {
+  for (const { instance, outcome, reason } of recordedOf(plan, dryRun)) {
     report.add(instance, reason === undefined ? { outcome } : { outcome, reason });
   }
   if (!dryRun || plan.refusal) return;
-  if (plan.campaign) report.setCampaign({ remaining: plan.selection.eligible.length });
+  if (plan.campaign) report.setCampaign({ remaining: countsOf(plan).selected });
   else if (plan.mode) report.setMode(plan.mode.mode, plan.mode.reason);
 }
 

@@ -9,17 +9,12 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
-import {
-  type ApprovedInstance,
-  type ApprovedPlan,
-  approvalCheck,
-  approvalFor,
-} from '../plan/approval';
+import { type ApprovedInstance, type ApprovedPlan, approvalFor } from '../plan/approval';
 import { type Campaign, judgeCampaign, utc } from '../plan/campaign';
-import { earlierOf } from '../plan/earlier';
+import { decide, judgingOf, type Known } from '../plan/decision';
 import { newMarkKey } from '../plan/mark';
-import { makePlan, type Plan } from '../plan/plan';
-import { createJudge, type JudgeOptions } from '../plan/select';
+import type { DecidedBy, Plan } from '../plan/plan';
+import { createJudge } from '../plan/select';
 import type { Policy } from '../policy/resolve';
 import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
@@ -155,12 +150,6 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
   const report = openReport(deps, input);
   const { where, judgedAt, lookedAhead } = campaignFor(report, input, started);
   const campaign = where?.open ? where.campaign : undefined;
-  const judging: JudgeOptions = {
-    now: judgedAt,
-    period: campaign?.period,
-    ownMarks: campaign?.ownMarks,
-    ...(input.approved ? { confirm: approvalCheck(input.approved, policy) } : {}),
-  };
   // Every instance owed a record: a run that stops early still accounts for each.
   let owed: readonly KafkaInstance[] = [];
   const finish = (error?: string) => finishRun(deps, report, { policy, started, owed, error });
@@ -187,27 +176,29 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
     const listed = await deps.dms.listInstances({
       includeFailure: policy.action === 'cleanup-failed',
     });
-    plan = makePlan(
+    const known: Known = {
       policy,
       listed,
-      judging,
-      campaign && { period: campaign.period, window: campaign.window },
-      input.approved,
-    );
-    if (input.dryRun) plan = await preflightPlan(deps.dms, plan);
+      now: judgedAt,
+      campaign: campaign && { period: campaign.period, window: campaign.window },
+      ownMarks: campaign?.ownMarks,
+      approved: input.approved,
+    };
+    plan = decide(known);
+    if (input.dryRun) plan = await preflightPlan(deps.dms, known, plan);
     report.setListed(listed.length);
-    owed = [
-      ...plan.selection.eligible,
-      ...earlierOf(plan.selection.candidates).map((e) => e.instance),
-    ];
+    owed = plan.verdicts.filter((v) => OWED.has(v.by)).map((v) => v.instance);
     recordPlan(report, plan, input.dryRun);
-    if (!plan.refusal && !input.dryRun) await carryOut(deps, report, plan, { campaign, judging });
+    if (!plan.refusal && !input.dryRun) await carryOut(deps, report, plan, { campaign, known });
   } catch (e) {
     const summary = finish(e instanceof Error ? e.message : String(e));
     return { summary, report, plan, stopped: { error: e } };
   }
   return { summary: finish(), report, plan };
 }
+
+/** Verdicts a live run records as it goes: a run that stops early still owes each a record. */
+const OWED: ReadonlySet<DecidedBy> = new Set(['acted', 'preflight', 'not-started', 'earlier']);
 
 function openReport(deps: RunDeps, input: RunInput): Report {
   const cleanup = input.policy.action === 'cleanup-failed';
@@ -250,7 +241,7 @@ async function carryOut(
   deps: RunDeps,
   report: Report,
   plan: Plan,
-  o: { campaign: Campaign | undefined; judging: JudgeOptions },
+  o: { campaign: Campaign | undefined; known: Known },
 ): Promise<void> {
   const ctx: ActContext = {
     ...deps,
@@ -258,19 +249,16 @@ async function carryOut(
     onsetMs: deps.restartOnsetMs,
     heal: plan.policy.kafkaChecks !== undefined,
     report,
-    judge: createJudge(plan.policy, o.judging),
+    judge: createJudge(plan.policy, judgingOf(o.known)),
   };
   if (plan.policy.action === 'cleanup-failed') return cleanupFailed(ctx, plan);
   if (!o.campaign) throw new Error('a restart runs as a campaign; its window is closed');
   await runCampaign(ctx, {
     campaign: o.campaign,
-    selection: plan.selection,
-    batchSize: plan.policy.batchSize,
+    plan,
+    known: o.known,
     wait: plan.policy.waitForRunning,
     settleMs: deps.markSettleMs,
     kafka: plan.policy.kafkaChecks,
-    holds: plan.held,
-    policy: plan.policy,
-    judging: o.judging,
   });
 }

@@ -83,7 +83,7 @@ export interface ApprovalMeta {
 /** Writes down what a plan would act on, target by target, for approval, with its digests. */
 export function approvalOf(
   plans: readonly {
-    plan: { policy: Policy; selection: { eligible: readonly KafkaInstance[] } };
+    plan: { policy: Policy; verdicts: readonly { instance: KafkaInstance; by: string }[] };
     target?: { region: string; projectId: string } | undefined;
   }[],
   meta: ApprovalMeta,
@@ -102,11 +102,14 @@ export function approvalOf(
     targets: plans.map(({ plan, target }) => ({
       ...(target?.region ? { region: target.region } : {}),
       ...(target?.projectId ? { projectId: target.projectId } : {}),
-      instances: plan.selection.eligible.map((i) => ({
-        id: i.instance_id,
-        name: i.name,
-        fingerprint: fingerprintOf(i, plan.policy),
-      })),
+      // Exactly what the plan showed as would restart or would delete.
+      instances: plan.verdicts
+        .filter((v) => v.by === 'acted')
+        .map(({ instance: i }) => ({
+          id: i.instance_id,
+          name: i.name,
+          fingerprint: fingerprintOf(i, plan.policy),
+        })),
     })),
   });
 }

@@ -1,9 +1,6 @@
-import type { KafkaInstance } from '../dms/wire';
 import type { Policy } from '../policy/resolve';
 import { previousClose, windowAt } from '../policy/window';
-import { type Earlier, earlierOf } from './earlier';
 import type { OwnMarks, Period } from './mark';
-import type { Selection } from './select';
 
 /** A restart policy's campaign for one invocation. */
 export interface Campaign {
@@ -104,37 +101,3 @@ export function judgeCampaign(
 
 /** UTC, whole seconds: `2026-03-07T01:00:00Z`, as a mark carries it. */
 export { markValue as utc } from './mark';
-
-/** What a campaign takes up next, from its current view of the fleet. */
-export interface NextWave {
-  /** Every eligible instance not yet recorded, in listing order. */
-  todo: KafkaInstance[];
-  /** The next wave: the first `batchSize` of `todo`. */
-  wave: KafkaInstance[];
-  /** The rest of `todo`, for later waves. */
-  rest: KafkaInstance[];
-  /** Instances a run already marked in this period and not yet recorded. */
-  earlier: Earlier[];
-}
-
-/**
- * Which instances a campaign restarts next: those eligible and not yet
- * recorded, in listing order, `batchSize` at a time. Listing order means
- * that runs which overlap compete for the same instances, and the marks
- * decide between them.
- */
-export function nextWave(
-  selection: Selection,
-  recorded: (instanceId: string) => boolean,
-  batchSize: number,
-): NextWave {
-  const todo = selection.eligible.filter((i) => !recorded(i.instance_id));
-  return {
-    todo,
-    wave: todo.slice(0, batchSize),
-    rest: todo.slice(batchSize),
-    earlier: [...earlierOf(selection.candidates), ...(selection.markedOutside ?? [])].filter(
-      (e) => !recorded(e.instance.instance_id),
-    ),
-  };
-}

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/resolve';
-import type { Plan } from './plan';
+import { countsOf, type Plan } from './plan';
 
 /** How a campaign's work divides into waves and runs. */
 export interface Runs {
@@ -12,8 +12,13 @@ export interface Runs {
 
 /** A campaign's remaining work, as {@link Runs}, with what it rests on. */
 export interface Forecast extends Runs {
-  /** Eligible instances not yet restarted in this period. */
+  /**
+   * Instances the plan would restart, now or once no cutoff or hold keeps
+   * its waves back: its verdicts, less those the pre-flight keeps off.
+   */
   left: number;
+  /** Kept off by the pre-flight as read: not counted in `left`. */
+  keptOff: number;
   batchSize: number;
   /** The longest a wave may take: `waitForRunning.timeoutSeconds`; undefined without waiting. */
   waveMaxMs: number | undefined;
@@ -36,9 +41,11 @@ export function campaignRuns(policy: Policy, instances: number, runMs: number): 
 /** What finishing a campaign's period takes, from its plan. */
 export function forecast(plan: Plan, runMs: number): Forecast | undefined {
   if (!plan.campaign || plan.policy.action !== 'restart') return undefined;
-  const left = plan.selection.eligible.length;
+  const counts = countsOf(plan);
+  const left = counts.selected - counts.preflight;
   return {
     left,
+    keptOff: counts.preflight,
     batchSize: plan.policy.batchSize,
     waveMaxMs: plan.policy.waitForRunning?.timeoutMs,
     runMs,

@@ -9,7 +9,6 @@
  * Source: https://support.huaweicloud.com/intl/en-us/usermanual-kafka/kafka-ug-180604015.html
  */
 import type { KafkaCluster, KafkaTopic } from '../dms/wire';
-import { Outcome } from '../report/records';
 
 /** What the reads before a restart gave: the cluster, its topics, or why not. */
 export interface KafkaRead {
@@ -114,42 +113,10 @@ export interface PlannedPreflight {
   text: string;
 }
 
-/**
- * A plan with the pre-flight's verdicts as read now: what a dry run and
- * `plan` show. An instance that would fail it is recorded skipped with the
- * reason instead of would-restart. A live run reads again right before each
- * restart; this is what it would find if it ran now.
- */
-export function withPreflight<P extends PreflightPlan>(
-  plan: P,
-  reads: ReadonlyMap<string, KafkaRead>,
-  allowSingleReplicaTopics: boolean,
-): P {
-  const preflight: Record<string, PlannedPreflight> = {};
-  const wouldDo = plan.wouldDo.map((w) => {
-    const read = reads.get(w.instance.instance_id);
-    if (w.outcome !== Outcome.WouldRestart || !read) return w;
-    const v = preflightVerdict(read, allowSingleReplicaTopics);
-    const single =
-      v.pass && v.singleReplicaAllowed
-        ? `; ${v.singleReplicaAllowed} single-replica topics allowed by the policy`
-        : '';
-    preflight[w.instance.instance_id] = v.pass
-      ? { pass: true, text: `${v.health}${single}` }
-      : { pass: false, text: v.reason };
-    return v.pass
-      ? { ...w, reason: `pre-flight passed: ${v.health}${single}` }
-      : { ...w, outcome: Outcome.Skipped, reason: v.reason };
-  });
-  const batches = plan.batches
-    .map((b) => b.filter((i) => preflight[i.instance_id]?.pass !== false))
-    .filter((b) => b.length > 0);
-  return { ...plan, wouldDo, batches, preflight };
-}
-
-/** The part of a plan the pre-flight reads and rewrites. */
-interface PreflightPlan {
-  batches: readonly (readonly { instance_id: string }[])[];
-  wouldDo: readonly { instance: { instance_id: string }; outcome: Outcome; reason?: string }[];
-  preflight?: Record<string, PlannedPreflight>;
+/** A passing verdict in words: the counts, and the single-replica topics the policy allows. */
+export function preflightText(v: Extract<Preflight, { pass: true }>): string {
+  const single = v.singleReplicaAllowed
+    ? `; ${v.singleReplicaAllowed} single-replica topics allowed by the policy`
+    : '';
+  return `${v.health}${single}`;
 }

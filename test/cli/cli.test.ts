@@ -257,7 +257,7 @@ describe('command-line habits', () => {
     const r = await cli(['plan', '--all', '-f', writePolicyFile(two)], simEnv(sim));
     // The first policy records five; the second goes on from six.
     expect(r.stderr).toMatch(/^ {2}6\. /m);
-    expect(r.stdout).toMatch(/maxInstances 1: 3 to restart, over by 2/);
+    expect(r.stdout).toMatch(/maxInstances 1: 3 selected, over by 2/);
   });
 });
 

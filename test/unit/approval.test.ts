@@ -83,7 +83,10 @@ describe("an approval's binding", () => {
   const written = approvalOf(
     [
       {
-        plan: { policy, selection: { eligible: [inst('RUNNING', { env: 'staging' })] } },
+        plan: {
+          policy,
+          verdicts: [{ instance: inst('RUNNING', { env: 'staging' }), by: 'acted' }],
+        },
         target: { region: 'cn-north-4', projectId: 'p1' },
       },
     ],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaInstance } from '../../src/dms/wire';
-import { nextWave, planCampaign } from '../../src/plan/campaign';
+import { planCampaign } from '../../src/plan/campaign';
+import { decide } from '../../src/plan/decision';
 import { markTags, newMarkKey } from '../../src/plan/mark';
-import { makePlan } from '../../src/plan/plan';
-import { selectInstances } from '../../src/plan/select';
+import { upfrontOf } from '../../src/plan/plan';
 import { parsePolicies } from '../../src/policy/load';
 import type { Policy } from '../../src/policy/resolve';
 
@@ -36,8 +36,13 @@ function campaignPlan(listed: KafkaInstance[], now = IN_WINDOW) {
   const where = planCampaign(CAMPAIGN, now, KEY);
   if (!where.open) throw new Error('window closed');
   const { campaign } = where;
-  const judging = { now, period: campaign.period, ownMarks: campaign.ownMarks };
-  return makePlan(CAMPAIGN, listed, judging, { period: campaign.period, window: campaign.window });
+  return decide({
+    policy: CAMPAIGN,
+    listed,
+    now,
+    ownMarks: campaign.ownMarks,
+    campaign: { period: campaign.period, window: campaign.window },
+  });
 }
 
 describe('the plan', () => {
@@ -60,11 +65,11 @@ describe('the plan', () => {
     const plan = campaignPlan(fleet);
     const brief = (r: { instance: KafkaInstance; outcome: string; reason?: string }) =>
       [r.instance.instance_id, r.outcome, r.reason ?? ''].join(' ');
-    expect(plan.upfront.map(brief)).toEqual([
+    expect(upfrontOf(plan).map(brief)).toEqual([
       expect.stringMatching(/^c skipped .*status/),
       expect.stringMatching(/^e skipped .*status ERROR/),
     ]);
-    expect(plan.wouldDo.map(brief)).toEqual([
+    expect(wouldDo(plan).map(brief)).toEqual([
       expect.stringMatching(/^b skipped already restarted in this window/),
       'a would-restart ',
       'd would-restart ',
@@ -73,8 +78,11 @@ describe('the plan', () => {
 
   it('inside the cutoff, would start nothing', () => {
     const plan = campaignPlan(fleet, Date.parse('2026-03-07T03:45:00Z'));
-    expect(plan.wouldDo.filter((r) => r.outcome === 'would-restart')).toEqual([]);
-    expect(plan.wouldDo.at(-1)?.reason).toBe('not started: inside the window cutoff');
+    expect(wouldDo(plan).filter((r) => r.outcome === 'would-restart')).toEqual([]);
+    // The live campaign's own words for the cutoff, from the same decision.
+    expect(wouldDo(plan).at(-1)?.reason).toBe(
+      'not started: no restart starts in the last 20 minutes of the window (from 2026-03-07T03:40:00Z)',
+    );
   });
 
   it('when refused, records every instance it would have acted on as refused, and nothing it would do', () => {
@@ -83,23 +91,38 @@ describe('the plan', () => {
     select: { tags: { env: staging } }
     maxInstances: 1
 `);
-    const plan = makePlan(small, [inst('a', 'RUNNING'), inst('d', 'RUNNING')], { now: IN_WINDOW });
+    const plan = decide({
+      policy: small,
+      listed: [inst('a', 'RUNNING'), inst('d', 'RUNNING')],
+      now: IN_WINDOW,
+    });
     expect(plan.refusal).toMatch(/2 instances match, more than maxInstances 1/);
-    expect(plan.upfront.map((r) => r.outcome)).toEqual(['refused', 'refused']);
-    expect(plan.wouldDo).toEqual([]);
+    expect(upfrontOf(plan).map((r) => r.outcome)).toEqual(['refused', 'refused']);
+    expect(wouldDo(plan)).toEqual([]);
   });
 });
 
 describe('which instances a campaign restarts next', () => {
   it('takes the first batchSize eligible instances not yet recorded, in listing order', () => {
     const listed = ['a', 'b', 'c', 'd', 'e'].map((id) => inst(id, 'RUNNING'));
-    const selection = selectInstances(listed, CAMPAIGN, { now: IN_WINDOW });
     const recorded = new Set(['b']);
-    const next = nextWave(selection, (id) => recorded.has(id), 2);
+    const next = decide({
+      policy: CAMPAIGN,
+      listed,
+      now: IN_WINDOW,
+      recorded: (id) => recorded.has(id),
+    });
     const ids = (xs: KafkaInstance[]) => xs.map((i) => i.instance_id);
-    expect(ids(next.todo)).toEqual(['a', 'c', 'd', 'e']);
-    expect(ids(next.wave)).toEqual(['a', 'c']);
-    expect(ids(next.rest)).toEqual(['d', 'e']);
-    expect(next.earlier).toEqual([]);
+    expect(next.batches.map(ids)).toEqual([
+      ['a', 'c'],
+      ['d', 'e'],
+    ]);
+    expect(next.verdicts.filter((v) => v.by === 'earlier')).toEqual([]);
   });
 });
+
+/** What a dry run records besides what every run records. */
+function wouldDo(plan: ReturnType<typeof decide>) {
+  const first = new Set(upfrontOf(plan));
+  return plan.verdicts.filter((v) => !first.has(v));
+}
