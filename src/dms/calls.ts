@@ -1,13 +1,13 @@
+import { coreClient, type DmsCredentials, isCredentialSource, type Keys } from '../cloud/core';
+import { createScrubber, type Scrub } from '../cloud/scrub';
+import type { HcClient } from '../cloud/sdk';
+import { type DmsRequest, type DmsResponse, sendWithin } from '../cloud/transport';
 import { AdaptiveLimiter } from '../exec/adaptive';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import { type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { coreClient, type DmsCredentials, isCredentialSource, type Keys } from './core';
 import { DmsFailureKind, dmsFailure, isDmsApiError } from './errors';
-import { createScrubber, type Scrub } from './scrub';
-import type { HcClient } from './sdk';
-import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
 import type { KafkaInstance } from './wire';
 
 /** Retries for reads: the settings, the clock that waits, the log that tells. */

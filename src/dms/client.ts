@@ -1,17 +1,17 @@
+import { isCredentialSource, type Keys } from '../cloud/core';
+import { dmsEndpoint } from '../cloud/endpoint';
 import { ConfigError } from '../errors';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { type CallSettings, createCalls } from './calls';
-import { isCredentialSource, type Keys } from './core';
-import { dmsEndpoint } from './endpoint';
 import { listTopics, showCluster } from './kafka';
 import * as reads from './reads';
 import type { ActionResponse, KafkaCluster, KafkaInstance, KafkaTopic, Tag } from './wire';
 import * as writes from './writes';
 
-export type { CredentialSource, DmsCredentials, Keys } from './core';
+export type { CredentialSource, DmsCredentials, Keys } from '../cloud/core';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 export type { KafkaCluster, KafkaTopic } from './wire';
 

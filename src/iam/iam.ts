@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { Keys } from '../cloud/core';
 import { parse } from '../dms/answers';
 import { type CallSettings, createCalls, type DmsCalls } from '../dms/calls';
-import type { Keys } from '../dms/core';
 import { DmsApiError, DmsFailureKind } from '../dms/errors';
 
 /**

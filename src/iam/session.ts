@@ -1,4 +1,4 @@
-import type { CredentialSource, DmsCredentials } from '../dms/core';
+import type { CredentialSource, DmsCredentials } from '../cloud/core';
 import type { Clock } from '../exec/clock';
 import type { TemporaryKeys } from './iam';
 

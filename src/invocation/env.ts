@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { dmsEndpoint } from '../cloud/endpoint';
 import type { DmsCredentials } from '../dms/client';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from '../dms/client';
-import { dmsEndpoint } from '../dms/endpoint';
 import { RESTART_ONSET_MS } from '../dms/status';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { DEFAULT_RETRY, type RetrySettings } from '../exec/retry';

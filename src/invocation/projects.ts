@@ -1,5 +1,5 @@
+import { serviceEndpoint } from '../cloud/endpoint';
 import type { Keys } from '../dms/client';
-import { serviceEndpoint } from '../dms/endpoint';
 import { isDmsApiError } from '../dms/errors';
 import { ConfigError } from '../errors';
 import { iamCalls, projectIn } from '../iam/iam';

@@ -1,5 +1,5 @@
+import { createScrubber, type Scrub } from '../cloud/scrub';
 import type { DmsCredentials } from '../dms/client';
-import { createScrubber, type Scrub } from '../dms/scrub';
 import { RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { deadlineFrom } from '../exec/deadline';

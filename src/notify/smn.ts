@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { coreClient } from '../cloud/core';
+import type { Scrub } from '../cloud/scrub';
+import { type DmsRequest, sendWithin } from '../cloud/transport';
 import type { DmsCredentials } from '../dms/client';
-import { coreClient } from '../dms/core';
 import { DmsApiError, DmsFailureKind, dmsFailure } from '../dms/errors';
-import type { Scrub } from '../dms/scrub';
-import { type DmsRequest, sendWithin } from '../dms/transport';
 import { type RetryContext, withRetry } from '../exec/retry';
 import type { Notification } from './message';
 

@@ -38,6 +38,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['src/plan'],
   ['src/policy', 'src/iam', 'src/notify'],
   ['src/dms', 'src/issues.ts'],
+  ['src/cloud'],
   ['src/exec', 'src/errors.ts'],
   ['src/report'],
 ];
@@ -109,7 +110,7 @@ describe('the core', () => {
     'src/policy/',
     'src/dms/wire.ts',
     'src/dms/status.ts',
-    'src/dms/endpoint.ts',
+    'src/cloud/endpoint.ts',
     'src/errors.ts',
     'src/issues.ts',
     'src/report/records.ts',
