@@ -2,7 +2,7 @@ import type { HcClient } from './sdk';
 
 const USER_AGENT = 'dms-kafka-maintenance';
 
-export interface DmsCredentials {
+export interface Credentials {
   ak: string;
   sk: string;
   /** Present with temporary credentials (FunctionGraph agency, STS). */
@@ -14,11 +14,11 @@ export interface DmsCredentials {
  * renewed before they expire. Asked for before each call.
  */
 export interface CredentialSource {
-  current(): Promise<DmsCredentials>;
+  current(): Promise<Credentials>;
 }
 
 /** Fixed credentials, or a source of renewed ones. */
-export type Keys = DmsCredentials | CredentialSource;
+export type Keys = Credentials | CredentialSource;
 
 export function isCredentialSource(k: Keys): k is CredentialSource {
   return typeof (k as Partial<CredentialSource>).current === 'function';
@@ -26,7 +26,7 @@ export function isCredentialSource(k: Keys): k is CredentialSource {
 
 /** Who signs, for which project; IAM's calls name none. */
 interface Signer {
-  credentials: DmsCredentials;
+  credentials: Credentials;
   projectId?: string | undefined;
 }
 

@@ -4,7 +4,7 @@ import type { Scrub } from './scrub';
 import type { HcClient } from './sdk';
 
 /** One call to DMS, in the shape core's `sendRequest` takes. */
-export interface DmsRequest {
+export interface ApiRequest {
   operation: string;
   method: 'GET' | 'POST';
   url: string;
@@ -13,7 +13,7 @@ export interface DmsRequest {
   body?: Record<string, unknown>;
 }
 
-export interface DmsResponse {
+export interface ApiResponse {
   status: number;
   requestId: string | undefined;
   /** The parsed JSON body; `undefined` when the body was empty (e.g. 204). */
@@ -49,9 +49,9 @@ export interface SendOptions {
  */
 export async function send(
   client: HcClient,
-  req: DmsRequest,
+  req: ApiRequest,
   opts: SendOptions,
-): Promise<DmsResponse> {
+): Promise<ApiResponse> {
   const seen: Seen = {
     status: undefined,
     requestId: undefined,
@@ -98,7 +98,7 @@ function recorder(seen: Seen, scrub: Scrub): TransformResponse {
 
 /** `req` in the shape core's `sendRequest` takes, with our axios settings. */
 function coreRequest(
-  req: DmsRequest,
+  req: ApiRequest,
   timeoutMs: number,
   signal: AbortSignal,
   transformResponse: TransformResponse,
@@ -120,7 +120,7 @@ function coreRequest(
 }
 
 /** What core accepted, as a response; or the error its body or its JSON shows. */
-function answer(operation: string, seen: Seen, scrub: Scrub): DmsResponse {
+function answer(operation: string, seen: Seen, scrub: Scrub): ApiResponse {
   if (seen.malformed) {
     throw new DmsApiError({
       operation,
@@ -266,9 +266,9 @@ function retryAfter(value: string | undefined): number | undefined {
 export function sendWithin(
   deadline: Deadline,
   client: HcClient,
-  req: DmsRequest,
+  req: ApiRequest,
   opts: { timeoutMs: number; scrub: Scrub },
-): Promise<DmsResponse> {
+): Promise<ApiResponse> {
   const budget = callBudgetMs(deadline);
   if (budget <= 0) {
     return Promise.reject(

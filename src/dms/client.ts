@@ -1,3 +1,4 @@
+import type { CallSettings } from '../cloud/calls';
 import { isCredentialSource, type Keys } from '../cloud/core';
 import { dmsEndpoint } from '../cloud/endpoint';
 import { ConfigError } from '../errors';
@@ -5,13 +6,13 @@ import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { type CallSettings, createCalls } from './calls';
+import { createDmsCalls } from './calls';
 import { listTopics, showCluster } from './kafka';
 import * as reads from './reads';
 import type { ActionResponse, KafkaCluster, KafkaInstance, KafkaTopic, Tag } from './wire';
 import * as writes from './writes';
 
-export type { CredentialSource, DmsCredentials, Keys } from '../cloud/core';
+export type { CredentialSource, Credentials, Keys } from '../cloud/core';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 export type { KafkaCluster, KafkaTopic } from './wire';
 
@@ -100,7 +101,7 @@ export const MAX_CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
  * const all = await dms.listInstances({ includeFailure: true });
  */
 export function createDmsClient(opts: DmsClientOptions): DmsClient {
-  const calls = createCalls(checkedSettings(opts));
+  const calls = createDmsCalls(checkedSettings(opts));
   return {
     listInstances(o = {}) {
       return reads.listInstances(calls, o.includeFailure === true);

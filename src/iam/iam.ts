@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { parse } from '../cloud/answers';
+import { type ApiCalls, type CallSettings, createCalls } from '../cloud/calls';
 import type { Keys } from '../cloud/core';
-import { parse } from '../dms/answers';
-import { type CallSettings, createCalls, type DmsCalls } from '../dms/calls';
-import { DmsApiError, DmsFailureKind } from '../dms/errors';
+import { DmsApiError, DmsFailureKind } from '../cloud/errors';
 
 /**
  * The two IAM calls the function makes: temporary keys for an agency in
@@ -18,7 +18,7 @@ import { DmsApiError, DmsFailureKind } from '../dms/errors';
  * {@link assumeAgency} knows the call, so STS v5 could take its place.
  * Source: https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html
  */
-export type IamCalls = DmsCalls;
+export type IamCalls = ApiCalls;
 
 /** A client of IAM at `endpoint`, signing with `credentials` and naming no project. */
 export function iamCalls(

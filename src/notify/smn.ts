@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import type { Credentials } from '../cloud/core';
 import { coreClient } from '../cloud/core';
+import { DmsApiError, DmsFailureKind, dmsFailure } from '../cloud/errors';
 import type { Scrub } from '../cloud/scrub';
-import { type DmsRequest, sendWithin } from '../cloud/transport';
-import type { DmsCredentials } from '../dms/client';
-import { DmsApiError, DmsFailureKind, dmsFailure } from '../dms/errors';
+import { type ApiRequest, sendWithin } from '../cloud/transport';
 import { type RetryContext, withRetry } from '../exec/retry';
 import type { Notification } from './message';
 
 /** Who publishes, to which topic and endpoint, and how patiently. */
 export interface PublishOptions {
-  credentials: DmsCredentials;
+  credentials: Credentials;
   projectId: string;
   topicUrn: string;
   /** The SMN origin, e.g. `https://smn.cn-north-4.myhuaweicloud.com`. */
@@ -44,7 +44,7 @@ const publishResponse = z.object({ message_id: z.string().min(1) }).passthrough(
 export async function publishToTopic(opts: PublishOptions, n: Notification): Promise<Published> {
   const hc = await coreClient(opts, opts.endpoint);
   const { deadline } = opts.retry;
-  const req: DmsRequest = {
+  const req: ApiRequest = {
     operation: PUBLISH_OPERATION,
     method: 'POST',
     url: '/v2/{project_id}/notifications/topics/{topic_urn}/publish',
