@@ -1,11 +1,14 @@
 import type { z } from 'zod';
-import { DmsApiError, DmsFailureKind } from './errors';
+import type { CloudService } from './endpoint';
+import { apiError, FailureKind } from './errors';
 
 /**
- * An answer read as what the API documents, or refused as malformed: an
- * error that names the field and what was expected, never the value received.
+ * An answer of `service` read as what the API documents, or refused as
+ * malformed: the service's error, naming the field and what was expected,
+ * never the value received.
  */
-export function parse<S extends z.ZodTypeAny>(
+export function parseAnswer<S extends z.ZodTypeAny>(
+  service: CloudService,
   operation: string,
   schema: S,
   body: unknown,
@@ -23,9 +26,9 @@ export function parse<S extends z.ZodTypeAny>(
       : issue?.code === 'invalid_type'
         ? `expected ${issue.expected}, got ${issue.received}`
         : (issue?.code ?? 'invalid');
-  throw new DmsApiError({
+  throw apiError(service, {
     operation,
-    kind: DmsFailureKind.Malformed,
+    kind: FailureKind.Malformed,
     message: `unexpected response: ${where}: ${what}`,
     requestId,
   });

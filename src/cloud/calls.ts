@@ -4,7 +4,8 @@ import type { Deadline } from '../exec/deadline';
 import { type RetrySettings, withRetry } from '../exec/retry';
 import type { Logger } from '../report/logger';
 import { type Credentials, coreClient, isCredentialSource, type Keys } from './core';
-import { DmsFailureKind, dmsFailure, isDmsApiError } from './errors';
+import type { CloudService } from './endpoint';
+import { cloudFailure, FailureKind, isCloudApiError } from './errors';
 import { createScrubber, type Scrub } from './scrub';
 import type { HcClient } from './sdk';
 import { type ApiRequest, type ApiResponse, sendWithin } from './transport';
@@ -18,6 +19,8 @@ export interface ReadRetry {
 
 /** A client's options once checked: everything its calls need. */
 export interface CallSettings {
+  /** The service called: it names the calls' errors, and its 429s teach the limiter. */
+  service: CloudService;
   credentials: Keys;
   /** Every DMS call names it; IAM's calls do not. */
   projectId: string | undefined;
@@ -83,13 +86,16 @@ function signing(keys: Keys, projectId: string | undefined, endpoint: string): S
  * client, wired into {@link ApiCalls}.
  */
 export function createCalls(settings: CallSettings): ApiCalls {
-  const { endpoint, timeoutMs, maxConcurrency } = settings;
+  const { service, endpoint, timeoutMs, maxConcurrency } = settings;
   const { client, scrub } = signing(settings.credentials, settings.projectId, endpoint);
   // One limiter for every call this client makes: listing pages, instance
-  // reads and writes learn from the same 429s.
+  // reads and writes learn from the same 429s. Only its own service's: a
+  // call whose keys IAM would not renew fails with IAM's 429, which says
+  // nothing of DMS's rate.
   const limiter = new AdaptiveLimiter({
     maxConcurrency,
-    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
+    isThrottle: (e) =>
+      isCloudApiError(e) && e.service === service && e.kind === FailureKind.Throttled,
   });
   const deadline = settings.deadline ?? NO_DEADLINE;
   const pathParams: Record<string, string> = settings.projectId
@@ -104,15 +110,17 @@ export function createCalls(settings: CallSettings): ApiCalls {
         deadline,
         await client(),
         { ...req, pathParams: { ...pathParams, ...req.pathParams } },
-        { timeoutMs, scrub },
+        { service, timeoutMs, scrub },
       ),
     );
   const retry = settings.retry;
+  // Any service's failure is weighed: a DMS call whose keys could not be
+  // renewed fails with IAM's error, retried as that call's own.
   return {
     call,
     read: (req) =>
       retry
-        ? withRetry({ ...retry, deadline }, req.operation, () => call(req), dmsFailure)
+        ? withRetry({ ...retry, deadline }, req.operation, () => call(req), cloudFailure)
         : call(req),
     scrub,
     maxConcurrency,

@@ -1,7 +1,8 @@
 import { ExecutionError } from '../errors';
+import type { CloudService } from './endpoint';
 
-/** Why a DMS call failed, as far as retry decisions care. */
-export const DmsFailureKind = {
+/** Why a call to DMS, IAM or SMN failed, as far as retry decisions care. */
+export const FailureKind = {
   /** 429, API Gateway throttling (APIG.0308). */
   Throttled: 'throttled',
   /**
@@ -9,7 +10,7 @@ export const DmsFailureKind = {
    * Source: https://support.huaweicloud.com/eu/api-kafka/ErrorCode.html
    */
   Busy: 'busy',
-  /** Any 5xx: the gateway or DMS failed, and nobody knows what it did. */
+  /** Any 5xx: the gateway or the service failed, and nobody knows what it did. */
   Server: 'server',
   /** Connection refused, reset or dropped before a full answer. */
   Network: 'network',
@@ -22,20 +23,29 @@ export const DmsFailureKind = {
   /** Not sent, or cut short: the invocation's time ran out. */
   Deadline: 'deadline',
 } as const;
-export type DmsFailureKind = (typeof DmsFailureKind)[keyof typeof DmsFailureKind];
+export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
 
-const RETRYABLE: ReadonlySet<DmsFailureKind> = new Set([
-  DmsFailureKind.Throttled,
-  DmsFailureKind.Busy,
-  DmsFailureKind.Server,
-  DmsFailureKind.Network,
-  DmsFailureKind.Timeout,
+const RETRYABLE: ReadonlySet<FailureKind> = new Set([
+  FailureKind.Throttled,
+  FailureKind.Busy,
+  FailureKind.Server,
+  FailureKind.Network,
+  FailureKind.Timeout,
 ]);
 
+/** DMS's "busy": only DMS answers it, so only a DMS call is ever read as busy. */
 export const BUSY_ERROR_CODE = 'DMS.00400026';
-export interface DmsApiErrorFields {
+
+/** Each service as messages name it. */
+export const SERVICE_NAME: Readonly<Record<CloudService, string>> = {
+  dms: 'DMS',
+  iam: 'IAM',
+  smn: 'SMN',
+};
+
+export interface ApiErrorFields {
   operation: string;
-  kind: DmsFailureKind;
+  kind: FailureKind;
   message: string;
   httpStatus?: number | undefined;
   errorCode?: string | undefined;
@@ -44,28 +54,34 @@ export interface DmsApiErrorFields {
 }
 
 /**
- * A failed DMS call. It carries what an operator needs (status, DMS error
- * code and message, request id) and whether a retry may help. It never
- * carries request headers or credentials.
+ * A failed call to DMS, IAM or SMN: {@link DmsApiError}, {@link IamApiError}
+ * or {@link SmnApiError}, each named after its service. It carries what an
+ * operator needs (status, the service's error code and message, request id)
+ * and whether a retry may help. It never carries request headers or
+ * credentials. The message names the operation, and the service too unless
+ * that is DMS, the one this function is about: `IAM AssumeAgency failed:
+ * HTTP 404, ...`, `ListInstances failed: HTTP 500, ...`.
  */
-export class DmsApiError extends ExecutionError {
-  override name = 'DmsApiError';
+export abstract class CloudApiError extends ExecutionError {
+  readonly service: CloudService;
   readonly operation: string;
-  readonly kind: DmsFailureKind;
+  readonly kind: FailureKind;
   readonly httpStatus: number | undefined;
   readonly errorCode: string | undefined;
   readonly errorMsg: string;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
 
-  constructor(f: DmsApiErrorFields) {
+  constructor(service: CloudService, f: ApiErrorFields) {
     const parts = [
       f.httpStatus === undefined ? f.kind : `HTTP ${f.httpStatus}`,
       f.errorCode,
       f.message,
       f.requestId && `request id ${f.requestId}`,
     ].filter(Boolean);
-    super(`${f.operation} failed: ${parts.join(', ')}`);
+    const who = service === 'dms' ? '' : `${SERVICE_NAME[service]} `;
+    super(`${who}${f.operation} failed: ${parts.join(', ')}`);
+    this.service = service;
     this.operation = f.operation;
     this.kind = f.kind;
     this.httpStatus = f.httpStatus;
@@ -80,19 +96,61 @@ export class DmsApiError extends ExecutionError {
   }
 }
 
-/** Maps an HTTP failure to its kind; `undefined` status means transport. */
-export function classifyHttpFailure(status: number, errorCode: string | undefined): DmsFailureKind {
-  if (status === 429) return DmsFailureKind.Throttled;
-  if (errorCode === BUSY_ERROR_CODE) return DmsFailureKind.Busy;
-  if (status >= 500 && status <= 599) return DmsFailureKind.Server;
-  return DmsFailureKind.Client;
+/** A failed DMS call. */
+export class DmsApiError extends CloudApiError {
+  override name = 'DmsApiError';
+  declare readonly service: 'dms';
+  constructor(f: ApiErrorFields) {
+    super('dms', f);
+  }
 }
 
+/** A failed IAM call: an agency's keys, or a project look-up. */
+export class IamApiError extends CloudApiError {
+  override name = 'IamApiError';
+  declare readonly service: 'iam';
+  constructor(f: ApiErrorFields) {
+    super('iam', f);
+  }
+}
+
+/** A failed SMN call: a failure notification that was not published. */
+export class SmnApiError extends CloudApiError {
+  override name = 'SmnApiError';
+  declare readonly service: 'smn';
+  constructor(f: ApiErrorFields) {
+    super('smn', f);
+  }
+}
+
+/** The error of a failed call to `service`. */
+export function apiError(service: CloudService, f: ApiErrorFields): CloudApiError {
+  if (service === 'iam') return new IamApiError(f);
+  if (service === 'smn') return new SmnApiError(f);
+  return new DmsApiError(f);
+}
+
+/** Maps an HTTP failure to its kind; `undefined` status means transport. */
+export function classifyHttpFailure(status: number, errorCode: string | undefined): FailureKind {
+  if (status === 429) return FailureKind.Throttled;
+  if (errorCode === BUSY_ERROR_CODE) return FailureKind.Busy;
+  if (status >= 500 && status <= 599) return FailureKind.Server;
+  return FailureKind.Client;
+}
+
+const API_ERROR_NAMES: ReadonlySet<string> = new Set(['DmsApiError', 'IamApiError', 'SmnApiError']);
+
+/** A failed call to any of the three services; by name, like {@link isDmsApiError}. */
+export function isCloudApiError(e: unknown): e is CloudApiError {
+  return e instanceof Error && API_ERROR_NAMES.has(e.name);
+}
+
+/** A failed DMS call; IAM's and SMN's failures are not. */
 export function isDmsApiError(e: unknown): e is DmsApiError {
   return e instanceof Error && e.name === 'DmsApiError';
 }
 
-/** `e` as the retries read a failure: an API error, or undefined for any other error. */
-export function dmsFailure(e: unknown): DmsApiError | undefined {
-  return isDmsApiError(e) ? e : undefined;
+/** `e` as the retries read a failure: an API error of any service, or undefined for any other error. */
+export function cloudFailure(e: unknown): CloudApiError | undefined {
+  return isCloudApiError(e) ? e : undefined;
 }

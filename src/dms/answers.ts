@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { parseAnswer } from '../cloud/answers';
 import { DmsApiError, DmsFailureKind } from './errors';
 import { isWireIssue, KAFKA_ENGINE, type KafkaInstance, readInstance } from './wire';
 
@@ -6,7 +8,15 @@ import { isWireIssue, KAFKA_ENGINE, type KafkaInstance, readInstance } from './w
  * error that names the field and what was expected, never the value received.
  */
 
-export { parse } from '../cloud/answers';
+/** A DMS answer as `schema` reads it; see {@link parseAnswer}. */
+export function parse<S extends z.ZodTypeAny>(
+  operation: string,
+  schema: S,
+  body: unknown,
+  requestId: string | undefined,
+): z.output<S> {
+  return parseAnswer('dms', operation, schema, body, requestId);
+}
 
 /** One instance off the wire, or a malformed-response error naming the field. */
 export function instance(

@@ -8,8 +8,8 @@ export interface DmsCalls extends ApiCalls {
 }
 
 /** {@link createCalls} for DMS, which also scrubs the instances it reads. */
-export function createDmsCalls(settings: CallSettings): DmsCalls {
-  const calls = createCalls(settings);
+export function createDmsCalls(settings: Omit<CallSettings, 'service'>): DmsCalls {
+  const calls = createCalls({ ...settings, service: 'dms' });
   const { scrub } = calls;
   return {
     ...calls,

@@ -131,7 +131,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
 }
 
 /** The options checked, in this order, and the endpoint they name; throws `ConfigError`. */
-function checkedSettings(opts: DmsClientOptions): CallSettings {
+function checkedSettings(opts: DmsClientOptions): Omit<CallSettings, 'service'> {
   if (!opts.projectId) throw ConfigError.at('projectId', 'a project id is required');
   if (!isCredentialSource(opts.credentials) && (!opts.credentials.ak || !opts.credentials.sk)) {
     throw ConfigError.at('credentials', 'an access key and a secret key are required');

@@ -1,11 +1,11 @@
-import { type DmsApiError, DmsFailureKind, isDmsApiError } from '../cloud/errors';
+import { type CloudApiError, FailureKind, isDmsApiError } from '../cloud/errors';
 
+// DMS's callers read the shared API error and its kinds under these names.
 export {
+  type ApiErrorFields as DmsApiErrorFields,
   BUSY_ERROR_CODE,
   DmsApiError,
-  type DmsApiErrorFields,
-  DmsFailureKind,
-  dmsFailure,
+  FailureKind as DmsFailureKind,
   isDmsApiError,
 } from '../cloud/errors';
 
@@ -30,17 +30,19 @@ export function isInstanceNotFound(e: unknown): boolean {
 /**
  * A write that failed like this was not carried out: throttled at the
  * gateway, or refused by DMS as busy. It is safe to send again as it is.
+ * IAM's errors count too: a write whose keys could not be renewed fails
+ * with the renewal's error, before it is sent.
  */
-export function provesNotApplied(e: DmsApiError): boolean {
-  return e.kind === DmsFailureKind.Throttled || e.kind === DmsFailureKind.Busy;
+export function provesNotApplied(e: CloudApiError): boolean {
+  return e.kind === FailureKind.Throttled || e.kind === FailureKind.Busy;
 }
 
 /** After a write failed like this, nobody knows whether DMS acted. */
-export function leavesOutcomeUnknown(e: DmsApiError): boolean {
+export function leavesOutcomeUnknown(e: CloudApiError): boolean {
   return (
-    e.kind === DmsFailureKind.Server ||
-    e.kind === DmsFailureKind.Network ||
-    e.kind === DmsFailureKind.Timeout ||
-    e.kind === DmsFailureKind.Malformed
+    e.kind === FailureKind.Server ||
+    e.kind === FailureKind.Network ||
+    e.kind === FailureKind.Timeout ||
+    e.kind === FailureKind.Malformed
   );
 }
