@@ -33,7 +33,7 @@ interface Signer {
 /**
  * A core client that signs with `opts.credentials` for `opts.projectId` and
  * sends to `endpoint`, loading the SDK core (dist/sdk.js in the bundle) on
- * first use. Shared by DMS and SMN calls, so both are signed alike.
+ * first use. Shared by DMS, IAM and SMN calls, so all three are signed alike.
  */
 export async function coreClient(opts: Signer, endpoint: string): Promise<HcClient> {
   return buildHcClient(await import('./sdk.js'), opts, endpoint);
