@@ -1,6 +1,7 @@
 /** Listing figures: 10,000 instances against a naive client, and under rate limits. */
+
+import type { HcClient } from '../src/cloud/sdk';
 import { createDmsClient, DEFAULT_MAX_CONCURRENCY, type DmsClient } from '../src/dms/client';
-import type { HcClient } from '../src/dms/sdk';
 import { systemClock } from '../src/exec/clock';
 import { DEFAULT_RETRY } from '../src/exec/retry';
 import {
@@ -29,7 +30,7 @@ export function projectClient(ep: Endpoint): DmsClient {
 
 /** Sequential pages of the API's default 10, through the same SDK core. */
 async function naiveList(ep: Endpoint): Promise<number> {
-  const { BasicCredentials, ClientBuilder } = await import('../src/dms/sdk.js');
+  const { BasicCredentials, ClientBuilder } = await import('../src/cloud/sdk.js');
   const hc = new ClientBuilder<HcClient>((c) => c)
     .withCredential(new BasicCredentials().withAk(ep.ak).withSk(ep.sk).withProjectId(ep.projectId))
     .withEndpoint(ep.endpoint)
@@ -112,7 +113,7 @@ const THROTTLE_CASES = [
 export async function throttled(sim: SimProcess): Promise<void> {
   // The SDK core loads on a client's first call; the cold-start rows measure
   // that. Here it is loaded already, as after any other part of the bench.
-  await import('../src/dms/sdk.js');
+  await import('../src/cloud/sdk.js');
   for (const { rate, latencyMs } of THROTTLE_CASES) {
     const ep = await sim.serve({ size: FLEET }, latencyMs, rate, rate);
     await sim.clear();

@@ -102,7 +102,7 @@ const patchSources = {
 
 /**
  * The SDK core, axios under it, and their dependencies go to their own file,
- * dist/sdk.js, which src/dms/core.ts loads on the first API call: loading
+ * dist/sdk.js, which src/cloud/core.ts loads on the first API call: loading
  * the handler does not parse them, and a run that stops on a bad input never
  * does.
  */
@@ -110,7 +110,9 @@ const sdkApart = {
   name: 'sdk-apart',
   setup(b) {
     b.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) =>
-      args.importer.endsWith(`dms${sep}core.ts`) ? { path: './sdk.js', external: true } : undefined,
+      args.importer.endsWith(`cloud${sep}core.ts`)
+        ? { path: './sdk.js', external: true }
+        : undefined,
     );
   },
 };
@@ -156,7 +158,7 @@ const [main, sdk] = await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ['src/dms/sdk.ts'],
+    entryPoints: ['src/cloud/sdk.ts'],
     outfile: 'dist/sdk.js',
     plugins: [patchSources],
   }),

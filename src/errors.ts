@@ -5,7 +5,7 @@ import type { RunSummary, TotalSummary } from './report/records';
  * {@link MaintenanceError}; the subclass says when it was found.
  *
  * - {@link ConfigError}: found while reading inputs, before any API call.
- * - {@link ExecutionError}: found while talking to DMS or acting on instances.
+ * - {@link ExecutionError}: found while talking to DMS, IAM or SMN, or acting on instances.
  * - {@link RunFailedError}: the run finished, but not cleanly (failures or a refusal).
  */
 export class MaintenanceError extends Error {

@@ -1,4 +1,4 @@
-import type { DmsApiError } from '../dms/errors';
+import type { CloudApiError } from '../cloud/errors';
 import type { ActionResponse, KafkaInstance } from '../dms/wire';
 import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
@@ -22,7 +22,7 @@ export type Why =
   | {
       why: 'unknown';
       cause: string;
-      error?: DmsApiError | undefined;
+      error?: CloudApiError | undefined;
       requestId?: string | undefined;
     }
   | { why: 'answered-failed'; requestId: string | undefined };
@@ -136,7 +136,7 @@ function failed(p: Pending, now: string): Decision {
   };
 }
 
-export function errorFields(e: DmsApiError): Partial<OutcomeDetail> {
+export function errorFields(e: CloudApiError): Partial<OutcomeDetail> {
   return { errorCode: e.errorCode, requestId: e.requestId };
 }
 

@@ -1,10 +1,5 @@
-import {
-  type DmsApiError,
-  DmsFailureKind,
-  isDmsApiError,
-  leavesOutcomeUnknown,
-  provesNotApplied,
-} from '../dms/errors';
+import { type CloudApiError, FailureKind, isCloudApiError } from '../cloud/errors';
+import { leavesOutcomeUnknown, provesNotApplied } from '../dms/errors';
 import type { ActionResponse, KafkaInstance } from '../dms/wire';
 import { waitBudgetMs } from '../exec/deadline';
 import { backoffMs } from '../exec/retry';
@@ -162,8 +157,9 @@ class BatchWrite {
     toSend: readonly KafkaInstance[],
     operation: string,
   ): Promise<Next> {
-    if (!isDmsApiError(e)) throw e;
-    if (e.kind === DmsFailureKind.Deadline) return 'deadline';
+    // IAM's error too: a call whose keys could not be renewed fails with it.
+    if (!isCloudApiError(e)) throw e;
+    if (e.kind === FailureKind.Deadline) return 'deadline';
     if (provesNotApplied(e)) return this.notApplied(e, toSend, operation);
     if (leavesOutcomeUnknown(e)) {
       for (const inst of toSend) this.doubt(inst, { cause: e.message, requestId: e.requestId });
@@ -175,7 +171,7 @@ class BatchWrite {
 
   /** Throttled or busy: DMS did nothing; wait, then re-check and resend, a bounded number of times. */
   private async notApplied(
-    e: DmsApiError,
+    e: CloudApiError,
     toSend: readonly KafkaInstance[],
     operation: string,
   ): Promise<Next> {

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { isDmsApiError } from '../dms/errors';
+import { isCloudApiError } from '../cloud/errors';
 import type { KafkaInstance } from '../dms/wire';
 import type { Selection } from '../plan/select';
 import { Outcome } from '../report/records';
@@ -29,7 +29,8 @@ export async function readFresh(
           const now = await ctx.dms.showInstance(inst.instance_id);
           return [inst.instance_id, now ? { instance: now } : { gone: true }];
         } catch (e) {
-          if (!isDmsApiError(e)) throw e;
+          // IAM's error too: a read whose keys could not be renewed fails with it.
+          if (!isCloudApiError(e)) throw e;
           return [inst.instance_id, { unreadable: e.message }];
         }
       }),

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
+import { isCloudApiError } from '../cloud/errors';
 import type { DmsClient } from '../dms/client';
-import { isDmsApiError } from '../dms/errors';
 import type { KafkaInstance } from '../dms/wire';
 import { decide, type Known } from '../plan/decision';
 import { latestRegistration } from '../plan/evidence';
@@ -56,7 +56,7 @@ export async function readKafka(
             return [id, { cluster, brokerNum }];
           return [id, { cluster, brokerNum, topics: await dms.listTopics(id) }];
         } catch (e) {
-          if (!isDmsApiError(e)) throw e;
+          if (!isCloudApiError(e)) throw e;
           return [id, { unreadable: e.message, brokerNum }];
         }
       }),
@@ -187,7 +187,7 @@ async function liftHold(ctx: ActContext, instance: KafkaInstance, since: string)
   try {
     await ctx.dms.tagInstance(instance.instance_id, 'delete', [{ key: HOLD_KEY, value: since }]);
   } catch (e) {
-    if (!isDmsApiError(e)) throw e;
+    if (!isCloudApiError(e)) throw e;
     ctx.report.warn({
       message: `the hold could not be taken off (${e.message}); the cluster is whole, so this run goes on`,
       instanceId: instance.instance_id,
@@ -212,7 +212,7 @@ export async function putHolds(
     try {
       await ctx.dms.tagInstance(instance.instance_id, 'create', [holdTag(at)]);
     } catch (e) {
-      if (!isDmsApiError(e)) throw e;
+      if (!isCloudApiError(e)) throw e;
       const line = `${instance.name} (${instance.instance_id}): its restart was not confirmed and the hold ${HOLD_KEY} could not be put on it (${e.message}); no later run would know`;
       ctx.report.warn({ message: line, instanceId: instance.instance_id });
       notWritten.push(line);

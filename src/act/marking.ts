@@ -1,9 +1,5 @@
-import {
-  DmsFailureKind,
-  isDmsApiError,
-  isInstanceNotFound,
-  leavesOutcomeUnknown,
-} from '../dms/errors';
+import { FailureKind, isCloudApiError } from '../cloud/errors';
+import { isInstanceNotFound, leavesOutcomeUnknown } from '../dms/errors';
 import type { KafkaInstance, Tag } from '../dms/wire';
 import type { Campaign } from '../plan/campaign';
 import { agedMarks, markTags } from '../plan/mark';
@@ -60,8 +56,8 @@ export async function markBatch(
       campaign.written.set(inst.instance_id, tags);
       out.marked.push(inst);
     } catch (e) {
-      if (!isDmsApiError(e)) throw e;
-      if (e.kind === DmsFailureKind.Deadline) {
+      if (!isCloudApiError(e)) throw e;
+      if (e.kind === FailureKind.Deadline) {
         ctx.report.skipAll(batch.slice(k), DEADLINE);
         return { ...out, stopped: DEADLINE };
       }
@@ -156,7 +152,7 @@ async function deleteTags(
     );
     return undefined;
   } catch (e) {
-    if (!isDmsApiError(e)) throw e;
+    if (!isCloudApiError(e)) throw e;
     return { message: e.message, error: e };
   }
 }

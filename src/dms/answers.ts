@@ -1,36 +1,21 @@
 import type { z } from 'zod';
+import { parseAnswer } from '../cloud/answers';
 import { DmsApiError, DmsFailureKind } from './errors';
 import { isWireIssue, KAFKA_ENGINE, type KafkaInstance, readInstance } from './wire';
 
 /**
- * Answers read as what the API documents, or refused as malformed: an error
- * that names the field and what was expected, never the value received.
+ * DMS's answers read as what the API documents, or refused as malformed: an
+ * error that names the field and what was expected, never the value received.
  */
 
+/** A DMS answer as `schema` reads it; see {@link parseAnswer}. */
 export function parse<S extends z.ZodTypeAny>(
   operation: string,
   schema: S,
   body: unknown,
   requestId: string | undefined,
 ): z.output<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : 'body';
-  // What was expected, never the value received: that is the server's text,
-  // and an echoing proxy can put a signed header in it.
-  const what =
-    issue?.code === 'invalid_enum_value'
-      ? `expected one of ${issue.options.join(', ')}`
-      : issue?.code === 'invalid_type'
-        ? `expected ${issue.expected}, got ${issue.received}`
-        : (issue?.code ?? 'invalid');
-  throw new DmsApiError({
-    operation,
-    kind: DmsFailureKind.Malformed,
-    message: `unexpected response: ${where}: ${what}`,
-    requestId,
-  });
+  return parseAnswer('dms', operation, schema, body, requestId);
 }
 
 /** One instance off the wire, or a malformed-response error naming the field. */

@@ -1,120 +1,18 @@
-import { AdaptiveLimiter } from '../exec/adaptive';
-import type { Clock } from '../exec/clock';
-import type { Deadline } from '../exec/deadline';
-import { type RetrySettings, withRetry } from '../exec/retry';
-import type { Logger } from '../report/logger';
-import { coreClient, type DmsCredentials, isCredentialSource, type Keys } from './core';
-import { DmsFailureKind, dmsFailure, isDmsApiError } from './errors';
-import { createScrubber, type Scrub } from './scrub';
-import type { HcClient } from './sdk';
-import { type DmsRequest, type DmsResponse, sendWithin } from './transport';
+import { type ApiCalls, type CallSettings, createCalls } from '../cloud/calls';
 import type { KafkaInstance } from './wire';
 
-/** Retries for reads: the settings, the clock that waits, the log that tells. */
-export interface ReadRetry {
-  settings: RetrySettings;
-  clock: Clock;
-  log: Logger;
-}
-
-/** A client's options once checked: everything its calls need. */
-export interface CallSettings {
-  credentials: Keys;
-  /** Every DMS call names it; IAM's calls do not. */
-  projectId: string | undefined;
-  /** The full URL every call goes to. */
-  endpoint: string;
-  timeoutMs: number;
-  maxConcurrency: number;
-  deadline?: Deadline | undefined;
-  retry?: ReadRetry | undefined;
-}
-
 /** The plumbing every DMS call of one client goes through. */
-export interface DmsCalls {
-  /** Sends once, through the client's limiter and within its deadline. */
-  call(req: DmsRequest): Promise<DmsResponse>;
-  /** {@link DmsCalls.call}, retried when the client has retries; for idempotent calls. */
-  read(req: DmsRequest): Promise<DmsResponse>;
+export interface DmsCalls extends ApiCalls {
   /** The instance with its name and status scrubbed, in place. */
   cleaned(i: KafkaInstance): KafkaInstance;
-  readonly maxConcurrency: number;
-  readonly retry: ReadRetry | undefined;
 }
 
-const NO_DEADLINE: Deadline = { remainingMs: () => Infinity, marginMs: 0, reserveMs: 0 };
-
-/** The core client that signs a client's calls, and the scrubber of every key it signed with. */
-interface Signing {
-  client(): Promise<HcClient>;
-  scrub: Scrub;
-}
-
-/**
- * The SDK core (and axios under it) loads on the first call, not with the
- * bundle: a cold start that fails on its inputs never pays for it. Renewed
- * keys get a core client of their own; every key ever used stays scrubbed.
- */
-function signing(keys: Keys, projectId: string | undefined, endpoint: string): Signing {
-  let hc: Promise<HcClient> | undefined;
-  let signedWith: DmsCredentials | undefined;
-  const secrets: Array<string | undefined> = [];
-  let scrubber: Scrub = (t) => t;
-  const remember = (c: DmsCredentials) => {
-    secrets.push(c.ak, c.sk, c.securityToken);
-    scrubber = createScrubber(secrets);
-  };
-  if (!isCredentialSource(keys)) remember(keys);
+/** {@link createCalls} for DMS, which also scrubs the instances it reads. */
+export function createDmsCalls(settings: Omit<CallSettings, 'service'>): DmsCalls {
+  const calls = createCalls({ ...settings, service: 'dms' });
+  const { scrub } = calls;
   return {
-    client: async () => {
-      const now = isCredentialSource(keys) ? await keys.current() : keys;
-      if (now !== signedWith || !hc) {
-        if (isCredentialSource(keys)) remember(now);
-        signedWith = now;
-        hc = coreClient({ credentials: now, projectId }, endpoint);
-      }
-      return hc;
-    },
-    scrub: (t) => scrubber(t),
-  };
-}
-
-/**
- * The limiter, the scrubber and the lazily loaded core client of one DMS
- * client, wired into {@link DmsCalls}.
- */
-export function createCalls(settings: CallSettings): DmsCalls {
-  const { endpoint, timeoutMs, maxConcurrency } = settings;
-  const { client, scrub } = signing(settings.credentials, settings.projectId, endpoint);
-  // One limiter for every call this client makes: listing pages, instance
-  // reads and writes learn from the same 429s.
-  const limiter = new AdaptiveLimiter({
-    maxConcurrency,
-    isThrottle: (e) => isDmsApiError(e) && e.kind === DmsFailureKind.Throttled,
-  });
-  const deadline = settings.deadline ?? NO_DEADLINE;
-  const pathParams: Record<string, string> = settings.projectId
-    ? { project_id: settings.projectId }
-    : {};
-
-  // The keys and the budget are taken when the limiter lets the call go, not
-  // when it was queued: a call that waited goes out with the keys of that moment.
-  const call = (req: DmsRequest): Promise<DmsResponse> =>
-    limiter.run(async () =>
-      sendWithin(
-        deadline,
-        await client(),
-        { ...req, pathParams: { ...pathParams, ...req.pathParams } },
-        { timeoutMs, scrub },
-      ),
-    );
-  const retry = settings.retry;
-  return {
-    call,
-    read: (req) =>
-      retry
-        ? withRetry({ ...retry, deadline }, req.operation, () => call(req), dmsFailure)
-        : call(req),
+    ...calls,
     // The name and status go into records and reasons as they are: scrub them like any
     // other text from the network. In place: each instance is a fresh one from
     // readInstance, and a listing has thousands.
@@ -123,7 +21,5 @@ export function createCalls(settings: CallSettings): DmsCalls {
       i.status = scrub(i.status);
       return i;
     },
-    maxConcurrency,
-    retry,
   };
 }

@@ -1,17 +1,18 @@
+import type { CallSettings } from '../cloud/calls';
+import { isCredentialSource, type Keys } from '../cloud/core';
+import { dmsEndpoint } from '../cloud/endpoint';
 import { ConfigError } from '../errors';
 import type { Clock } from '../exec/clock';
 import type { Deadline } from '../exec/deadline';
 import type { RetrySettings } from '../exec/retry';
 import type { Logger } from '../report/logger';
-import { type CallSettings, createCalls } from './calls';
-import { isCredentialSource, type Keys } from './core';
-import { dmsEndpoint } from './endpoint';
+import { createDmsCalls } from './calls';
 import { listTopics, showCluster } from './kafka';
 import * as reads from './reads';
 import type { ActionResponse, KafkaCluster, KafkaInstance, KafkaTopic, Tag } from './wire';
 import * as writes from './writes';
 
-export type { CredentialSource, DmsCredentials, Keys } from './core';
+export type { CredentialSource, Credentials, Keys } from '../cloud/core';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 export type { KafkaCluster, KafkaTopic } from './wire';
 
@@ -100,7 +101,7 @@ export const MAX_CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
  * const all = await dms.listInstances({ includeFailure: true });
  */
 export function createDmsClient(opts: DmsClientOptions): DmsClient {
-  const calls = createCalls(checkedSettings(opts));
+  const calls = createDmsCalls(checkedSettings(opts));
   return {
     listInstances(o = {}) {
       return reads.listInstances(calls, o.includeFailure === true);
@@ -130,7 +131,7 @@ export function createDmsClient(opts: DmsClientOptions): DmsClient {
 }
 
 /** The options checked, in this order, and the endpoint they name; throws `ConfigError`. */
-function checkedSettings(opts: DmsClientOptions): CallSettings {
+function checkedSettings(opts: DmsClientOptions): Omit<CallSettings, 'service'> {
   if (!opts.projectId) throw ConfigError.at('projectId', 'a project id is required');
   if (!isCredentialSource(opts.credentials) && (!opts.credentials.ak || !opts.credentials.sk)) {
     throw ConfigError.at('credentials', 'an access key and a secret key are required');

@@ -16,7 +16,7 @@ export const DEFAULT_RETRY: RetrySettings = { attempts: 5, baseDelayMs: 1000, ma
 /**
  * What a failure must tell for a retry to be weighed: whether it may be
  * retried, its kind, and what the service answered. The API's own error
- * class tells all of it; see `dmsFailure` in dms/errors.ts.
+ * class tells all of it; see `cloudFailure` in cloud/errors.ts.
  */
 export interface Retryable {
   retryable: boolean;

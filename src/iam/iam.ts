@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { parse } from '../dms/answers';
-import { type CallSettings, createCalls, type DmsCalls } from '../dms/calls';
-import type { Keys } from '../dms/core';
-import { DmsApiError, DmsFailureKind } from '../dms/errors';
+import { parseAnswer } from '../cloud/answers';
+import { type ApiCalls, type CallSettings, createCalls } from '../cloud/calls';
+import type { Keys } from '../cloud/core';
+import { FailureKind, IamApiError } from '../cloud/errors';
 
 /**
  * The two IAM calls the function makes: temporary keys for an agency in
  * another account, and a project by region with the account it belongs to.
  * Both go through the same signing, limiter, deadline and scrubbing as
- * every DMS call.
+ * every DMS call (src/cloud/), and fail as {@link IamApiError}.
  *
  * Of IAM's two ways to assume an agency, this takes IAM v3
  * `POST /v3.0/OS-CREDENTIAL/securitytokens` (assume_role): it issues keys
@@ -18,15 +18,15 @@ import { DmsApiError, DmsFailureKind } from '../dms/errors';
  * {@link assumeAgency} knows the call, so STS v5 could take its place.
  * Source: https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html
  */
-export type IamCalls = DmsCalls;
+export type IamCalls = ApiCalls;
 
 /** A client of IAM at `endpoint`, signing with `credentials` and naming no project. */
 export function iamCalls(
   credentials: Keys,
   endpoint: string,
-  rest: Omit<CallSettings, 'credentials' | 'projectId' | 'endpoint'>,
+  rest: Omit<CallSettings, 'service' | 'credentials' | 'projectId' | 'endpoint'>,
 ): IamCalls {
-  return createCalls({ ...rest, credentials, projectId: undefined, endpoint });
+  return createCalls({ ...rest, service: 'iam', credentials, projectId: undefined, endpoint });
 }
 
 const text = z.string().min(1);
@@ -91,7 +91,7 @@ export async function assumeAgency(iam: IamCalls, req: AssumeRequest): Promise<T
     },
   });
   // `parse` names what was expected, never a value: a half-formed answer may still hold a key.
-  const c = parse(op, credentialAnswer, res.body, res.requestId).credential;
+  const c = parseAnswer('iam', op, credentialAnswer, res.body, res.requestId).credential;
   return { ak: c.access, sk: c.secret, securityToken: c.securitytoken, expiresAt: c.expires_at };
 }
 
@@ -113,14 +113,14 @@ export async function projectIn(iam: IamCalls, region: string): Promise<FoundPro
     url: '/v3/projects',
     queryParams: { name: region },
   });
-  const named = parse(op, projectsAnswer, res.body, res.requestId).projects.filter(
+  const named = parseAnswer('iam', op, projectsAnswer, res.body, res.requestId).projects.filter(
     (p) => p.name === region,
   );
   const [only] = named;
   if (!only || named.length > 1) {
-    throw new DmsApiError({
+    throw new IamApiError({
       operation: op,
-      kind: DmsFailureKind.Client,
+      kind: FailureKind.Client,
       httpStatus: res.status,
       message: `${named.length === 0 ? 'no project' : `${named.length} projects`} named ${region} in this account; name its projectId in the account's regions`,
       requestId: res.requestId,

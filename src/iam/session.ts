@@ -1,4 +1,4 @@
-import type { CredentialSource, DmsCredentials } from '../dms/core';
+import type { CredentialSource, Credentials } from '../cloud/core';
 import type { Clock } from '../exec/clock';
 import type { TemporaryKeys } from './iam';
 
@@ -17,7 +17,7 @@ const LAST_USE_MS = 30_000;
  * calls fail with the renewal's error.
  */
 export class AgencySession implements CredentialSource {
-  private keys: { credentials: DmsCredentials; expiresAt: number; renewAt: number } | undefined;
+  private keys: { credentials: Credentials; expiresAt: number; renewAt: number } | undefined;
   private pending: Promise<void> | undefined;
   /** How many times keys were issued: once, plus each renewal. */
   issued = 0;
@@ -27,7 +27,7 @@ export class AgencySession implements CredentialSource {
     private readonly clock: Clock,
   ) {}
 
-  async current(): Promise<DmsCredentials> {
+  async current(): Promise<Credentials> {
     const held = this.keys;
     if (held && this.clock.now() < held.renewAt) return held.credentials;
     this.pending ??= this.renew().finally(() => {
@@ -39,7 +39,7 @@ export class AgencySession implements CredentialSource {
       if (held && this.clock.now() < held.expiresAt - LAST_USE_MS) return held.credentials;
       throw e;
     }
-    return (this.keys as { credentials: DmsCredentials }).credentials;
+    return (this.keys as { credentials: Credentials }).credentials;
   }
 
   private async renew(): Promise<void> {

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import type { DmsCredentials } from '../dms/client';
+import { dmsEndpoint } from '../cloud/endpoint';
+import type { Credentials } from '../dms/client';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from '../dms/client';
-import { dmsEndpoint } from '../dms/endpoint';
 import { RESTART_ONSET_MS } from '../dms/status';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { DEFAULT_RETRY, type RetrySettings } from '../exec/retry';
@@ -15,7 +15,7 @@ export interface Env {
   /** IAM_ENDPOINT: where agency credentials and project ids are asked for; default by region. */
   iamEndpoint: string | undefined;
   /** From HUAWEICLOUD_SDK_*; FunctionGraph's context credentials take precedence. */
-  credentials: DmsCredentials | undefined;
+  credentials: Credentials | undefined;
   projectId: string | undefined;
   region: string | undefined;
   endpoint: string | undefined;
@@ -153,7 +153,7 @@ function envReader(
 }
 
 /** HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, which come as a pair, with any security token. */
-function readCredentials(get: EnvGet, issues: ConfigIssue[]): DmsCredentials | undefined {
+function readCredentials(get: EnvGet, issues: ConfigIssue[]): Credentials | undefined {
   const ak = get('HUAWEICLOUD_SDK_AK');
   const sk = get('HUAWEICLOUD_SDK_SK');
   if (Boolean(ak) !== Boolean(sk)) {

@@ -1,4 +1,4 @@
-import type { DmsCredentials } from '../dms/client';
+import type { Credentials } from '../dms/client';
 import { ConfigError, RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { type Deadline, deadlineFrom } from '../exec/deadline';
@@ -24,7 +24,7 @@ export interface Invocation {
   /** The platform's answer, unchecked: the deadline copes with one that is not a number. */
   remainingMs: () => unknown;
   /** Temporary credentials from the platform, read for this invocation only. */
-  credentials: DmsCredentials | undefined;
+  credentials: Credentials | undefined;
 }
 
 export interface InvokeDeps {

@@ -1,6 +1,6 @@
+import { serviceEndpoint } from '../cloud/endpoint';
+import { isCloudApiError } from '../cloud/errors';
 import type { Keys } from '../dms/client';
-import { serviceEndpoint } from '../dms/endpoint';
-import { isDmsApiError } from '../dms/errors';
 import { ConfigError } from '../errors';
 import { iamCalls, projectIn } from '../iam/iam';
 import type { Account } from '../policy/accounts';
@@ -168,7 +168,7 @@ export function failureOf(e: unknown): {
   errorCode?: string;
   message: string;
 } {
-  if (isDmsApiError(e)) {
+  if (isCloudApiError(e)) {
     return {
       ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
       ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),

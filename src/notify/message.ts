@@ -3,7 +3,7 @@
  * no clock, no network. Every piece of text that did not come from this file
  * goes through the scrubber first.
  */
-import type { Scrub } from '../dms/scrub';
+import type { Scrub } from '../cloud/scrub';
 import { Outcome, type OutcomeRecord, type RunSummary, type TotalSummary } from '../report/records';
 import { DEADLINE } from '../report/report';
 

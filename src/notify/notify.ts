@@ -1,5 +1,5 @@
-import type { DmsCredentials } from '../dms/client';
-import { createScrubber, type Scrub } from '../dms/scrub';
+import type { Credentials } from '../cloud/core';
+import { createScrubber, type Scrub } from '../cloud/scrub';
 import { RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
 import { deadlineFrom } from '../exec/deadline';
@@ -16,7 +16,7 @@ const MAX_LINE = 1000;
 /** What {@link notifyOnFailure} reads of the environment (the shell's `Env` has it). */
 export interface NotifyEnv {
   notify: NotifySettings | undefined;
-  credentials: DmsCredentials | undefined;
+  credentials: Credentials | undefined;
   projectId: string | undefined;
   localTimeoutMs: number;
   requestTimeoutMs: number;
@@ -28,7 +28,7 @@ export interface NotifyInvocation {
   requestId: string;
   platform: 'functiongraph' | 'lambda' | 'local';
   remainingMs: () => unknown;
-  credentials: DmsCredentials | undefined;
+  credentials: Credentials | undefined;
 }
 
 /** What {@link notifyOnFailure} needs from the invocation. */
@@ -116,7 +116,7 @@ function failureNotification(
 
 /** Who signs the message, and the topic it goes to. */
 interface PublishTarget {
-  credentials: DmsCredentials;
+  credentials: Credentials;
   projectId: string;
   settings: NotifySettings;
 }

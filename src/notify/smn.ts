@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { DmsCredentials } from '../dms/client';
-import { coreClient } from '../dms/core';
-import { DmsApiError, DmsFailureKind, dmsFailure } from '../dms/errors';
-import type { Scrub } from '../dms/scrub';
-import { type DmsRequest, sendWithin } from '../dms/transport';
+import type { Credentials } from '../cloud/core';
+import { coreClient } from '../cloud/core';
+import { cloudFailure, FailureKind, SmnApiError } from '../cloud/errors';
+import type { Scrub } from '../cloud/scrub';
+import { type ApiRequest, sendWithin } from '../cloud/transport';
 import { type RetryContext, withRetry } from '../exec/retry';
 import type { Notification } from './message';
 
 /** Who publishes, to which topic and endpoint, and how patiently. */
 export interface PublishOptions {
-  credentials: DmsCredentials;
+  credentials: Credentials;
   projectId: string;
   topicUrn: string;
   /** The SMN origin, e.g. `https://smn.cn-north-4.myhuaweicloud.com`. */
@@ -39,12 +39,12 @@ const publishResponse = z.object({ message_id: z.string().min(1) }).passthrough(
  * redirects, scrubbed errors, a timeout. Throttling, 5xx, timeouts and
  * dropped connections are retried like a read.
  *
- * @throws DmsApiError when SMN refuses it or cannot be reached.
+ * @throws SmnApiError when SMN refuses it or cannot be reached.
  */
 export async function publishToTopic(opts: PublishOptions, n: Notification): Promise<Published> {
   const hc = await coreClient(opts, opts.endpoint);
   const { deadline } = opts.retry;
-  const req: DmsRequest = {
+  const req: ApiRequest = {
     operation: PUBLISH_OPERATION,
     method: 'POST',
     url: '/v2/{project_id}/notifications/topics/{topic_urn}/publish',
@@ -52,13 +52,13 @@ export async function publishToTopic(opts: PublishOptions, n: Notification): Pro
     body: { subject: n.subject, message: n.message },
   };
   const once = () =>
-    sendWithin(deadline, hc, req, { timeoutMs: opts.timeoutMs, scrub: opts.scrub });
-  const res = await withRetry(opts.retry, PUBLISH_OPERATION, once, dmsFailure);
+    sendWithin(deadline, hc, req, { service: 'smn', timeoutMs: opts.timeoutMs, scrub: opts.scrub });
+  const res = await withRetry(opts.retry, PUBLISH_OPERATION, once, cloudFailure);
   const parsed = publishResponse.safeParse(res.body);
   if (!parsed.success) {
-    throw new DmsApiError({
+    throw new SmnApiError({
       operation: PUBLISH_OPERATION,
-      kind: DmsFailureKind.Malformed,
+      kind: FailureKind.Malformed,
       httpStatus: res.status,
       message: 'unexpected response: no message_id',
       requestId: res.requestId,

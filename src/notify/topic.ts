@@ -1,4 +1,4 @@
-import { REGION, serviceEndpoint } from '../dms/endpoint';
+import { REGION, serviceEndpoint } from '../cloud/endpoint';
 import { ConfigError, type ConfigIssue } from '../errors';
 
 /** Where failure notifications go: one SMN topic, and the endpoint that serves it. */

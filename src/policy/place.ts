@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dmsEndpoint, REGION } from '../dms/endpoint';
+import { dmsEndpoint, REGION } from '../cloud/endpoint';
 import { ConfigError } from '../errors';
 
 /** Where a policy runs, as `targets` and `accounts` write it: a region, a project, an endpoint. */

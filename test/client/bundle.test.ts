@@ -12,7 +12,7 @@ import {
   startSimulator,
   verifyRequest,
 } from '../../simulator';
-import type * as Sdk from '../../src/dms/sdk';
+import type * as Sdk from '../../src/cloud/sdk';
 
 // dist/sdk.js as the function runs it: the SDK core and axios, with the
 // build's patches (scripts/build.mjs). `npm test` builds before it tests.

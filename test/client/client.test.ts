@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Simulator, startSimulator } from '../../simulator';
+import { dmsEndpoint } from '../../src/cloud/endpoint';
 import { createDmsClient, type DmsClient } from '../../src/dms/client';
-import { dmsEndpoint } from '../../src/dms/endpoint';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
 import { createLogger } from '../../src/report/logger';
 import { mk } from '../support/fleet';

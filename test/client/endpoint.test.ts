@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { serviceEndpoint } from '../../src/cloud/endpoint';
 import { createDmsClient } from '../../src/dms/client';
-import { serviceEndpoint } from '../../src/dms/endpoint';
 
 const AK = 'HPUAKENDPOINT0000001';
 const SK = 'endpointSecretKey000000000000000000000001';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_AK, DEMO_SK, type Simulator, startSimulator } from '../../simulator';
+import { MAX_SERVER_TEXT, TRUNCATED } from '../../src/cloud/scrub';
 import { createDmsClient } from '../../src/dms/client';
 import { type DmsApiError, isDmsApiError } from '../../src/dms/errors';
-import { MAX_SERVER_TEXT, TRUNCATED } from '../../src/dms/scrub';
 import { mk } from '../support/fleet';
 
 let sim: Simulator;

@@ -205,7 +205,7 @@ ${restart}`;
       env: orgEnv(s),
     });
     expect(r.error?.message).toMatch(
-      /search\/cn-north-4\/\(unknown\): stopped: KeystoneListProjects failed: malformed, unexpected response: projects\.0\.domain_id: expected string, got undefined/,
+      /search\/cn-north-4\/\(unknown\): stopped: IAM KeystoneListProjects failed: malformed, unexpected response: projects\.0\.domain_id: expected string, got undefined/,
     );
     expect(dmsCallsBy(s)).toEqual([]);
   });

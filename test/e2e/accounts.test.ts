@@ -53,7 +53,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
 
     // The invocation fails, naming the account that could not be entered.
     expect(r.error?.message).toMatch(
-      /1 of 3 accounts could not be entered: audit: agency dms-kafka-maintenance: AssumeAgency failed: HTTP 404/,
+      /1 of 3 accounts could not be entered: audit: agency dms-kafka-maintenance: IAM AssumeAgency failed: HTTP 404/,
     );
     const failed = r.lines.filter((l) => l.kind === 'account');
     expect(failed).toEqual([
@@ -106,7 +106,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
     const message = s.published[0]?.message ?? '';
     expect(message).toContain('Accounts: 3, 1 did not succeed');
     expect(message).toMatch(
-      /- audit \(c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\): failed: agency dms-kafka-maintenance: AssumeAgency failed: HTTP 404/,
+      /- audit \(c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\): failed: agency dms-kafka-maintenance: IAM AssumeAgency failed: HTTP 404/,
     );
     expect(s.requests.find((q) => q.route === 'publish')?.account).toBe(s.domainId);
   });
@@ -274,7 +274,7 @@ policies:
 `;
     const r = await runHandler(s, { policy: text, event: { policy: 'restart' }, env: orgEnv(s) });
     expect(r.error?.message).toMatch(
-      /search\/eu-west-101\/\(unknown\): stopped: KeystoneListProjects failed: HTTP 200, no project named eu-west-101 in this account; name its projectId/,
+      /search\/eu-west-101\/\(unknown\): stopped: IAM KeystoneListProjects failed: HTTP 200, no project named eu-west-101 in this account; name its projectId/,
     );
     expect(r.lines.filter((l) => l.kind === 'account')).toEqual([
       expect.objectContaining({
@@ -343,7 +343,7 @@ policies:
       env: orgEnv(s),
     });
     expect(r.error?.message).toMatch(
-      /search: agency dms-kafka-maintenance: AssumeAgency failed: malformed, unexpected response: credential\.securitytoken: expected string, got undefined/,
+      /search: agency dms-kafka-maintenance: IAM AssumeAgency failed: malformed, unexpected response: credential\.securitytoken: expected string, got undefined/,
     );
     expect(secret).not.toBe('');
     expect(r.raw).not.toContain(secret);

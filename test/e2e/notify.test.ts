@@ -227,7 +227,7 @@ describe('SMN down', () => {
     const [line] = notifyLines(r);
     expect(notifyLines(r)).toHaveLength(1);
     expect(line).toMatchObject({ level: 'error', topicUrn: topic(), sent: false });
-    expect(line?.message).toMatch(/^not sent: PublishMessage failed: HTTP 503/);
+    expect(line?.message).toMatch(/^not sent: SMN PublishMessage failed: HTTP 503/);
     expectNoSecret([r.raw, r.error?.message ?? '']);
   });
 
@@ -244,7 +244,7 @@ describe('SMN down', () => {
       expect.objectContaining({
         level: 'error',
         sent: false,
-        message: expect.stringMatching(/^not sent: PublishMessage failed: network/),
+        message: expect.stringMatching(/^not sent: SMN PublishMessage failed: network/),
       }),
     ]);
     expectNoSecret([r.raw]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScrubber } from '../../src/dms/scrub';
+import { createScrubber } from '../../src/cloud/scrub';
 import {
   buildNotification,
   cutUtf8,

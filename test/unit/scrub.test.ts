@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScrubber, MAX_SERVER_TEXT, TRUNCATED } from '../../src/dms/scrub';
+import { createScrubber, MAX_SERVER_TEXT, TRUNCATED } from '../../src/cloud/scrub';
 
 const AK = 'HPUAK1234567890ABCDE';
 const SK = 'sK/9+secretsecretsecretsecretsecret0000=';

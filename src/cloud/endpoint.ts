@@ -6,6 +6,13 @@ export const REGION = /^[a-z]{2}-[a-z]+-\d{1,3}$/;
 /** The services this project calls, by their endpoint prefix. */
 export type CloudService = 'dms' | 'smn' | 'iam';
 
+/** Where each service's endpoint is set: what to check when DNS does not know its host. */
+export const ENDPOINT_SOURCE: Readonly<Record<CloudService, string>> = {
+  dms: 'DMS_REGION or DMS_ENDPOINT',
+  iam: "IAM_ENDPOINT or the account's regions",
+  smn: 'SMN_TOPIC_URN or SMN_ENDPOINT',
+};
+
 /** Where the endpoint and the region came from, as error paths name them. */
 export interface EndpointPaths {
   endpoint: string;

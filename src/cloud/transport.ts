@@ -1,10 +1,18 @@
 import { callBudgetMs, type Deadline } from '../exec/deadline';
-import { classifyHttpFailure, DmsApiError, DmsFailureKind } from './errors';
+import { type CloudService, ENDPOINT_SOURCE } from './endpoint';
+import {
+  type ApiErrorFields,
+  apiError,
+  type CloudApiError,
+  classifyHttpFailure,
+  FailureKind,
+  SERVICE_NAME,
+} from './errors';
 import type { Scrub } from './scrub';
 import type { HcClient } from './sdk';
 
-/** One call to DMS, in the shape core's `sendRequest` takes. */
-export interface DmsRequest {
+/** One call to DMS, IAM or SMN, in the shape core's `sendRequest` takes. */
+export interface ApiRequest {
   operation: string;
   method: 'GET' | 'POST';
   url: string;
@@ -13,12 +21,21 @@ export interface DmsRequest {
   body?: Record<string, unknown>;
 }
 
-export interface DmsResponse {
+export interface ApiResponse {
   status: number;
   requestId: string | undefined;
   /** The parsed JSON body; `undefined` when the body was empty (e.g. 204). */
   body: unknown;
 }
+
+/** Which call failed: the service, and the operation, as its error names them. */
+interface Origin {
+  service: CloudService;
+  operation: string;
+}
+
+const failed = (at: Origin, f: Omit<ApiErrorFields, 'operation'>): CloudApiError =>
+  apiError(at.service, { ...f, operation: at.operation });
 
 interface Seen {
   status: number | undefined;
@@ -32,6 +49,8 @@ interface Seen {
 type TransformResponse = (raw: unknown, headers: unknown, status?: number) => object;
 
 export interface SendOptions {
+  /** The service called: it names the call's errors. */
+  service: CloudService;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   /** Applied to every piece of text from the network that an error or a response carries. */
@@ -40,7 +59,7 @@ export interface SendOptions {
 
 /**
  * Sends one signed request through core and hands back status, request id
- * and parsed body, or throws a {@link DmsApiError}.
+ * and parsed body, or throws the service's {@link CloudApiError}.
  *
  * Core keeps neither response headers nor the raw body: it turns bodies that
  * are not JSON into `{}` and drops headers from its exceptions. So each call
@@ -49,9 +68,9 @@ export interface SendOptions {
  */
 export async function send(
   client: HcClient,
-  req: DmsRequest,
+  req: ApiRequest,
   opts: SendOptions,
-): Promise<DmsResponse> {
+): Promise<ApiResponse> {
   const seen: Seen = {
     status: undefined,
     requestId: undefined,
@@ -62,12 +81,13 @@ export async function send(
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const transformResponse = recorder(seen, opts.scrub);
+  const at: Origin = { service: opts.service, operation: req.operation };
   try {
     await client.sendRequest(coreRequest(req, opts.timeoutMs, signal, transformResponse));
   } catch (e) {
-    throw toDmsError(req.operation, e, seen, timeout.aborted, opts.scrub);
+    throw toApiError(at, e, seen, timeout.aborted, opts.scrub);
   }
-  return answer(req.operation, seen, opts.scrub);
+  return answer(at, seen, opts.scrub);
 }
 
 /**
@@ -98,7 +118,7 @@ function recorder(seen: Seen, scrub: Scrub): TransformResponse {
 
 /** `req` in the shape core's `sendRequest` takes, with our axios settings. */
 function coreRequest(
-  req: DmsRequest,
+  req: ApiRequest,
   timeoutMs: number,
   signal: AbortSignal,
   transformResponse: TransformResponse,
@@ -120,11 +140,10 @@ function coreRequest(
 }
 
 /** What core accepted, as a response; or the error its body or its JSON shows. */
-function answer(operation: string, seen: Seen, scrub: Scrub): DmsResponse {
+function answer(at: Origin, seen: Seen, scrub: Scrub): ApiResponse {
   if (seen.malformed) {
-    throw new DmsApiError({
-      operation,
-      kind: DmsFailureKind.Malformed,
+    throw failed(at, {
+      kind: FailureKind.Malformed,
       httpStatus: seen.status,
       message: 'the response body is not valid JSON',
       requestId: seen.requestId,
@@ -133,26 +152,25 @@ function answer(operation: string, seen: Seen, scrub: Scrub): DmsResponse {
   const carried = errorBody(seen.body);
   if (carried.code !== undefined) {
     // A 2xx that carries an error code is an error all the same: a gateway or
-    // DMS answered 200 and said no. Never taken as success, never as malformed.
-    throw httpError(operation, seen.status ?? 200, carried, seen, scrub);
+    // the service answered 200 and said no. Never taken as success, never as malformed.
+    throw httpError(at, seen.status ?? 200, carried, seen, scrub);
   }
   return { status: seen.status ?? 0, requestId: seen.requestId, body: seen.body };
 }
 
-function toDmsError(
-  operation: string,
+function toApiError(
+  at: Origin,
   e: unknown,
   seen: Seen,
   timedOut: boolean,
   scrub: Scrub,
-): DmsApiError {
+): CloudApiError {
   const ex = (e ?? {}) as { httpStatusCode?: number; errorMsg?: string };
   const status = typeof ex.httpStatusCode === 'number' ? ex.httpStatusCode : seen.status;
   if (status !== undefined && status >= 300 && status < 400) {
     // Never resent, and Location is not echoed: it may carry userinfo or a query.
-    return new DmsApiError({
-      operation,
-      kind: DmsFailureKind.Client,
+    return failed(at, {
+      kind: FailureKind.Client,
       httpStatus: status,
       message: 'redirect refused: redirects are never followed',
       requestId: seen.requestId,
@@ -161,18 +179,16 @@ function toDmsError(
   const raw = safeText(ex.errorMsg, e);
   if (status === undefined && /\bENOTFOUND\b/.test(raw)) {
     // DNS does not know the host: a region or endpoint that does not exist. No retry mends that.
-    return new DmsApiError({
-      operation,
-      kind: DmsFailureKind.Client,
-      message: `${scrub(raw)}: DNS does not know this host; check DMS_REGION or DMS_ENDPOINT`,
+    return failed(at, {
+      kind: FailureKind.Client,
+      message: `${scrub(raw)}: DNS does not know this host; check ${ENDPOINT_SOURCE[at.service]}`,
       requestId: seen.requestId,
     });
   }
   if (status === undefined || status < 400) {
     // No complete HTTP answer: refused, reset, dropped mid-body, or timed out.
-    return new DmsApiError({
-      operation,
-      kind: timedOut ? DmsFailureKind.Timeout : DmsFailureKind.Network,
+    return failed(at, {
+      kind: timedOut ? FailureKind.Timeout : FailureKind.Network,
       message: timedOut
         ? 'no answer before the request timeout'
         : status === undefined
@@ -181,20 +197,19 @@ function toDmsError(
       requestId: seen.requestId,
     });
   }
-  return httpError(operation, status, errorBody(seen.body), seen, scrub);
+  return httpError(at, status, errorBody(seen.body), seen, scrub);
 }
 
-/** An answer with an HTTP status and, maybe, DMS's error code and message. */
+/** An answer with an HTTP status and, maybe, the service's error code and message. */
 function httpError(
-  operation: string,
+  at: Origin,
   status: number,
   body: { code?: string; message?: string },
   seen: Seen,
   scrub: Scrub,
-): DmsApiError {
+): CloudApiError {
   const errorCode = body.code === undefined ? undefined : scrub(body.code);
-  return new DmsApiError({
-    operation,
+  return failed(at, {
     kind: classifyHttpFailure(status, errorCode),
     httpStatus: status,
     errorCode,
@@ -203,15 +218,15 @@ function httpError(
         ? scrub(body.message)
         : errorCode
           ? 'no error message'
-          : 'no DMS error body',
+          : `no ${SERVICE_NAME[at.service]} error body`,
     requestId: seen.requestId,
     retryAfterMs: seen.retryAfterMs,
   });
 }
 
 /**
- * Code and message of an error body in either shape: DMS's
- * `{error_code, error_msg}` or API Gateway's newer `{error: {code, message}}`.
+ * Code and message of an error body in either shape: DMS's and SMN's
+ * `{error_code, error_msg}`, or API Gateway's and IAM's `{error: {code, message}}`.
  * Read from the raw body, not from core's exception, whose message falls
  * back to axios's own text.
  */
@@ -266,15 +281,15 @@ function retryAfter(value: string | undefined): number | undefined {
 export function sendWithin(
   deadline: Deadline,
   client: HcClient,
-  req: DmsRequest,
-  opts: { timeoutMs: number; scrub: Scrub },
-): Promise<DmsResponse> {
+  req: ApiRequest,
+  opts: { service: CloudService; timeoutMs: number; scrub: Scrub },
+): Promise<ApiResponse> {
   const budget = callBudgetMs(deadline);
   if (budget <= 0) {
     return Promise.reject(
-      new DmsApiError({
+      apiError(opts.service, {
         operation: req.operation,
-        kind: DmsFailureKind.Deadline,
+        kind: FailureKind.Deadline,
         message: "not sent: the invocation's time is up",
       }),
     );

@@ -2,7 +2,7 @@ import type { HcClient } from './sdk';
 
 const USER_AGENT = 'dms-kafka-maintenance';
 
-export interface DmsCredentials {
+export interface Credentials {
   ak: string;
   sk: string;
   /** Present with temporary credentials (FunctionGraph agency, STS). */
@@ -14,11 +14,11 @@ export interface DmsCredentials {
  * renewed before they expire. Asked for before each call.
  */
 export interface CredentialSource {
-  current(): Promise<DmsCredentials>;
+  current(): Promise<Credentials>;
 }
 
 /** Fixed credentials, or a source of renewed ones. */
-export type Keys = DmsCredentials | CredentialSource;
+export type Keys = Credentials | CredentialSource;
 
 export function isCredentialSource(k: Keys): k is CredentialSource {
   return typeof (k as Partial<CredentialSource>).current === 'function';
@@ -26,14 +26,14 @@ export function isCredentialSource(k: Keys): k is CredentialSource {
 
 /** Who signs, for which project; IAM's calls name none. */
 interface Signer {
-  credentials: DmsCredentials;
+  credentials: Credentials;
   projectId?: string | undefined;
 }
 
 /**
  * A core client that signs with `opts.credentials` for `opts.projectId` and
  * sends to `endpoint`, loading the SDK core (dist/sdk.js in the bundle) on
- * first use. Shared by DMS and SMN calls, so both are signed alike.
+ * first use. Shared by DMS, IAM and SMN calls, so all three are signed alike.
  */
 export async function coreClient(opts: Signer, endpoint: string): Promise<HcClient> {
   return buildHcClient(await import('./sdk.js'), opts, endpoint);
