@@ -5,22 +5,7 @@ import type { Plan } from '../plan/plan';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import { writeBatch } from './engine';
-import type { WriteKind } from './kind';
-
-/** Delete by id: only ever sent to instances the policy selects as CREATEFAILED. */
-export const deleteKind: WriteKind = {
-  verb: 'delete',
-  operation: 'DeleteInstances',
-  success: Outcome.Deleted,
-  send: (dms, ids) => dms.deleteInstances(ids),
-  tookEffect: (f) => 'gone' in f || ('instance' in f && DELETE_IN_PROGRESS.has(f.instance.status)),
-};
-
-/** Delete by id with `force_delete: true`: past the recycle bin. */
-export const forceDeleteKind: WriteKind = {
-  ...deleteKind,
-  send: (dms, ids) => dms.deleteInstances(ids, { force: true }),
-};
+import { deleteKind, forceDeleteKind } from './write-kinds';
 
 /**
  * Deletes the plan's CREATEFAILED instances, in the calls the core decided.

@@ -7,7 +7,7 @@ import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
-import { confirmWave, type Watched } from './waves';
+import { confirmWave, type Watched } from './gate';
 
 /** A campaign's counts, as its wave lines carry them. */
 export interface Tally {

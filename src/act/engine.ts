@@ -6,21 +6,20 @@ import { backoffMs } from '../exec/retry';
 import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
 import { type ActContext, DEADLINE, noWriteNow } from './context';
+import { describeFresh, type Fresh, readFresh } from './fresh';
 import {
   answersFor,
   confirmed,
-  decide,
   type Earlier,
   errorFields,
   MAX_SENDS_PER_INSTANCE,
+  nextStep,
   type Pending,
-} from './decide';
-import { describeFresh, type Fresh, readFresh } from './fresh';
-import type { WriteKind } from './kind';
+} from './next-step';
 import { inOnset, readBack } from './onset';
-import type { BatchResult, FirstCall, Success } from './results';
+import type { BatchResult, FirstCall, Success, WriteKind } from './write-kinds';
 
-export type { BatchResult, FirstCall, Success } from './results';
+export type { BatchResult, FirstCall, Success } from './write-kinds';
 
 /**
  * The one place that decides, for restart and delete alike, what is sent,
@@ -114,7 +113,7 @@ class BatchWrite {
       const f = fresh?.get(id) ?? { instance: p.inst };
       const sent = this.sends.get(id) ?? 0;
       const onset = inOnset(ctx, kind, this.sentAt.get(id));
-      const verdict = decide(ctx, kind, p, f, sent, this.unknown.get(id), onset);
+      const verdict = nextStep(ctx, kind, p, f, sent, this.unknown.get(id), onset);
       if (verdict.send) toSend.push(p.inst);
       else if (verdict.outcome === Outcome.Skipped) this.skip(p.inst, verdict.reason);
       else if (verdict.outcome === Outcome.Failed) this.fail(p.inst, verdict.reason, verdict.more);

@@ -2,7 +2,7 @@ import type { KafkaInstance } from '../dms/wire';
 import { waitBudgetMs } from '../exec/deadline';
 import type { ActContext } from './context';
 import { type Fresh, readFresh } from './fresh';
-import type { WriteKind } from './kind';
+import type { WriteKind } from './write-kinds';
 
 /**
  * The first look after a lost answer comes at once; then 2, 4, 8, 16 s and

@@ -7,10 +7,10 @@ import type { ActContext } from './context';
 import { DEADLINE } from './context';
 import { refs, type Tally } from './earlier-marks';
 import { type BatchResult, writeBatch } from './engine';
+import { confirmWave, STOPPED_AFTER_BAD_WAVE } from './gate';
 import type { BeforeWave } from './kafka-checks';
 import { markBatch, removeAgedMarks, unmark } from './marking';
-import { restartWithEvidence } from './restart';
-import { confirmWave, STOPPED_AFTER_BAD_WAVE } from './waves';
+import { restartWithEvidence } from './write-kinds';
 
 /** What a wave needs from its campaign, and what it adds to the campaign's progress. */
 export interface WaveProgress extends Tally {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deleteKind } from '../../src/act/cleanup';
 import type { ActContext } from '../../src/act/context';
 import { writeBatch } from '../../src/act/engine';
-import { restartKind } from '../../src/act/restart';
+import { deleteKind, restartKind } from '../../src/act/write-kinds';
 import type { DmsClient } from '../../src/dms/client';
 import { DmsApiError, DmsFailureKind } from '../../src/dms/errors';
 import { RESTART_ONSET_MS } from '../../src/dms/status';

@@ -4,7 +4,7 @@ import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
 import type { ActContext } from './context';
 import { describeChange, describeFresh, type Fresh } from './fresh';
-import type { WriteKind } from './kind';
+import type { WriteKind } from './write-kinds';
 
 /**
  * The write engine's judgements, one instance at a time: what to do with
@@ -67,7 +67,7 @@ type Decision =
   | { send: false; outcome: 'success'; detail: OutcomeDetail };
 
 /** What to do with one pending instance, given what DMS shows now. */
-export function decide(
+export function nextStep(
   ctx: ActContext,
   kind: WriteKind,
   p: Pending,
