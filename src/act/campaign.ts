@@ -7,8 +7,9 @@ import type { DecidedBy, Plan } from '../plan/plan';
 import type { KafkaChecks, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
-import { refs, settleEarlier, skipped } from './earlier-marks';
+import { settleEarlier, skipped } from './earlier-marks';
 import { recordChanged } from './fresh';
+import { refs } from './gate';
 import {
   passedPreflight,
   readPreflight,

@@ -7,14 +7,7 @@ import { Outcome } from '../report/records';
 import type { OutcomeDetail } from '../report/report';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
-import { confirmWave, type Watched } from './gate';
-
-/** A campaign's counts, as its wave lines carry them. */
-export interface Tally {
-  /** Instances earlier runs restarted in this period, and this run found done or waited for. */
-  earlierDone: number;
-  counts(): { done: number; remaining: number };
-}
+import { confirmWave, refs, type Tally, type Watched } from './gate';
 
 export interface EarlierInput {
   wait: WaitForRunning | undefined;
@@ -139,9 +132,4 @@ export function skipped(reason: string) {
 
 function label(i: KafkaInstance): string {
   return `${i.name} (${i.instance_id})`;
-}
-
-/** Instances as a wave line names them. */
-export function refs(items: readonly KafkaInstance[]) {
-  return items.map((i) => ({ id: i.instance_id, name: i.name }));
 }

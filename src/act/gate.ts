@@ -1,5 +1,5 @@
 import { InstanceStatus, RESTART_IN_PROGRESS } from '../dms/status';
-import type { KafkaCluster } from '../dms/wire';
+import type { KafkaCluster, KafkaInstance } from '../dms/wire';
 import { waitBudgetMs } from '../exec/deadline';
 import { judgeRestart, type RestartLook, type RestartState } from '../plan/evidence';
 import type { WaitForRunning } from '../policy/resolve';
@@ -18,6 +18,18 @@ export interface WaveResult {
   cutByDeadline: boolean;
   /** Holds that could not be written, one line each: the campaign must stop on them. */
   holdsNotWritten: string[];
+}
+
+/** A campaign's counts, as its wave lines carry them. */
+export interface Tally {
+  /** Instances earlier runs restarted in this period, and this run found done or waited for. */
+  earlierDone: number;
+  counts(): { done: number; remaining: number };
+}
+
+/** Instances as a wave line names them. */
+export function refs(items: readonly KafkaInstance[]) {
+  return items.map((i) => ({ id: i.instance_id, name: i.name }));
 }
 
 /** A restart the gate watches: this run's, or one an earlier run made. */

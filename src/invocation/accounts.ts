@@ -12,13 +12,12 @@ import {
   type KeysOwner,
   ownerOfKeys,
 } from './projects';
+import type { PolicyRun, Wired } from './run';
 import {
   countsOf,
   inPool,
   runTargetList,
   type TargetRun,
-  type TargetsDeps,
-  type TargetsInput,
   targetName,
   targetsFailure,
   totalOf,
@@ -31,12 +30,13 @@ import {
  */
 export const ACCOUNT_CONCURRENCY = 20;
 
-export interface AccountsInput extends Omit<TargetsInput, 'targets' | 'account'> {
+/** A policy's run in the accounts it names. */
+export interface AccountsRun extends Omit<PolicyRun, 'account'> {
   accounts: readonly Account[];
 }
 
-/** One account's share of the run's input: the projects already taken by an account. */
-interface AccountInput extends AccountsInput {
+/** One account's share of the run: the projects already taken by an account. */
+interface AccountRunInput extends AccountsRun {
   claimed: Map<string, string>;
 }
 
@@ -57,10 +57,7 @@ export interface AccountsResult {
  * total, with no call to DMS; the others go on. Ends with one
  * `kind: "total"` line with a line per account.
  */
-export async function runAccounts(
-  deps: TargetsDeps,
-  input: AccountsInput,
-): Promise<AccountsResult> {
+export async function runAccounts(deps: Wired, input: AccountsRun): Promise<AccountsResult> {
   const started = deps.clock.now();
   // Each project once in a run, whichever entry reached it first: an account
   // listed twice (by id and by name) never gets two campaigns side by side.
@@ -101,7 +98,7 @@ interface AccountRun {
 }
 
 /** One account, start to end. Never throws: what stopped it is its verdict. */
-async function runAccount(deps: TargetsDeps, input: AccountInput, a: Account): Promise<AccountRun> {
+async function runAccount(deps: Wired, input: AccountRunInput, a: Account): Promise<AccountRun> {
   const fail: Fail = (f) =>
     deps.log.error({
       kind: 'account',
@@ -157,7 +154,7 @@ function refuse(a: Account, owner: Extract<KeysOwner, { refused: true }>, fail: 
  * account without agency, else the agency's, asked for now so that an
  * account that cannot be entered fails before any of its calls.
  */
-async function enter(deps: TargetsDeps, a: Account): Promise<Keys> {
+async function enter(deps: Wired, a: Account): Promise<Keys> {
   const agency = a.agency;
   if (!agency) return deps.credentials;
   const central = iamAt(deps, deps.credentials, a.regions[0]?.region);

@@ -6,7 +6,8 @@ import { iamCalls, projectIn } from '../iam/iam';
 import type { Account } from '../policy/accounts';
 import type { Target } from '../policy/resolve';
 import type { AccountFailureRecord } from '../report/records';
-import type { TargetRun, TargetsDeps } from './targets';
+import type { Wired } from './run';
+import type { TargetRun } from './targets';
 
 /** What an account's `kind: "account"` line says besides who it is. */
 export type FailureFields = Omit<
@@ -33,7 +34,7 @@ export interface AccountProjects {
  * is claimed yet: the account's keys are checked first.
  */
 export async function findProjects(
-  deps: TargetsDeps,
+  deps: Wired,
   keys: Keys,
   a: Account,
   fail: Fail,
@@ -140,12 +141,12 @@ function stopped(
 }
 
 /** An IAM client signing with `keys`, at IAM_ENDPOINT or IAM's endpoint in `region`. */
-export function iamAt(deps: TargetsDeps, keys: Keys, region: string | undefined) {
+export function iamAt(deps: Wired, keys: Keys, region: string | undefined) {
   return iamCalls(keys, iamEndpoint(deps, region), iamSettings(deps));
 }
 
 /** IAM_ENDPOINT, or IAM's endpoint in the region (IAM answers in every region). */
-function iamEndpoint(deps: TargetsDeps, region: string | undefined): string {
+function iamEndpoint(deps: Wired, region: string | undefined): string {
   return serviceEndpoint(
     'iam',
     { endpoint: deps.env.iamEndpoint, region },
@@ -153,7 +154,7 @@ function iamEndpoint(deps: TargetsDeps, region: string | undefined): string {
   );
 }
 
-function iamSettings(deps: TargetsDeps) {
+function iamSettings(deps: Wired) {
   return {
     timeoutMs: deps.env.requestTimeoutMs,
     maxConcurrency: 2,

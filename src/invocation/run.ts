@@ -15,7 +15,7 @@ import { decide, judgingOf, type Known } from '../plan/decision';
 import { newMarkKey } from '../plan/mark';
 import type { DecidedBy, Plan } from '../plan/plan';
 import { createJudge } from '../plan/select';
-import type { Policy } from '../policy/resolve';
+import type { Policy, Target } from '../policy/resolve';
 import { localIso } from '../policy/window';
 import type { Logger } from '../report/logger';
 import type { RunSummary } from '../report/records';
@@ -25,7 +25,12 @@ import type { Env } from './env';
 import { finishRun, recordPlan } from './record';
 import { judgeRun, type RunFailure } from './verdict';
 
-export interface ProjectRunDeps {
+/**
+ * What the invocation wired, handed down unchanged to every project it runs
+ * on: the environment, the logger (with a target's or an account's fields),
+ * the clock, the keys, the deadline, and whether it only plans.
+ */
+export interface Wired {
   env: Env;
   /** Carries the target's region and project on every line, when there are targets. */
   log: Logger;
@@ -34,7 +39,8 @@ export interface ProjectRunDeps {
   deadline: Deadline;
   /** Plan only: the client refuses writes before they are sent. */
   planOnly: boolean;
-  onPlan?: ((plan: Plan) => void) | undefined;
+  /** Handed each plan, with its target when the policy has targets or accounts. */
+  onPlan?: ((plan: Plan, target?: Target) => void) | undefined;
 }
 
 /** Where one run goes: a project, and its region or an endpoint. */
@@ -44,14 +50,22 @@ export interface ProjectTarget {
   endpoint?: string | undefined;
 }
 
-export interface ProjectRunInput {
+/** One policy's run, the same on every project it reaches. */
+export interface PolicyRun {
   policy: Policy;
+  /** The effective dry-run flag: policy, event and DRY_RUN combined. */
   dryRun: boolean;
   invocationId: string;
-  /** A plan only: see {@link RunInput.judgeAt}. */
-  judgeAt?: RunInput['judgeAt'];
-  /** An approved plan; its entry for this project limits what is acted on. */
+  /**
+   * A plan only (never with writes): judge the window, the cutoff and the
+   * marks as at this instant instead of now; or `next-opening`: now, or, when
+   * a campaign's window is closed now, as it next opens.
+   */
+  judgeAt?: number | 'next-opening' | undefined;
+  /** An approved plan; its entry for each project limits what is acted on there. */
   approval?: ApprovedPlan | undefined;
+  /** With accounts: the account the run is in, named on every line. */
+  account?: { name: string; domainId: string | undefined } | undefined;
 }
 
 export interface ProjectRun extends RunResult {
@@ -72,18 +86,8 @@ interface RunDeps {
   restartOnsetMs: number;
 }
 
-interface RunInput {
-  policy: Policy;
-  /** The effective dry-run flag: policy, event and DRY_RUN combined. */
-  dryRun: boolean;
-  invocationId: string;
-  /**
-   * A plan only (never with writes): judge the window, the cutoff and the
-   * marks as at this instant instead of now; or `next-opening`: now, or, when
-   * a campaign's window is closed now, as it next opens.
-   */
-  judgeAt?: number | 'next-opening' | undefined;
-  /** An approved plan's instances for this project: nothing else is acted on. */
+/** A policy's run on one project: an approved plan's instances for it, when there is one. */
+interface RunInput extends Omit<PolicyRun, 'approval' | 'account'> {
   approved?: readonly ApprovedInstance[] | undefined;
 }
 
@@ -104,9 +108,9 @@ interface RunResult {
  * the summary that says so; one before (a client that cannot be made) throws.
  */
 export async function runOnProject(
-  deps: ProjectRunDeps,
+  deps: Wired,
   target: ProjectTarget,
-  input: ProjectRunInput,
+  input: PolicyRun,
 ): Promise<ProjectRun> {
   const { env } = deps;
   const client = createDmsClient({
@@ -119,7 +123,7 @@ export async function runOnProject(
     retry: { settings: env.retry, clock: deps.clock, log: deps.log },
     deadline: deps.deadline,
   });
-  const { approval, ...rest } = input;
+  const { policy, dryRun, invocationId, judgeAt, approval } = input;
   const run = await runPolicy(
     {
       dms: deps.planOnly ? readOnly(client) : client,
@@ -130,7 +134,13 @@ export async function runOnProject(
       markSettleMs: env.markSettleMs,
       restartOnsetMs: env.restartOnsetMs,
     },
-    { ...rest, ...(approval ? { approved: approvalFor(approval, target) } : {}) },
+    {
+      policy,
+      dryRun,
+      invocationId,
+      judgeAt,
+      ...(approval ? { approved: approvalFor(approval, target) } : {}),
+    },
   );
   if (run.stopped) return { ...run, failure: undefined };
   if (run.plan) deps.onPlan?.(run.plan);

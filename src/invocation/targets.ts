@@ -1,7 +1,6 @@
-import type { Plan } from '../plan/plan';
-import type { Policy, Target } from '../policy/resolve';
+import type { Target } from '../policy/resolve';
 import type { RunSummary, TargetResult, TotalSummary } from '../report/records';
-import { type ProjectRun, type ProjectRunDeps, type ProjectRunInput, runOnProject } from './run';
+import { type PolicyRun, type ProjectRun, runOnProject, type Wired } from './run';
 
 /**
  * How many targets run at once. Each has its own client, whose own limiter
@@ -10,21 +9,9 @@ import { type ProjectRun, type ProjectRunDeps, type ProjectRunInput, runOnProjec
  */
 export const TARGET_CONCURRENCY = 4;
 
-/** What each target's run needs: one account's keys or agency, the invocation's deadline. */
-export interface TargetsDeps extends Omit<ProjectRunDeps, 'onPlan'> {
-  onPlan: ((plan: Plan, target: Target) => void) | undefined;
-}
-
-export interface TargetsInput {
-  policy: Policy;
+/** A policy's run on the targets it names. */
+export interface TargetsRun extends PolicyRun {
   targets: readonly Target[];
-  dryRun: boolean;
-  invocationId: string;
-  /** A plan only: see {@link ProjectRunInput.judgeAt}. */
-  judgeAt?: ProjectRunInput['judgeAt'];
-  approval?: ProjectRunInput['approval'];
-  /** With accounts: the account these targets belong to, named on every line. */
-  account?: { name: string; domainId: string | undefined } | undefined;
 }
 
 export interface TargetsResult {
@@ -45,7 +32,7 @@ export interface TargetsResult {
  * would act on `skipped` for the deadline, which makes it incomplete.
  * Ends with one `kind: "total"` line.
  */
-export async function runTargets(deps: TargetsDeps, input: TargetsInput): Promise<TargetsResult> {
+export async function runTargets(deps: Wired, input: TargetsRun): Promise<TargetsResult> {
   const started = deps.clock.now();
   const runs = await runTargetList(deps, input);
   const total = totalOf(input, runs, deps.clock.now() - started);
@@ -55,7 +42,7 @@ export async function runTargets(deps: TargetsDeps, input: TargetsInput): Promis
 }
 
 /** Every target run, {@link TARGET_CONCURRENCY} at a time; results in the targets' order. */
-export function runTargetList(deps: TargetsDeps, input: TargetsInput): Promise<TargetRun[]> {
+export function runTargetList(deps: Wired, input: TargetsRun): Promise<TargetRun[]> {
   return inPool(input.targets, TARGET_CONCURRENCY, (t) => runTarget(deps, input, t));
 }
 
@@ -81,11 +68,7 @@ export interface TargetRun {
 }
 
 /** One target, start to end. Never throws: what stopped it is its verdict. */
-async function runTarget(
-  deps: TargetsDeps,
-  input: TargetsInput,
-  target: Target,
-): Promise<TargetRun> {
+async function runTarget(deps: Wired, input: TargetsRun, target: Target): Promise<TargetRun> {
   const where = {
     ...(input.account ? { account: input.account.name, domainId: input.account.domainId } : {}),
     region: target.region,
@@ -108,13 +91,7 @@ async function runTarget(
           ((plan) => deps.onPlan?.(plan, { ...target, account: input.account?.name })),
       },
       target,
-      {
-        policy: input.policy,
-        dryRun: input.dryRun,
-        invocationId: input.invocationId,
-        judgeAt: input.judgeAt,
-        approval: input.approval,
-      },
+      input,
     );
   } catch (e) {
     // Stopped before its run began: no summary, so an error line instead.
@@ -158,7 +135,7 @@ export function countsOf(
 
 /** The total of `runs`: counts summed, each target's line. */
 export function totalOf(
-  input: Pick<TargetsInput, 'policy' | 'dryRun' | 'invocationId'>,
+  input: Pick<PolicyRun, 'policy' | 'dryRun' | 'invocationId'>,
   runs: readonly TargetRun[],
   durationMs: number,
 ): TotalSummary {
