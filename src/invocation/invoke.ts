@@ -13,7 +13,7 @@ import type { RunSummary, TotalSummary } from '../report/records';
 import { runAccounts } from './accounts';
 import type { Env } from './env';
 import { parseEvent } from './event';
-import { type ProjectTarget, runOnProject } from './run';
+import { type PolicyRun, type ProjectTarget, runOnProject, type Wired } from './run';
 import { runTargets } from './targets';
 
 /** One invocation, whatever platform it came from. */
@@ -102,20 +102,28 @@ export async function invoke(
   const judgeAt = opts.planOnly ? (opts.judgeAt ?? ('next-opening' as const)) : undefined;
   if (opts.approved) holdToApproval(opts.approved, { policy, accounts: accounts ?? [] }, deps);
   const input = { policy, dryRun, invocationId: inv.requestId, judgeAt, approval: opts.approved };
-  if (accounts) {
-    const { total, failure } = await runAccounts(run, { ...input, accounts });
-    if (failure) throw new RunFailedError(failure, total);
-    return total;
-  }
-  if (!project) {
-    const { total, failure } = await runTargets(run, { ...input, targets: policy.targets ?? [] });
-    if (failure) throw new RunFailedError(failure, total);
-    return total;
-  }
+  const ran = accounts
+    ? await runAccounts(run, { ...input, accounts })
+    : project
+      ? await runProject(run, project, input)
+      : await runTargets(run, { ...input, targets: policy.targets ?? [] });
+  if (ran.failure) throw new RunFailedError(ran.failure, ran.total);
+  return ran.total;
+}
+
+/**
+ * The one project the environment names, with the same result as targets
+ * and accounts give: its summary stands for the total. A run an error
+ * stopped rejects with that error.
+ */
+async function runProject(
+  run: Wired,
+  project: ProjectTarget,
+  input: PolicyRun,
+): Promise<{ total: RunSummary; failure: string | undefined }> {
   const { summary, failure, stopped } = await runOnProject(run, project, input);
   if (stopped) throw stopped.error;
-  if (failure) throw new RunFailedError(failure.message, summary);
-  return summary;
+  return { total: summary, failure: failure?.message };
 }
 
 /**
