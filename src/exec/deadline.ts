@@ -29,6 +29,12 @@ export interface DeadlineOptions {
   onBadRemaining?: (got: unknown) => void;
 }
 
+/** The time left of a budget of `ms` from now: for a run whose platform gives no time left. */
+export function countdown(ms: number, clock: Clock): () => number {
+  const endsAt = clock.now() + ms;
+  return () => endsAt - clock.now();
+}
+
 /**
  * A deadline from the platform's remaining-time function. An answer that is
  * not a finite number (a broken context, a mock) never turns the deadline
@@ -70,4 +76,10 @@ export function callBudgetMs(d: Deadline): number {
 /** How long the run may wait before its next write without crossing the write cutoff. */
 export function waitBudgetMs(d: Deadline): number {
   return d.remainingMs() - d.marginMs;
+}
+
+/** What a platform gave for its time left, when it was not a number: for a warning. */
+export function describeRemaining(v: unknown): string {
+  if (v instanceof Error) return `threw ${v.name}`;
+  return typeof v === 'number' ? String(v) : typeof v;
 }

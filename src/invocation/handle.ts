@@ -1,6 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { MaintenanceError } from '../errors';
 import { type Clock, systemClock } from '../exec/clock';
+import { countdown, deadlineFrom, describeRemaining } from '../exec/deadline';
 import { notifyOnFailure } from '../notify/notify';
 import { observeRun } from '../notify/observe';
 import { createLogger, type Logger } from '../report/logger';
@@ -46,8 +47,21 @@ export function invocationHandler(
     let inv: Invocation | undefined;
     try {
       env = readEnv(opts.env ?? process.env, process.cwd());
-      inv = timed(read(event, context), env.localTimeoutMs, clock);
-      return await invoke(inv, { env, log: run.log, clock }, opts.invoke);
+      const call = read(event, context);
+      // Without the platform's time left, RUN_TIMEOUT_MS from now.
+      inv = { ...call, remainingMs: call.remainingMs ?? countdown(env.localTimeoutMs, clock) };
+      const { localTimeoutMs } = env;
+      const deadline = deadlineFrom(inv.remainingMs, {
+        marginMs: env.deadlineMarginMs,
+        fallbackMs: localTimeoutMs,
+        clock,
+        onBadRemaining: (got) =>
+          run.log.warn({
+            kind: 'warning',
+            message: `the platform's remaining time is not a number (${describeRemaining(got)}); using RUN_TIMEOUT_MS ${localTimeoutMs} ms from now`,
+          }),
+      });
+      return await invoke(inv, { env, log: run.log, clock, deadline }, opts.invoke);
     } catch (e) {
       if (e instanceof MaintenanceError && e.name !== 'RunFailedError') {
         log.error({ kind: 'error', errorType: e.name, message: e.message });
@@ -59,12 +73,4 @@ export function invocationHandler(
       throw e;
     }
   };
-}
-
-/** `call`, with `localTimeoutMs` from now when its platform gives no time left. */
-function timed(call: Call, localTimeoutMs: number, clock: Clock): Invocation {
-  const { remainingMs } = call;
-  if (remainingMs) return { ...call, remainingMs };
-  const endsAt = clock.now() + localTimeoutMs;
-  return { ...call, remainingMs: () => endsAt - clock.now() };
 }

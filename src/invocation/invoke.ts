@@ -1,9 +1,9 @@
 import type { Credentials } from '../dms/client';
 import { ConfigError, RunFailedError } from '../errors';
 import type { Clock } from '../exec/clock';
-import { type Deadline, deadlineFrom } from '../exec/deadline';
+import type { Deadline } from '../exec/deadline';
 import type { ApprovedPlan } from '../plan/approval';
-import { bindingProblems, documentProblems } from '../plan/approval-binding';
+import { approvalProblems } from '../plan/approval-binding';
 import type { Plan } from '../plan/plan';
 import type { Account } from '../policy/accounts';
 import { loadPolicyFile } from '../policy/load';
@@ -13,7 +13,7 @@ import type { RunSummary, TotalSummary } from '../report/records';
 import { runAccounts } from './accounts';
 import type { Env } from './env';
 import { parseEvent } from './event';
-import { type PolicyRun, type ProjectTarget, runOnProject, type Wired } from './run';
+import { type ProjectTarget, runProject } from './run';
 import { runTargets } from './targets';
 
 /** One invocation, whatever platform it came from. */
@@ -31,6 +31,8 @@ export interface InvokeDeps {
   env: Env;
   log: Logger;
   clock: Clock;
+  /** The invocation's deadline: the platform's time left, less the margin. */
+  deadline: Deadline;
 }
 
 export interface InvokeOptions {
@@ -95,12 +97,16 @@ export async function invoke(
     log: deps.log,
     clock: deps.clock,
     credentials,
-    deadline: invocationDeadline(inv, deps),
+    deadline: deps.deadline,
     planOnly: opts.planOnly === true,
     onPlan: opts.onPlan,
   };
   const judgeAt = opts.planOnly ? (opts.judgeAt ?? ('next-opening' as const)) : undefined;
-  if (opts.approved) holdToApproval(opts.approved, { policy, accounts: accounts ?? [] }, deps);
+  if (opts.approved) {
+    const run = { policy, accounts: accounts ?? [] };
+    const issues = approvalProblems(opts.approved, run, deps.clock.now());
+    if (issues.length > 0) throw new ConfigError(issues, 'the approved plan');
+  }
   const input = { policy, dryRun, invocationId: inv.requestId, judgeAt, approval: opts.approved };
   const ran = accounts
     ? await runAccounts(run, { ...input, accounts })
@@ -109,38 +115,6 @@ export async function invoke(
       : await runTargets(run, { ...input, targets: policy.targets ?? [] });
   if (ran.failure) throw new RunFailedError(ran.failure, ran.total);
   return ran.total;
-}
-
-/**
- * The one project the environment names, with the same result as targets
- * and accounts give: its summary stands for the total. A run an error
- * stopped rejects with that error.
- */
-async function runProject(
-  run: Wired,
-  project: ProjectTarget,
-  input: PolicyRun,
-): Promise<{ total: RunSummary; failure: string | undefined }> {
-  const { summary, failure, stopped } = await runOnProject(run, project, input);
-  if (stopped) throw stopped.error;
-  return { total: summary, failure: failure?.message };
-}
-
-/**
- * Refuses, before any call, an approved plan that changed since it was
- * written, is out of date, or does not bind this run: another policy or
- * action, or accounts other than the ones it covered. Names each problem.
- */
-function holdToApproval(
-  approved: ApprovedPlan,
-  run: { policy: Policy; accounts: readonly Account[] },
-  deps: InvokeDeps,
-): void {
-  const issues = [
-    ...documentProblems(approved, deps.clock.now()),
-    ...bindingProblems(approved, run),
-  ];
-  if (issues.length > 0) throw new ConfigError(issues, 'the approved plan');
 }
 
 /** The policy's accounts, or those of them `names` picks; an unknown name is an error. */
@@ -167,25 +141,6 @@ function projectOf(env: Env): ProjectTarget {
     throw ConfigError.at('env.DMS_REGION', 'set it, or DMS_ENDPOINT');
   }
   return { projectId: env.projectId, region: env.region, endpoint: env.endpoint };
-}
-
-function invocationDeadline(inv: Invocation, deps: InvokeDeps): Deadline {
-  const { env } = deps;
-  return deadlineFrom(inv.remainingMs, {
-    marginMs: env.deadlineMarginMs,
-    fallbackMs: env.localTimeoutMs,
-    clock: deps.clock,
-    onBadRemaining: (got) =>
-      deps.log.warn({
-        kind: 'warning',
-        message: `the platform's remaining time is not a number (${describe(got)}); using RUN_TIMEOUT_MS ${env.localTimeoutMs} ms from now`,
-      }),
-  });
-}
-
-function describe(v: unknown): string {
-  if (v instanceof Error) return `threw ${v.name}`;
-  return typeof v === 'number' ? String(v) : typeof v;
 }
 
 function pickPolicy(policies: Map<string, Policy>, name: string | undefined): Policy {

@@ -148,6 +148,21 @@ export async function runOnProject(
 }
 
 /**
+ * The one project the environment names, with the same result as targets
+ * and accounts give: its summary stands for the total. A run an error
+ * stopped rejects with that error.
+ */
+export async function runProject(
+  run: Wired,
+  project: ProjectTarget,
+  input: PolicyRun,
+): Promise<{ total: RunSummary; failure: string | undefined }> {
+  const { summary, failure, stopped } = await runOnProject(run, project, input);
+  if (stopped) throw stopped.error;
+  return { total: summary, failure: failure?.message };
+}
+
+/**
  * Runs one policy, top to bottom: for a restart campaign, check its window
  * first (closed: no call at all); then list and plan; then carry the plan
  * out, or record it (a dry run, a refusal); and report. The summary is

@@ -260,3 +260,17 @@ function canonical(v: unknown): string {
   }
   return JSON.stringify(v) ?? 'null';
 }
+
+/**
+ * Why an approved plan may not be carried out by this run, before any
+ * call: it changed since it was written, is out of date, or does not bind
+ * this run (another policy or action, accounts other than the ones it
+ * covered). Every problem; empty when it may.
+ */
+export function approvalProblems(
+  plan: ApprovedPlan,
+  run: Parameters<typeof bindingProblems>[1],
+  now: number,
+): ConfigIssue[] {
+  return [...documentProblems(plan, now), ...bindingProblems(plan, run)];
+}
