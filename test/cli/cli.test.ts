@@ -360,6 +360,26 @@ describe('plan --explain', () => {
       .find((l) => l.includes('kafka-stg-payments-02') && l.includes('skipped'));
     expect(table).toBeDefined();
   });
+
+  it("counts one way in the README's demo: forecast, maxInstances line, body, summary and plan --out", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'demo-out-')), 'approved.json');
+    const r = await cli(['plan', '-p', 'weekly-staging-restart', '--simulator', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    // 5 selected: 3 would restart, 2 the pre-flight keeps off.
+    expect(r.stdout).toMatch(/forecast: 3 left in this period \(2 more kept off by the pre-flight/);
+    expect(r.stdout).toMatch(/maxInstances 20: 5 selected, headroom 15/);
+    expect(r.stdout).toMatch(/listed 19, matched 9: would restart 3, skipped 6;/);
+    expect(r.stdout).toMatch(/dry run, listed 19, matched 9, would restart 3, failed 0, skipped 6/);
+    expect(r.stderr).toMatch(/: 3 instances to restart, valid until/);
+    const approved = JSON.parse(readFileSync(out, 'utf8')) as {
+      targets: { instances: { name: string }[] }[];
+    };
+    expect(approved.targets.flatMap((t) => t.instances.map((i) => i.name)).sort()).toEqual([
+      'kafka-stg-events-05',
+      'kafka-stg-orders-01',
+      'kafka-stg-search-03',
+    ]);
+  });
 });
 
 describe('an approved plan: plan --out, then run --plan', () => {
