@@ -5,10 +5,11 @@ import {
   demoKafka,
   demoOrganization,
   generateFleet,
+  loadRecording,
   type SimulatorOptions as SimOptions,
   startSimulator,
 } from '../simulator';
-import { loadRecording } from '../simulator/from-dir';
+
 import type { Io } from './run';
 import { UsageError } from './usage';
 
