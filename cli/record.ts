@@ -113,7 +113,7 @@ function refuseIncomplete(failures: readonly RecordedFailure[]): void {
   const first = lost[0];
   if (!first) return;
   throw new ExecutionError(
-    `${lost.length} reads got no answer from DMS (first: ${first.call} of ${first.instance}: ${first.kind}, ${first.error_msg}); nothing was written: record again, or with a lower DMS_MAX_CONCURRENCY`,
+    `${lost.length} reads got no answer from DMS (first: ${first.call} of ${first.instance}: ${first.kind}, ${first.error_msg}); nothing was written: record again (with a lower DMS_MAX_CONCURRENCY if DMS throttled, a longer RUN_TIMEOUT_MS if time ran out)`,
   );
 }
 
@@ -132,9 +132,9 @@ export async function recordPass(
   const failures: RecordedFailure[] = [];
   const limit = pLimit(env.maxConcurrency);
   await Promise.all(listed.map((i) => limit(() => readInstance(dms, i.instance_id, failures))));
-  refuseIncomplete(failures);
   // Sorted, so two recordings of one fleet compare line by line.
   failures.sort((a, b) => a.instance.localeCompare(b.instance) || a.call.localeCompare(b.call));
+  refuseIncomplete(failures);
   const topics = topicFiles(answers, failures);
   const recording: Recording = {
     manifest: {

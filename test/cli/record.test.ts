@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -302,6 +303,19 @@ describe('a folder that cannot be recorded into or served from', () => {
     const alone = await cli(['fleet', '--hash-ids'], simEnv(sim));
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(/--hash-ids, --hash-names and --force go with --record DIR/);
+  });
+
+  it('writes nothing when a read got no answer: a recording with a hole would replay a made-up cluster', async () => {
+    const sim = await startSimulator({ fleet: staging(3) });
+    sims.push(sim);
+    sim.inject({ route: 'showCluster', kind: 'drop', times: Number.POSITIVE_INFINITY });
+    const dir = newDir();
+    const r = await cli(['fleet', '--record', dir], simEnv(sim));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /3 reads got no answer from DMS \(first: ShowCluster of stg-000: network, .*\); nothing was written/,
+    );
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('names the file: a missing manifest, JSON that is not JSON, an instance without an id', async () => {

@@ -7,12 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  loadRecording,
-  RECORDING_FORMAT,
-  type Simulator,
-  startSimulator,
-} from '../../simulator';
+import { loadRecording, RECORDING_FORMAT, type Simulator, startSimulator } from '../../simulator';
 import { createDmsClient } from '../../src/dms/client';
 import { mk } from '../support/fleet';
 
