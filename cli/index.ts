@@ -160,6 +160,13 @@ whereTo(program.command('fleet'))
   .option('--hash-ids', 'with --record: every id replaced by a stable hash, in every file')
   .option('--hash-names', 'with --record: instance and topic names replaced by stable hashes')
   .option('--force', 'with --record: write into a folder that is not empty')
+  .addHelpText(
+    'after',
+    `
+Bring a real fleet home (docs/simulator.md):
+  $ dms-kafka-maintenance fleet --record ./my-fleet --hash-ids
+  $ dms-kafka-maintenance simulator --from ./my-fleet`,
+  )
   .action(async (o: FleetOptions) => {
     process.exitCode = await fleetCommand(o, io);
   });
