@@ -1,11 +1,15 @@
+import { resolve } from 'node:path';
 import type { KafkaInstance } from '../src/dms/wire';
 import { systemClock } from '../src/exec/clock';
-import { readEnv } from '../src/invocation/env';
+import { type Env, readEnv } from '../src/invocation/env';
 import { listFleet } from '../src/invocation/fleet';
 import { LEGACY_MARK_BY_KEY, LEGACY_MARK_KEY, MARK_PREFIX, readMark } from '../src/plan/mark';
-import { createLogger } from '../src/report/logger';
+import { createLogger, type Logger } from '../src/report/logger';
 import type { Io } from './io';
+import { recordPass } from './record';
+import { checkDir, disguise, type Recording, writeRecording } from './record-files';
 import { commandEnv, startDemo } from './run';
+import { UsageError } from './usage';
 
 export interface FleetOptions {
   json?: boolean;
@@ -14,6 +18,14 @@ export interface FleetOptions {
   project?: string;
   /** `status`, or a tag key: counts of instances by each value. */
   countBy?: string[];
+  /** Keep every answer of this pass in this folder, for `simulator --from`. */
+  record?: string;
+  /** With `record`: ids replaced by stable hashes. */
+  hashIds?: boolean;
+  /** With `record`: instance and topic names replaced by stable hashes. */
+  hashNames?: boolean;
+  /** With `record`: write into a folder that is not empty, replacing a recording there. */
+  force?: boolean;
 }
 
 const isMark = (key: string) =>
@@ -23,16 +35,21 @@ const isMark = (key: string) =>
  * `fleet`: the project's listing as the function sees it (failed instances
  * included), each instance with its status, its tags and its last mark;
  * with `--count-by`, how many instances have each status or tag value.
+ * With `--record DIR`, every answer of the pass is kept there too.
  * Only reads.
  */
 export async function fleetCommand(o: FleetOptions, io: Io): Promise<number> {
+  const dir = recordDir(o);
   const env = commandEnv(o, io.env);
   const sim = o.simulator ? await startDemo(env) : undefined;
   // Retries are logged by the client; `fleet` prints only the listing.
   const log = createLogger({ write: () => {} });
   let listed: KafkaInstance[];
   try {
-    listed = await listFleet(readEnv(env, process.cwd()), { log, clock: systemClock });
+    const e = readEnv(env, process.cwd());
+    listed = dir
+      ? await record(dir, o, e, { log, io })
+      : await listFleet(e, { log, clock: systemClock });
   } finally {
     await sim?.stop();
   }
@@ -51,6 +68,49 @@ export async function fleetCommand(o: FleetOptions, io: Io): Promise<number> {
     (o.json ? io.stderr : io.stdout).write(`by ${by}: ${line || 'none'}\n`);
   }
   return 0;
+}
+
+/** `--record`'s folder, checked before any call; its companions refused without it. */
+function recordDir(o: FleetOptions): string | undefined {
+  if (!o.record) {
+    if (o.hashIds || o.hashNames || o.force) {
+      throw new UsageError('--hash-ids, --hash-names and --force go with --record DIR');
+    }
+    return undefined;
+  }
+  const dir = resolve(o.record);
+  checkDir(dir, o.force === true);
+  return dir;
+}
+
+/** The pass, its recording written into `dir` as asked, and one line on stderr. */
+async function record(
+  dir: string,
+  o: FleetOptions,
+  env: Env,
+  deps: { log: Logger; io: Io },
+): Promise<KafkaInstance[]> {
+  const { listed, recording } = await recordPass(env, { log: deps.log, clock: systemClock });
+  const c = env.credentials;
+  const written = disguise(recording, {
+    hashIds: o.hashIds === true,
+    hashNames: o.hashNames === true,
+    secrets: [c?.ak, c?.sk, c?.securityToken],
+  });
+  writeRecording(dir, written, o.force === true);
+  deps.io.stderr.write(`${recordedLine(dir, written)}\n`);
+  return listed;
+}
+
+function recordedLine(dir: string, r: Recording): string {
+  const m = r.manifest;
+  const hashed = [m.hashed.ids && 'ids', m.hashed.names && 'names'].filter(Boolean).join(' and ');
+  return [
+    `recorded ${m.listing.instances} instances (${m.listing.pages} listing pages), ${m.files.shown} ShowInstance, ${m.files.clusters} ShowCluster and ${m.files.topics} topic answers into ${dir}`,
+    m.failures.length > 0 ? `; ${m.failures.length} reads refused, listed in manifest.json` : '',
+    m.redacted > 0 ? `; ${m.redacted} texts redacted` : '',
+    hashed ? `; ${hashed} hashed` : '',
+  ].join('');
 }
 
 interface FleetRow {

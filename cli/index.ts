@@ -1,5 +1,5 @@
 /**
- * The command line: `dms-kafka-maintenance validate | plan | run | simulator`.
+ * The command line: `dms-kafka-maintenance validate | plan | run | fleet | simulator`.
  * A thin door like the handlers: it parses arguments and calls the same core.
  */
 import { readFileSync } from 'node:fs';
@@ -153,6 +153,20 @@ whereTo(program.command('fleet'))
     collect,
   )
   .option('--simulator', 'list the built-in simulator with the demo fleet')
+  .option(
+    '--record <dir>',
+    'also keep every answer of this read-only pass (listing, ShowInstance, ShowCluster, topics) in DIR, for simulator --from; no header, credential or request id is kept',
+  )
+  .option('--hash-ids', 'with --record: every id replaced by a stable hash, in every file')
+  .option('--hash-names', 'with --record: instance and topic names replaced by stable hashes')
+  .option('--force', 'with --record: write into a folder that is not empty')
+  .addHelpText(
+    'after',
+    `
+Bring a real fleet home (docs/simulator.md):
+  $ dms-kafka-maintenance fleet --record ./my-fleet --hash-ids
+  $ dms-kafka-maintenance simulator --from ./my-fleet`,
+  )
   .action(async (o: FleetOptions) => {
     process.exitCode = await fleetCommand(o, io);
   });
@@ -163,7 +177,8 @@ program
   .option('--size <n>', 'a generated fleet of this size instead of the demo fleet', whole('--size'))
   .option('--seed <n>', 'the generated fleet seed', whole('--seed'))
   .option('--port <n>', 'the port (default: any free one)', whole('--port'))
-  .action(async (o: { size?: number; seed?: number; port?: number }) => {
+  .option('--from <dir>', 'the fleet recorded in DIR by fleet --record, instead of the demo fleet')
+  .action(async (o: { size?: number; seed?: number; port?: number; from?: string }) => {
     await simulatorCommand(o, io);
   });
 

@@ -2,10 +2,18 @@
 export { canonicalRequest, canonicalUri, rfc3986 } from './canonical';
 export { DEMO_ACCOUNTS, DEMO_AGENCY, demoFleet, demoId, demoKafka, demoOrganization } from './demo';
 export { ENTERPRISE_PROJECTS, type FleetOptions, generateFleet } from './fleet';
+export { type LoadedRecording, loadRecording, RecordingError } from './from-dir';
 export type { IssuedKey } from './iam';
 export { FLEET_EPOCH_MS, makeInstance, tagsOf } from './instance';
-export type { ClusterView } from './kafka';
+export type { ClusterView, RecordedError, RecordedKafka } from './kafka';
 export type { RestartEvent, RestartListener, SimObserver } from './observe';
+export {
+  RECORDING_FILES,
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  type RecordedFailure,
+  type RecordingManifest,
+} from './recording';
 export {
   DEMO_AK,
   DEMO_DOMAIN_ID,

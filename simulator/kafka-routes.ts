@@ -4,6 +4,7 @@
  */
 import type { HandlerContext } from './context';
 import { dms } from './errors';
+import { recordedError, replayCluster } from './replay';
 import { json, type Reply } from './reply';
 
 const INTEGER = /^\d+$/;
@@ -14,12 +15,17 @@ export function showCluster(ctx: HandlerContext): Reply {
   const instance = ctx.instanceId === undefined ? undefined : ctx.store.get(ctx.instanceId);
   if (!instance) return dms.instanceNotFound();
   const k = ctx.store.kafka.of(instance.instance_id, instance.broker_num);
+  if (k.recorded?.clusterError) return recordedError(k.recorded.clusterError);
+  const since = Number(instance.created_at) || 0;
   const c = ctx.store.kafka.cluster(
     instance.instance_id,
     ctx.store.clockNow(),
     instance.broker_num,
-    Number(instance.created_at) || 0,
+    since,
   );
+  if (k.recorded?.cluster !== undefined) {
+    return json(200, replayCluster(k.recorded.cluster, k, c, since));
+  }
   const hosts = (instance.connect_address ?? '').split(',');
   return json(200, {
     cluster: {
@@ -56,17 +62,23 @@ export function listTopics(ctx: HandlerContext): Reply {
     return dms.invalidParameter('offset must be a non-negative integer');
   const offset = Number(offsetText);
   const k = ctx.store.kafka.of(instance.instance_id, instance.broker_num);
-  const all = k.topics.map((t) => ({
-    name: t.name,
-    replication: t.replication,
-    partition: t.partitions,
-    retention_time: 72,
-    sync_replication: false,
-    sync_message_flush: false,
-    topic_type: 0,
-    policies_only: false,
-    created_at: Number(instance.created_at),
-  }));
+  if (k.recorded?.topicsError) return recordedError(k.recorded.topicsError);
+  const all = k.topics.map((t) =>
+    // A recorded topic is given as it came.
+    t.fields
+      ? { ...t.fields }
+      : {
+          name: t.name,
+          replication: t.replication,
+          partition: t.partitions,
+          retention_time: 72,
+          sync_replication: false,
+          sync_message_flush: false,
+          topic_type: 0,
+          policies_only: false,
+          created_at: Number(instance.created_at),
+        },
+  );
   const used = k.topics.reduce((n, t) => n + t.partitions, 0);
   const max = Number(instance.partition_num ?? 300);
   return json(200, {

@@ -14,6 +14,30 @@ export interface SimTopic {
   name: string;
   replication: number;
   partitions: number;
+  /** The topic as a recording has it (`simulator --from`): ListInstanceTopics gives it as it is. */
+  fields?: Record<string, unknown> | undefined;
+}
+
+/** An error DMS answered to a recorded read, answered again the same way. */
+export interface RecordedError {
+  status: number;
+  error_code?: string | undefined;
+  error_msg?: string | undefined;
+}
+
+/**
+ * What a recording (`simulator --from`, simulator/from-dir.ts) holds of an
+ * instance's Kafka. ShowCluster's answer is given as it was recorded, with
+ * what a restart here changes applied on top (simulator/replay.ts): the
+ * counts of a real cluster include topics ListInstanceTopics never lists.
+ */
+export interface RecordedKafka {
+  /** ShowCluster's body as it came. */
+  cluster?: unknown;
+  /** ShowCluster was answered with this error. */
+  clusterError?: RecordedError | undefined;
+  /** ListInstanceTopics was answered with this error. */
+  topicsError?: RecordedError | undefined;
 }
 
 /** Kafka inside a simulated instance; see simulator/kafka.ts. */
@@ -33,6 +57,8 @@ export interface SimKafka {
   unlisted?: number[] | undefined;
   /** When each broker last registered (the `register_time` ShowCluster gives); set by restarts. */
   registeredAt?: number[] | undefined;
+  /** What a recording holds: answers given as they came. */
+  recorded?: RecordedKafka | undefined;
 }
 
 const TOPIC_NAMES = ['orders', 'payments', 'audit', 'clicks', 'events', 'metrics'];

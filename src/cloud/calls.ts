@@ -30,7 +30,12 @@ export interface CallSettings {
   maxConcurrency: number;
   deadline?: Deadline | undefined;
   retry?: ReadRetry | undefined;
+  /** Told of every answer the service gave with success, as it came: the request and its parsed body. */
+  onAnswer?: AnswerListener | undefined;
 }
+
+/** Sees each successful answer's request and body before it is read; must not change either. */
+export type AnswerListener = (req: ApiRequest, res: ApiResponse) => void;
 
 /** The plumbing every call of one client (of DMS or of IAM) goes through. */
 export interface ApiCalls {
@@ -104,15 +109,18 @@ export function createCalls(settings: CallSettings): ApiCalls {
 
   // The keys and the budget are taken when the limiter lets the call go, not
   // when it was queued: a call that waited goes out with the keys of that moment.
+  const onAnswer = settings.onAnswer;
   const call = (req: ApiRequest): Promise<ApiResponse> =>
-    limiter.run(async () =>
-      sendWithin(
+    limiter.run(async () => {
+      const res = await sendWithin(
         deadline,
         await client(),
         { ...req, pathParams: { ...pathParams, ...req.pathParams } },
         { service, timeoutMs, scrub },
-      ),
-    );
+      );
+      onAnswer?.(req, res);
+      return res;
+    });
   const retry = settings.retry;
   // Any service's failure is weighed: a DMS call whose keys could not be
   // renewed fails with IAM's error, retried as that call's own.

@@ -40,16 +40,8 @@ export function createScrubber(
   secrets: Iterable<string | undefined>,
   maxLength = MAX_SERVER_TEXT,
 ): Scrub {
-  const literals = new Set<string>();
-  for (const s of secrets) {
-    if (!s) continue;
-    literals.add(s);
-    literals.add(encodeURIComponent(s));
-    literals.add(JSON.stringify(s).slice(1, -1));
-  }
-  // Longest first, so a secret that contains another goes whole.
-  const ordered = [...literals].sort((a, b) => b.length - a.length);
-
+  const redact = createRedactor(secrets);
+  const ordered = redact.literals;
   return (text) => {
     // Most text is an instance name or a status: handed back as it is when
     // nothing below would change it, which saves a listing of 1,000
@@ -61,14 +53,38 @@ export function createScrubber(
       }
       if (!secretIn) return text;
     }
+    return truncate(redact(text).replace(CONTROLS, ' '), maxLength);
+  };
+}
+
+/** A {@link Scrub} that only redacts, and the secrets' literal forms it looks for, longest first. */
+export type Redact = Scrub & { readonly literals: readonly string[] };
+
+/**
+ * Removes `secrets` (and their URL- and JSON-escaped forms) and anything
+ * shaped like a signed Authorization header or a security token header,
+ * and changes nothing else: no control character, no length. For text that
+ * is kept as it came, such as a recorded answer (`fleet --record`).
+ */
+export function createRedactor(secrets: Iterable<string | undefined>): Redact {
+  const literals = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    literals.add(s);
+    literals.add(encodeURIComponent(s));
+    literals.add(JSON.stringify(s).slice(1, -1));
+  }
+  // Longest first, so a secret that contains another goes whole.
+  const ordered = [...literals].sort((a, b) => b.length - a.length);
+  const redact = (text: string) => {
     let out = text
       .replace(HEADER_PAIR, REDACTED)
       .replace(SIGNED_AUTH, REDACTED)
       .replace(AUTH_PARTS, REDACTED);
     for (const secret of ordered) out = out.split(secret).join(REDACTED);
-    out = out.replace(CONTROLS, ' ');
-    return truncate(out, maxLength);
+    return out;
   };
+  return Object.assign(redact, { literals: ordered });
 }
 
 function truncate(text: string, max: number): string {

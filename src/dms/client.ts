@@ -1,4 +1,4 @@
-import type { CallSettings } from '../cloud/calls';
+import type { AnswerListener, CallSettings } from '../cloud/calls';
 import { isCredentialSource, type Keys } from '../cloud/core';
 import { dmsEndpoint } from '../cloud/endpoint';
 import { ConfigError } from '../errors';
@@ -12,6 +12,7 @@ import * as reads from './reads';
 import type { ActionResponse, KafkaCluster, KafkaInstance, KafkaTopic, Tag } from './wire';
 import * as writes from './writes';
 
+export type { AnswerListener } from '../cloud/calls';
 export type { CredentialSource, Credentials, Keys } from '../cloud/core';
 export { LISTING_TRIES, PAGE_SIZE } from './reads';
 export type { KafkaCluster, KafkaTopic } from './wire';
@@ -41,6 +42,12 @@ export interface DmsClientOptions {
    * Fewer when DMS throttles: see {@link AdaptiveLimiter}.
    */
   maxConcurrency?: number | undefined;
+  /**
+   * Told of every answer DMS gave with success, before it is read: the
+   * request (operation, path and query parameters) and the parsed JSON body,
+   * as it came. `fleet --record` keeps them; nothing else listens.
+   */
+  onAnswer?: AnswerListener | undefined;
 }
 
 export interface ListOptions {
@@ -157,5 +164,6 @@ function checkedSettings(opts: DmsClientOptions): Omit<CallSettings, 'service'> 
     maxConcurrency,
     deadline: opts.deadline,
     retry: opts.retry,
+    onAnswer: opts.onAnswer,
   };
 }

@@ -1,4 +1,4 @@
-import { createDmsClient } from '../dms/client';
+import { type AnswerListener, createDmsClient, type DmsClient } from '../dms/client';
 import { readOnly } from '../dms/read-only';
 import type { KafkaInstance } from '../dms/wire';
 import { ConfigError } from '../errors';
@@ -15,6 +15,18 @@ export async function listFleet(
   env: Env,
   deps: { log: Logger; clock: Clock },
 ): Promise<KafkaInstance[]> {
+  return await fleetClient(env, deps).listInstances({ includeFailure: true });
+}
+
+/**
+ * The environment's project, through a client that can only read: its writes
+ * are refused before anything is sent. With `onAnswer`, every answer DMS gives
+ * is handed over as it came (for `fleet --record`).
+ */
+export function fleetClient(
+  env: Env,
+  deps: { log: Logger; clock: Clock; onAnswer?: AnswerListener },
+): DmsClient {
   if (!env.credentials) {
     throw ConfigError.at(
       'credentials',
@@ -38,6 +50,7 @@ export async function listFleet(
       clock: deps.clock,
       onBadRemaining: () => {},
     }),
+    onAnswer: deps.onAnswer,
   });
-  return readOnly(client).listInstances({ includeFailure: true });
+  return readOnly(client);
 }
