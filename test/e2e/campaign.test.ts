@@ -285,9 +285,19 @@ describe('a restart campaign', () => {
       // Its own mark is taken off again; the other run's stays.
       const others = Object.entries(marks).map(([key, value]) => ({ key, value }));
       expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }, ...others]);
-      // One read per instance: each after its mark, none before it.
+      // One read per instance before its restart: each after its mark, none before it;
+      // and prod-000 read back once more after its mark came off.
       const shows = sim.requests.filter((r) => r.route === 'showInstance').map((r) => r.path);
-      expect(shows.map((p) => p.split('/').pop()).sort()).toEqual(['prod-000', 'prod-001']);
+      expect(shows.map((p) => p.split('/').pop()).sort()).toEqual([
+        'prod-000',
+        'prod-000',
+        'prod-001',
+      ]);
+      const firstMark = (id: string) =>
+        sim.requests.find((r) => r.route === 'tagAction' && r.path.includes(`/${id}/`))?.seq ?? 0;
+      for (const r of sim.requests.filter((q) => q.route === 'showInstance')) {
+        expect(r.seq).toBeGreaterThan(firstMark(r.path.split('/').pop() ?? ''));
+      }
     });
   }
 
