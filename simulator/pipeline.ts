@@ -257,5 +257,8 @@ async function withFault(fault: FaultSpec, f: FaultScene): Promise<void> {
     case 'mutate':
       fault.apply();
       return answer(handle());
+    case 'not-applied':
+      ctx.apply = false;
+      return answer(handle());
   }
 }

@@ -250,10 +250,10 @@ export class Store {
     this.changed(false);
   }
 
-  removeTags(id: string, keys: string[]): void {
+  removeTags(id: string, drop: (tag: SimTag) => boolean): void {
     const instance = this.get(id);
     if (!instance) return;
-    instance.tags = instance.tags.filter((t) => !keys.includes(t.key));
+    instance.tags = instance.tags.filter((t) => !drop(t));
     this.changed(false);
   }
 

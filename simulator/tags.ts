@@ -68,6 +68,27 @@ function parseTags(value: unknown, needValue: boolean, rules: TagRules): SimTag[
   return tags;
 }
 
+/**
+ * BatchCreateOrDeleteKafkaTag. `create` sets each key to its value. `delete`
+ * removes a tag only when its key and value both match the one asked for,
+ * or by key alone when the value asked for is absent or empty; a tag that
+ * matches nothing is left alone, and the answer is 204 either way, so a
+ * delete that removed nothing is silent.
+ *
+ * Sources: the Kafka page marks `key` and `value` optional and says nothing
+ * of matching (https://support.huaweicloud.com/en-us/api-kafka/BatchCreateOrDeleteKafkaTag.html,
+ * 204 "Tags are successfully added or deleted"); Huawei's own clients send
+ * both on a delete (Terraform provider `huaweicloud/utils/tags.go`,
+ * `UpdateResourceTags` deleting the old tags with their values; Go SDK
+ * `services/kafka/v2/model/model_tag_entity.go`, whose `TagEntity` says a
+ * value may not be left out but may be empty); RDS's tag API of the same
+ * shape states the rule ("If value is not empty, delete tags by key/value.
+ * If value is empty, delete tags by key.":
+ * https://support.huaweicloud.com/en-us/api-rds/rds_06_0038.html); DIS's
+ * says a tag that does not exist is deleted successfully
+ * (https://support.huaweicloud.com/intl/api-dis/BatchDeleteTags.html).
+ * See docs/fidelity.md.
+ */
 export function tagAction(ctx: HandlerContext): Reply {
   const instance = ctx.instanceId === undefined ? undefined : ctx.store.get(ctx.instanceId);
   if (!instance) return dms.instanceNotFound();
@@ -86,12 +107,14 @@ export function tagAction(ctx: HandlerContext): Reply {
     }
     if (ctx.apply) ctx.store.addTags(instance.instance_id, tags);
   } else if (ctx.apply) {
-    ctx.store.removeTags(
-      instance.instance_id,
-      tags.map((t) => t.key),
-    );
+    ctx.store.removeTags(instance.instance_id, (t) => tags.some((asked) => deletes(asked, t)));
   }
   return noContent();
+}
+
+/** The delete rule (see {@link tagAction}): by key and value, or by key when the value is empty. */
+function deletes(asked: SimTag, tag: SimTag): boolean {
+  return asked.key === tag.key && (asked.value === '' || asked.value === tag.value);
 }
 
 export function projectTags(ctx: HandlerContext): Reply {

@@ -131,7 +131,12 @@ export type FaultKind =
    */
   | { kind: 'rewrite'; status?: number; edit: (body: unknown) => unknown }
   /** Runs `apply` (a change to the fleet) just before the call is handled normally. */
-  | { kind: 'mutate'; apply: () => void };
+  | { kind: 'mutate'; apply: () => void }
+  /**
+   * Answered as if carried out, and nothing changes: a tag call's 204 with
+   * the tags as they were, a write that did not take.
+   */
+  | { kind: 'not-applied' };
 
 export type FaultSpec = {
   route: RouteName | '*';

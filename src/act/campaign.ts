@@ -10,13 +10,8 @@ import { DEADLINE } from './context';
 import { settleEarlier, skipped } from './earlier-marks';
 import { recordChanged } from './fresh';
 import { refs } from './gate';
-import {
-  passedPreflight,
-  readPreflight,
-  readRegistrations,
-  settleHolds,
-  type WaveRead,
-} from './kafka-checks';
+import { settleHolds } from './holds';
+import { passedPreflight, readPreflight, readRegistrations, type WaveRead } from './kafka-checks';
 import { runWave, type WaveProgress } from './wave';
 
 export interface CampaignInput {

@@ -7,7 +7,8 @@ import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import type { Success } from './engine';
 import { describeFresh, readFresh } from './fresh';
-import { putHolds, readKafka } from './kafka-checks';
+import { putHolds } from './holds';
+import { readKafka } from './kafka-checks';
 
 export const STOPPED_AFTER_BAD_WAVE = 'not started: an earlier wave was not confirmed RUNNING';
 

@@ -4,17 +4,14 @@ import type { DmsClient } from '../dms/client';
 import type { KafkaInstance } from '../dms/wire';
 import { decide, type Known } from '../plan/decision';
 import { latestRegistration } from '../plan/evidence';
-import { HOLD_KEY, type Hold, holdTag } from '../plan/hold';
 import type { Plan } from '../plan/plan';
 import {
   clusterProblem,
-  healthLine,
   type KafkaRead,
   type Preflight,
   preflightVerdict,
 } from '../plan/preflight';
 import type { KafkaChecks } from '../policy/resolve';
-import { Outcome } from '../report/records';
 import { type ActContext, READ_CONCURRENCY } from './context';
 
 /**
@@ -137,86 +134,4 @@ export async function readRegistrations(
     if (latest !== undefined) before.registered.set(id, latest);
   }
   return before;
-}
-
-/**
- * Instances on hold, looked at before any wave: a cluster whole again has
- * its hold taken off; one still not whole (or unreadable) stops the
- * campaign, and is recorded failed with the counts it shows now, so the
- * run fails and notifies until a person looks. Returns why the campaign
- * stops, one line an instance (empty when it may go on), and the holds
- * taken off.
- */
-export async function settleHolds(
-  ctx: ActContext,
-  holds: readonly Hold[],
-): Promise<{ stoppedBy: string[]; lifted: string[] }> {
-  const lifted: string[] = [];
-  if (holds.length === 0) return { stoppedBy: [], lifted };
-  const reads = await readKafka(
-    ctx.dms,
-    holds.map((h) => h.instance),
-    false,
-  );
-  const stoppedBy: string[] = [];
-  for (const { instance, since } of holds) {
-    const read = reads.get(instance.instance_id) ?? {};
-    const problem = read.cluster
-      ? clusterProblem(read.cluster, read.brokerNum)
-      : `unreadable: ${read.unreadable}`;
-    if (read.cluster && !problem) {
-      await liftHold(ctx, instance, since);
-      lifted.push(instance.instance_id);
-      ctx.report.warn({
-        message: `hold lifted: the cluster is whole again (${healthLine(read.cluster, read.brokerNum)})`,
-        instanceId: instance.instance_id,
-        holdSince: since,
-      });
-      continue;
-    }
-    const counts = read.cluster ? ` (${healthLine(read.cluster, read.brokerNum)})` : '';
-    const why = `on hold since ${since}, still not healthy: ${problem}${counts}; remove the tag ${HOLD_KEY} from it to go on without waiting`;
-    ctx.report.add(instance, { outcome: Outcome.Failed, reason: why });
-    stoppedBy.push(`${instance.name} (${instance.instance_id}): ${why}`);
-  }
-  return { stoppedBy, lifted };
-}
-
-/** Takes a hold off. One that cannot be taken off is told, and the next run tries again. */
-async function liftHold(ctx: ActContext, instance: KafkaInstance, since: string): Promise<void> {
-  try {
-    await ctx.dms.tagInstance(instance.instance_id, 'delete', [{ key: HOLD_KEY, value: since }]);
-  } catch (e) {
-    if (!isCloudApiError(e)) throw e;
-    ctx.report.warn({
-      message: `the hold could not be taken off (${e.message}); the cluster is whole, so this run goes on`,
-      instanceId: instance.instance_id,
-    });
-  }
-}
-
-/**
- * Puts the hold on each instance whose restart the gate could not confirm.
- * The hold is the only record of the danger a later run reads, so one that
- * cannot be written is handed back, one line each, and the campaign stops
- * on it rather than going on with a warning.
- */
-export async function putHolds(
-  ctx: ActContext,
-  held: readonly { instance: KafkaInstance }[],
-): Promise<string[]> {
-  const notWritten: string[] = [];
-  const at = ctx.clock.now();
-  for (const { instance } of held) {
-    ctx.report.action('HoldUnhealthy', 1, [instance]);
-    try {
-      await ctx.dms.tagInstance(instance.instance_id, 'create', [holdTag(at)]);
-    } catch (e) {
-      if (!isCloudApiError(e)) throw e;
-      const line = `${instance.name} (${instance.instance_id}): its restart was not confirmed and the hold ${HOLD_KEY} could not be put on it (${e.message}); no later run would know`;
-      ctx.report.warn({ message: line, instanceId: instance.instance_id });
-      notWritten.push(line);
-    }
-  }
-  return notWritten;
 }

@@ -1,11 +1,12 @@
 import { FailureKind, isCloudApiError } from '../cloud/errors';
 import { isInstanceNotFound, leavesOutcomeUnknown } from '../dms/errors';
-import type { KafkaInstance, Tag } from '../dms/wire';
+import type { KafkaInstance } from '../dms/wire';
 import type { Campaign } from '../plan/campaign';
 import { agedMarks, markTags } from '../plan/mark';
 import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import { DEADLINE, noWriteNow } from './context';
+import { notShown, readAfter, type TagCall, tagCall, tagText } from './tag-calls';
 
 export interface Marked {
   /** Marked by this run, ready for the re-check and the restart call. */
@@ -31,8 +32,11 @@ export interface Marked {
  * runs that read at about the same time see each other's marks and both
  * skip; a later wave or run restarts the instance.
  *
- * A mark DMS refuses means no restart: `failed`. An instance gone since the
- * listing is skipped. A tag call whose outcome stays unknown is `failed`,
+ * A mark DMS refuses means no restart: `failed`. DMS answers a tag call 204
+ * also when the tag did not take, so the read after the mark is its
+ * read-back too: a mark it does not show means no restart, and a warning
+ * names the instance and the mark (`restartMarked` in wave.ts). An instance
+ * gone since the listing is skipped. A tag call whose outcome stays unknown is `failed`,
  * and its mark, if it landed, is removed again.
  */
 export async function markBatch(
@@ -87,27 +91,37 @@ export async function markBatch(
 /**
  * Removes this run's mark from instances its restart provably did not reach
  * (never sent, skipped at the re-check, or refused by DMS's answer), so the
- * instance does not count as done. Only this run's own key is deleted:
- * another run's mark is never touched. A removal that fails leaves the
- * instance counted as restarted in this period, which is the safe side; a
- * warning says so.
+ * instance does not count as done. Only this run's own key is deleted, with
+ * the value it wrote: another run's mark is never touched. Each instance is
+ * read back after its call: a mark still there (the call failed, or DMS
+ * answered it and removed nothing) leaves the instance counted as restarted
+ * in this period, which is the safe side; a warning names the instance and
+ * the mark.
  */
 export async function unmark(
   ctx: ActContext,
   campaign: Campaign,
   instances: readonly KafkaInstance[],
 ): Promise<void> {
+  const calls: TagCall[] = [];
   for (const inst of instances) {
     const tags = campaign.written.get(inst.instance_id);
     if (!tags) continue;
-    const failure = await deleteTags(ctx, inst, 'UnmarkRestarted', tags);
-    if (failure === undefined || isInstanceNotFound(failure.error)) {
-      campaign.written.delete(inst.instance_id);
+    ctx.report.action('UnmarkRestarted', 1, [inst]);
+    calls.push(await tagCall(ctx, inst, 'delete', tags));
+  }
+  const fresh = await readAfter(ctx, calls);
+  for (const c of calls) {
+    const id = c.instance.instance_id;
+    const why = notShown(c, fresh.get(id));
+    if (why === undefined) {
+      campaign.written.delete(id);
       continue;
     }
     ctx.report.warn({
-      message: `the mark could not be removed after the restart was not applied; the instance counts as restarted in this period: ${failure.message}`,
-      instanceId: inst.instance_id,
+      message: `the mark ${tagText(c.tags)} could not be removed after the restart was not applied (${why}); the instance counts as restarted in this period`,
+      instanceId: id,
+      tags: c.tags,
     });
   }
 }
@@ -115,44 +129,32 @@ export async function unmark(
 /**
  * After a restart, removes the marks that count for nothing any more (older
  * runs', aged out of this period) from the instance, as the listing showed
- * it: a mark written since the listing is of this period and stays. Another
- * policy with a longer period may still have counted one of them as done;
- * this run's own mark, newer than all of them, now says that for it. A
- * failure only costs a tag, and is a warning.
+ * it, each with its value: a mark written since the listing is of this
+ * period and stays. Another policy with a longer period may still have
+ * counted one of them as done; this run's own mark, newer than all of them,
+ * now says that for it. Each instance is read back after its call; a mark
+ * still there only costs a tag, and is a warning naming it.
  */
 export async function removeAgedMarks(
   ctx: ActContext,
   campaign: Campaign,
   instances: readonly KafkaInstance[],
 ): Promise<void> {
+  const calls: TagCall[] = [];
   for (const inst of instances) {
     const aged = agedMarks(inst, campaign.period, campaign.markKey);
     if (aged.length === 0) continue;
-    const failure = await deleteTags(ctx, inst, 'RemoveAgedMarks', aged);
-    if (failure === undefined || isInstanceNotFound(failure.error)) continue;
-    ctx.report.warn({
-      message: `marks of earlier periods could not be removed: ${failure.message}`,
-      instanceId: inst.instance_id,
-    });
+    ctx.report.action('RemoveAgedMarks', 1, [inst]);
+    calls.push(await tagCall(ctx, inst, 'delete', aged));
   }
-}
-
-async function deleteTags(
-  ctx: ActContext,
-  inst: KafkaInstance,
-  operation: 'UnmarkRestarted' | 'RemoveAgedMarks',
-  tags: readonly Tag[],
-): Promise<{ message: string; error: unknown } | undefined> {
-  try {
-    ctx.report.action(operation, 1, [inst]);
-    await ctx.dms.tagInstance(
-      inst.instance_id,
-      'delete',
-      tags.map((t) => ({ key: t.key, value: t.value })),
-    );
-    return undefined;
-  } catch (e) {
-    if (!isCloudApiError(e)) throw e;
-    return { message: e.message, error: e };
+  const fresh = await readAfter(ctx, calls);
+  for (const c of calls) {
+    const why = notShown(c, fresh.get(c.instance.instance_id));
+    if (why === undefined) continue;
+    ctx.report.warn({
+      message: `marks of earlier periods could not be removed: ${tagText(c.tags)} (${why})`,
+      instanceId: c.instance.instance_id,
+      tags: c.tags,
+    });
   }
 }

@@ -9,6 +9,7 @@ import { type BatchResult, writeBatch } from './engine';
 import { confirmWave, refs, STOPPED_AFTER_BAD_WAVE, type Tally } from './gate';
 import type { BeforeWave } from './kafka-checks';
 import { markBatch, removeAgedMarks, unmark } from './marking';
+import { tagText } from './tag-calls';
 import { restartWithEvidence } from './write-kinds';
 
 /** What a wave needs from its campaign, and what it adds to the campaign's progress. */
@@ -44,7 +45,7 @@ export async function runWave(
   const { campaign, wait } = input;
   const m = await markBatch(ctx, campaign, batch, before.registered);
   p.marked += m.marked.length;
-  const result = await restartMarked(ctx, p, m.marked, before, input.settleMs);
+  const result = await restartMarked(ctx, input, p, m.marked, before);
   for (const inst of m.marked) campaign.ownMarks.delete(inst.instance_id);
   for (const id of result.maybeApplied) p.kept.add(id);
   const applied = (inst: KafkaInstance) => result.maybeApplied.has(inst.instance_id);
@@ -80,22 +81,36 @@ export async function runWave(
   return stop;
 }
 
-/** The marked instances' restart, after the settle; each is re-checked before its call. */
+/**
+ * The marked instances' restart, after the settle; each is re-checked before
+ * its call. That read is the marks' read-back: a mark this run wrote that it
+ * does not show (DMS answered the tag call and did not keep the tag, or
+ * someone took it off) means no restart, and a warning names the instance
+ * and the mark.
+ */
 async function restartMarked(
   ctx: ActContext,
+  input: WaveInput,
   p: WaveProgress,
   marked: readonly KafkaInstance[],
   before: BeforeWave,
-  settleMs: number,
 ): Promise<BatchResult> {
   if (marked.length === 0) return { succeeded: [], failed: 0, maybeApplied: new Set() };
-  const settle = Math.min(settleMs, waitBudgetMs(ctx.deadline));
+  const settle = Math.min(input.settleMs, waitBudgetMs(ctx.deadline));
   if (settle > 0) await ctx.clock.sleep(settle);
   const watching: ActContext = {
     ...ctx,
     judge: (instance) => {
       const v = ctx.judge(instance);
-      if (v.verdict === 'skip' && v.reason === MARK_VANISHED) p.vanished.add(instance.instance_id);
+      const id = instance.instance_id;
+      if (v.verdict !== 'skip' || v.reason !== MARK_VANISHED || p.vanished.has(id)) return v;
+      p.vanished.add(id);
+      const mark = input.campaign.written.get(id) ?? [];
+      ctx.report.warn({
+        message: `this run's mark ${tagText(mark)} is not on the instance when read back before its restart: the tag call was answered, but DMS does not show the mark (it did not take, or was taken off); not restarted without it`,
+        instanceId: id,
+        tags: mark,
+      });
       return v;
     },
   };

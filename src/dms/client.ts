@@ -75,8 +75,10 @@ export interface DmsClient {
   deleteAllFailed(opts?: DeleteOptions): Promise<ActionResponse>;
   /**
    * BatchCreateOrDeleteKafkaTag: `create` sets each key to its value (a key
-   * already there takes the new value); `delete` removes the keys. Both are
-   * idempotent, so this call is retried like a read. DMS answers 204.
+   * already there takes the new value); `delete` removes each tag whose key
+   * and value both match (by key alone when the value is empty). Both are
+   * idempotent, so this call is retried like a read. DMS answers 204, also
+   * when a delete matched nothing or a write did not take: read it back.
    */
   tagInstance(id: string, action: 'create' | 'delete', tags: readonly Tag[]): Promise<TagResponse>;
 }

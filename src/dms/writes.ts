@@ -35,7 +35,12 @@ export function deleteAllFailed(calls: DmsCalls, d: Force): Promise<ActionRespon
   });
 }
 
-/** BatchCreateOrDeleteKafkaTag; idempotent, so retried like a read. */
+/**
+ * BatchCreateOrDeleteKafkaTag; idempotent, so retried like a read. A delete
+ * sends each tag's value with its key, as Huawei's own clients do: DMS
+ * removes a tag only when both match (by key alone when the value is empty),
+ * and answers 204 when nothing matched too. See docs/fidelity.md.
+ */
 export async function tagInstance(
   calls: DmsCalls,
   id: string,
@@ -47,12 +52,7 @@ export async function tagInstance(
     method: 'POST',
     url: '/v2/{project_id}/kafka/{instance_id}/tags/action',
     pathParams: { instance_id: id },
-    body: {
-      action,
-      tags: tags.map((t) =>
-        action === 'create' ? { key: t.key, value: t.value } : { key: t.key },
-      ),
-    },
+    body: { action, tags: tags.map((t) => ({ key: t.key, value: t.value })) },
   });
   return { requestId: res.requestId };
 }

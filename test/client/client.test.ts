@@ -178,7 +178,7 @@ describe('batch actions', () => {
     expect(sim.instance('a')?.tags).toEqual([{ key: 'env', value: 'prod' }]);
     expect(sim.requests.map((r) => [r.route, r.status, r.body])).toEqual([
       ['tagAction', 204, { action: 'create', tags: [tag] }],
-      ['tagAction', 204, { action: 'delete', tags: [{ key: tag.key }] }],
+      ['tagAction', 204, { action: 'delete', tags: [tag] }],
     ]);
   });
 

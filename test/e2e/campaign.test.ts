@@ -285,9 +285,19 @@ describe('a restart campaign', () => {
       // Its own mark is taken off again; the other run's stays.
       const others = Object.entries(marks).map(([key, value]) => ({ key, value }));
       expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }, ...others]);
-      // One read per instance: each after its mark, none before it.
+      // One read per instance before its restart: each after its mark, none before it;
+      // and prod-000 read back once more after its mark came off.
       const shows = sim.requests.filter((r) => r.route === 'showInstance').map((r) => r.path);
-      expect(shows.map((p) => p.split('/').pop()).sort()).toEqual(['prod-000', 'prod-001']);
+      expect(shows.map((p) => p.split('/').pop()).sort()).toEqual([
+        'prod-000',
+        'prod-000',
+        'prod-001',
+      ]);
+      const firstMark = (id: string) =>
+        sim.requests.find((r) => r.route === 'tagAction' && r.path.includes(`/${id}/`))?.seq ?? 0;
+      for (const r of sim.requests.filter((q) => q.route === 'showInstance')) {
+        expect(r.seq).toBeGreaterThan(firstMark(r.path.split('/').pop() ?? ''));
+      }
     });
   }
 
@@ -400,5 +410,79 @@ describe('a restart campaign', () => {
       /^changed since the listing \(tag maintenance-protect=true added\): excluded by tag maintenance-protect=true$/,
     );
     expect(r.result).toMatchObject({ failed: 0, succeeded: 1, skipped: 1 });
+  });
+});
+
+describe('marks read back: DMS answers a tag call 204 whether or not it took', () => {
+  type TagBody = { action: string; tags: Array<{ key: string; value?: string }> };
+  const tagBodies = () =>
+    writes(sim)
+      .filter((r) => r.route === 'tagAction')
+      .map((r) => r.body as TagBody);
+  const refuseRestart = () =>
+    sim.inject({
+      route: 'instanceAction',
+      kind: 'raw',
+      status: 403,
+      body: JSON.stringify({ error_code: 'DMS.00403000', error_msg: 'forbidden' }),
+    });
+  const warnings = (run: { lines: Array<Record<string, unknown>> }) =>
+    run.lines.filter((l) => l.kind === 'warning');
+
+  it('takes its mark off with the value it wrote, @register_time and all', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    refuseRestart();
+    await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+    const [created, deleted] = tagBodies();
+    expect(created?.tags[0]?.value).toMatch(/^2026-03-07T01:00:00Z@\d+$/);
+    expect(deleted).toEqual({ action: 'delete', tags: created?.tags });
+    expect(sim.instance('prod-000')?.tags).toEqual([{ key: 'env', value: 'prod' }]);
+  });
+
+  it('restarts nothing whose mark DMS answered and did not keep, and names the instance and the mark', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    sim.inject({ route: 'tagAction', kind: 'not-applied' });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(actions(sim)).toHaveLength(0);
+    expect(run.outcomes[0]).toMatchObject({ instanceId: 'prod-000', outcome: 'skipped' });
+    const mark = tagBodies()[0]?.tags[0] as { key: string; value: string };
+    expect(mark.key).toBe(run.summaries[0]?.markKey);
+    expect(mark.value).toMatch(/^2026-03-07T01:10:00Z@\d+$/);
+    const named = warnings(run).find((w) => w.instanceId === 'prod-000');
+    expect(named?.message).toContain(`this run's mark ${mark.key}=${mark.value} is not on`);
+    expect(named?.tags).toEqual([mark]);
+    expect(run.error?.message).toMatch(/every mark this run wrote \(1\) was gone/);
+  });
+
+  it('says so, naming the mark, when DMS answers its removal and the mark stays; the instance counts as restarted', async () => {
+    const t = movable(SAT_0200);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    refuseRestart();
+    sim.inject({ route: 'tagAction', kind: 'not-applied', after: 1 });
+    const run = await runHandler(sim, { policy: policy(WAIT), clock: t.clock, env });
+    const mark = tagBodies()[0]?.tags[0] as { key: string; value: string };
+    expect(sim.instance('prod-000')?.tags).toContainEqual(mark);
+    const named = warnings(run).find((w) => w.instanceId === 'prod-000');
+    expect(named?.message).toBe(
+      `the mark ${mark.key}=${mark.value} could not be removed after the restart was not applied (DMS answered the call, but read back, it still carries ${mark.key}=${mark.value}); the instance counts as restarted in this period`,
+    );
+  });
+
+  it('takes aged marks off with their values, and names those DMS answered for and kept', async () => {
+    const t = movable(SAT_0200 + 10 * MIN);
+    sim = await startSimulator({ fleet: prod(1), fleetClock: t.now, restartDelayMs: 6 * MIN });
+    const lastWeek = { key: 'dms-maintenance.mark-lastweek2345', value: '2026-02-28T01:05:00Z' };
+    sim.setTags('prod-000', { env: 'prod', [lastWeek.key]: lastWeek.value });
+    sim.inject({ route: 'tagAction', kind: 'not-applied', after: 1 });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock, env });
+    expect(byOutcome(run.outcomes)).toEqual({ restarted: ['prod-000'] });
+    expect(tagBodies()[1]).toEqual({ action: 'delete', tags: [lastWeek] });
+    expect(sim.instance('prod-000')?.tags).toContainEqual(lastWeek);
+    const named = warnings(run).find((w) => w.instanceId === 'prod-000');
+    expect(named?.message).toBe(
+      `marks of earlier periods could not be removed: ${lastWeek.key}=${lastWeek.value} (DMS answered the call, but read back, it still carries ${lastWeek.key}=${lastWeek.value})`,
+    );
   });
 });

@@ -224,6 +224,35 @@ describe('a wave the gate cannot confirm', () => {
   });
 });
 
+describe('a hold read back', () => {
+  it('stops the campaign, naming the instance and the tag, when DMS answers the hold and does not keep it', async () => {
+    const fleet = staging(4);
+    const [a] = order(4) as [string];
+    const t = times();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [a]: { breaksOnRestart: 1 } },
+      fleetClock: t.now,
+      restartDelayMs: 3_000,
+    });
+    // The wave's two marks go through; the third tag call, the hold, is answered 204 and dropped.
+    sim.inject({ route: 'tagAction', kind: 'not-applied', after: 2 });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    const hold = sim.requests.filter((r) => r.route === 'tagAction')[2]?.body as {
+      action: string;
+      tags: Array<{ key: string; value: string }>;
+    };
+    expect(hold.action).toBe('create');
+    const tag = `${HOLD_KEY}=${hold.tags[0]?.value}`;
+    expect(sim.instance(a)?.tags.some((x) => x.key === HOLD_KEY)).toBe(false);
+    expect(batches(sim)).toHaveLength(1);
+    const line = `(${a}): its restart was not confirmed and the hold ${tag} could not be put on it (DMS answered the call, but read back, it does not carry ${tag}); no later run would know`;
+    expect(run.error?.message).toContain(line);
+    const warning = run.lines.find((l) => l.kind === 'warning' && l.instanceId === a);
+    expect(warning?.message).toContain(line);
+  });
+});
+
 describe('evidence once seen', () => {
   it('lets short invocations go on at once: a wave the brokers show restarted is not watched again through the onset', async () => {
     const fleet = staging(6);

@@ -187,6 +187,55 @@ describe('Kafka-aware restarts', () => {
     expect(batches(sim).flat().sort()).toEqual([held, next].sort());
   });
 
+  it('takes the hold off with the value it carries, and goes on once a read shows it gone', async () => {
+    const fleet = staging(2);
+    const [held, other] = fleet.map((i) => i.instance_id) as [string, string];
+    const t = movableClock();
+    sim = await startSimulator({ fleet, fleetClock: t.now });
+    const hold = { key: HOLD_KEY, value: '2026-12-01T02:00:00Z' };
+    sim.setTags(held, { env: 'staging', 'restart-window': 'any', [hold.key]: hold.value });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(run.error).toBeUndefined();
+    const lift = sim.requests.find((r) => r.route === 'tagAction');
+    expect(lift?.body).toEqual({ action: 'delete', tags: [hold] });
+    // The read after the call, before any restart.
+    const next = sim.requests.find((r) => r.seq > (lift?.seq ?? 0) && r.route !== 'showCluster');
+    expect(next?.route).toBe('showInstance');
+    expect(sim.instance(held)?.tags.some((x) => x.key === HOLD_KEY)).toBe(false);
+    // The campaign goes on; the instance that was on hold waits for a later run's listing.
+    expect(batches(sim)).toEqual([[other]]);
+  });
+
+  it('does not take a hold for lifted that a read still shows: a person wrote it again since the listing', async () => {
+    const fleet = staging(2);
+    const [held, other] = fleet.map((i) => i.instance_id) as [string, string];
+    const t = movableClock();
+    sim = await startSimulator({ fleet, fleetClock: t.now });
+    const tags = { env: 'staging', 'restart-window': 'any' };
+    sim.setTags(held, { ...tags, [HOLD_KEY]: '2026-12-01T02:00:00Z' });
+    // Between the listing and the removal, a person puts the hold on again, with a new time.
+    sim.inject({
+      route: 'tagAction',
+      kind: 'mutate',
+      apply: () => sim.setTags(held, { ...tags, [HOLD_KEY]: '2026-12-02T03:00:00Z' }),
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(batches(sim)).toEqual([]);
+    expect(sim.instance(held)?.tags).toContainEqual({
+      key: HOLD_KEY,
+      value: '2026-12-02T03:00:00Z',
+    });
+    expect(reason(run, held)).toMatch(/^its cluster is whole again \(3 of 3 brokers healthy, /);
+    expect(reason(run, held)).toContain(
+      `but the hold ${HOLD_KEY}=2026-12-01T02:00:00Z could not be taken off (DMS answered the call, but read back, it still carries ${HOLD_KEY}=2026-12-02T03:00:00Z); the campaign waits for it as for any hold`,
+    );
+    expect(run.outcomes.find((o) => o.instanceId === held)?.outcome).toBe('failed');
+    expect(reason(run, other)).toContain('not started');
+    expect(run.error?.message).toContain(
+      `the hold ${HOLD_KEY}=2026-12-01T02:00:00Z could not be taken off`,
+    );
+  });
+
   it('reads nothing of Kafka when the policy turns the checks off', async () => {
     const fleet = staging(1);
     const [single] = fleet.map((i) => i.instance_id) as [string];

@@ -168,7 +168,8 @@ describe('DMS.00400026: not allowed due to the instance status', () => {
       env: { DMS_RETRY_ATTEMPTS: '3', DMS_RETRY_BASE_MS: '10', DMS_RETRY_MAX_MS: '20' },
     });
     expect(actions(sim)).toHaveLength(3);
-    // One read before each of the three sends, and none sent without one.
+    // One read before each of the three sends, and none sent without one; then the
+    // read-back after its mark came off.
     const order = sim.requests
       .filter((r) => r.route === 'showInstance' || r.route === 'instanceAction')
       .map((r) => r.route);
@@ -179,6 +180,7 @@ describe('DMS.00400026: not allowed due to the instance status', () => {
       'instanceAction',
       'showInstance',
       'instanceAction',
+      'showInstance',
     ]);
     expect(run.outcomes).toEqual([
       expect.objectContaining({

@@ -58,6 +58,28 @@ describe('BatchCreateOrDeleteKafkaTag', () => {
     expect(sim.instance(ID)?.tags.map((t) => t.key)).toEqual(['env', 'restart-window']);
   });
 
+  it('deletes a tag sent with a value only when key and value both match, and by key when the value is empty', async () => {
+    sim.setTags(ID, { env: 'staging', team: 'orders', owner: 'ops', hold: '' });
+    const del = (tags: unknown[]) => tagAction(ID, { action: 'delete', tags });
+    // Another value: nothing is removed, and DMS still answers 204.
+    expect((await del([{ key: 'team', value: 'payments' }])).status).toBe(204);
+    expect(sim.instance(ID)?.tags.map((t) => t.key)).toEqual(['env', 'team', 'owner', 'hold']);
+    expect((await del([{ key: 'team', value: 'orders' }])).status).toBe(204);
+    expect(sim.instance(ID)?.tags.map((t) => t.key)).toEqual(['env', 'owner', 'hold']);
+    // An empty value, or none, deletes by key whatever the value.
+    expect((await del([{ key: 'owner', value: '' }, { key: 'hold' }])).status).toBe(204);
+    expect(sim.instance(ID)?.tags).toEqual([{ key: 'env', value: 'staging' }]);
+  });
+
+  it('answers 204 and changes nothing under a not-applied fault', async () => {
+    sim.inject({ route: 'tagAction', kind: 'not-applied', times: 2 });
+    const create = await tagAction(ID, { action: 'create', tags: [{ key: 'k', value: 'v' }] });
+    const del = await tagAction(ID, { action: 'delete', tags: [{ key: 'env', value: 'staging' }] });
+    expect([create.status, del.status]).toEqual([204, 204]);
+    expect(sim.instance(ID)?.tags.map((t) => t.key)).toEqual(['env', 'team', 'restart-window']);
+    expect(sim.requests.map((r) => r.fault)).toEqual(['not-applied', 'not-applied']);
+  });
+
   it('validates the request', async () => {
     const bad: unknown[] = [
       { action: 'update', tags: [{ key: 'a', value: 'b' }] },
