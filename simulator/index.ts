@@ -28,6 +28,7 @@ export type {
   PublishedMessage,
   RecordedRequest,
   RouteName,
+  ShowClusterField,
   SimAccount,
   SimInstance,
   SimKafka,

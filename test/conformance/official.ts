@@ -187,6 +187,13 @@ export function declaredKeys(spec: Pick<ModelSpec, 'model' | 'pkg'>): Set<string
   return keys;
 }
 
+/** True when every field the kafka model `name` declares is optional (`?`). */
+export function declaredOptional(name: string): boolean {
+  const d = readFileSync(join(MODEL_DIRS.kafka, `${name}.d.ts`), 'utf8');
+  const fields = [...d.matchAll(/^\s+(?:private '\w+'|\w+)(\??)[:;]/gm)];
+  return fields.length > 0 && fields.every((m) => m[1] === '?');
+}
+
 /** The request a test just sent, as the simulator recorded it. */
 export function lastRequest(sim: Simulator) {
   const r = sim.requests.at(-1);
