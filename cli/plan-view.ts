@@ -1,5 +1,6 @@
 import { type Forecast, forecast } from '../src/plan/forecast';
 import { countsOf, type Plan } from '../src/plan/plan';
+import { keptOffTally } from '../src/plan/preflight';
 import type { Target } from '../src/policy/resolve';
 import { type TimerWindowInput, timerLines } from './deploy/window-check';
 
@@ -81,8 +82,10 @@ function countLines(plan: Plan, verb: string): string[] {
   const checked = Object.values(plan.preflight ?? {});
   if (checked.length > 0) {
     const pass = checked.filter((x) => x.pass).length;
+    const kept = checked.length - pass;
+    const why = kept > 0 ? `: ${keptOffTally(checked)}` : '';
     lines.push(
-      `pre-flight (Kafka, read now): ${pass} pass, ${checked.length - pass} kept off; a live run reads again right before each restart`,
+      `pre-flight (Kafka, read now): ${pass} pass, ${kept} kept off${why}; a live run reads again right before each restart`,
     );
   }
   const acting = plan.refusal ? `refused ${c.refused}` : `would ${verb} ${c.acting}`;

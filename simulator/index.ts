@@ -36,6 +36,7 @@ export type {
   PublishedMessage,
   RecordedRequest,
   RouteName,
+  ShowClusterField,
   SimAccount,
   SimInstance,
   SimKafka,

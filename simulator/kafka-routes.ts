@@ -4,6 +4,7 @@
  */
 import type { HandlerContext } from './context';
 import { dms } from './errors';
+import type { ShowClusterField } from './kafka';
 import { recordedError, replayCluster } from './replay';
 import { json, type Reply } from './reply';
 
@@ -27,26 +28,44 @@ export function showCluster(ctx: HandlerContext): Reply {
     return json(200, replayCluster(k.recorded.cluster, k, c, since));
   }
   const hosts = (instance.connect_address ?? '').split(',');
-  return json(200, {
-    cluster: {
-      controller: '0',
-      brokers: c.brokers.map((b) => ({
-        host: hosts[b.broker_id] ?? `192.168.0.${10 + b.broker_id}`,
-        port: instance.port ?? 9092,
-        broker_id: String(b.broker_id),
-        is_controller: b.broker_id === 0,
-        version: instance.engine_version,
-        register_time: b.registeredAt,
-        is_health: b.healthy,
-      })),
-      topics_count: k.topics.length,
-      partitions_count: c.partitions,
-      online_partitions_count: c.online,
-      replicas_count: c.replicas,
-      isr_replicas_count: c.inSync,
-      consumers_count: 0,
-    },
-  });
+  const cluster: Record<string, unknown> = {
+    controller: '0',
+    brokers: c.brokers.map((b) => ({
+      host: hosts[b.broker_id] ?? `192.168.0.${10 + b.broker_id}`,
+      port: instance.port ?? 9092,
+      broker_id: String(b.broker_id),
+      is_controller: b.broker_id === 0,
+      version: instance.engine_version,
+      register_time: b.registeredAt,
+      is_health: b.healthy,
+    })),
+    topics_count: k.topics.length,
+    partitions_count: c.partitions,
+    online_partitions_count: c.online,
+    replicas_count: c.replicas,
+    isr_replicas_count: c.inSync,
+    consumers_count: 0,
+  };
+  return json(200, { cluster: without(cluster, k.omit ?? []) });
+}
+
+/** The answer with the fields `omit` names left out: the cluster's own, or each broker's. */
+function without(
+  cluster: Record<string, unknown>,
+  omit: readonly ShowClusterField[],
+): Record<string, unknown> {
+  const out = { ...cluster };
+  for (const f of omit) {
+    const [outer, inner] = f.split('.') as [string, string | undefined];
+    if (inner === undefined) delete out[outer];
+    else if (Array.isArray(out.brokers)) {
+      out.brokers = out.brokers.map((b: Record<string, unknown>) => {
+        const { [inner]: _left, ...rest } = b;
+        return rest;
+      });
+    }
+  }
+  return out;
 }
 
 export function listTopics(ctx: HandlerContext): Reply {

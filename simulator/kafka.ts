@@ -55,11 +55,39 @@ export interface SimKafka {
    * registered now, so a broker that is gone is missing rather than unhealthy.
    */
   unlisted?: number[] | undefined;
+  /**
+   * Fields ShowCluster leaves out of its answer for this instance: a field
+   * of the cluster (`isr_replicas_count`) or of every broker
+   * (`brokers.is_health`). Every field of ShowCluster is optional in Huawei's
+   * own models (Go SDK `model_show_cluster_resp_cluster.go` and
+   * `model_show_cluster_resp_cluster_brokers.go`, Node SDK
+   * `ShowClusterRespCluster`), so a client must expect any of them missing.
+   * Which ones DMS really leaves out, and when, no source says.
+   */
+  omit?: ShowClusterField[] | undefined;
   /** When each broker last registered (the `register_time` ShowCluster gives); set by restarts. */
   registeredAt?: number[] | undefined;
   /** What a recording holds: answers given as they came. */
   recorded?: RecordedKafka | undefined;
 }
+
+/** A field of ShowCluster's answer, as {@link SimKafka.omit} names it. */
+export type ShowClusterField =
+  | 'controller'
+  | 'brokers'
+  | 'topics_count'
+  | 'partitions_count'
+  | 'online_partitions_count'
+  | 'replicas_count'
+  | 'isr_replicas_count'
+  | 'consumers_count'
+  | 'brokers.host'
+  | 'brokers.port'
+  | 'brokers.broker_id'
+  | 'brokers.is_controller'
+  | 'brokers.version'
+  | 'brokers.register_time'
+  | 'brokers.is_health';
 
 const TOPIC_NAMES = ['orders', 'payments', 'audit', 'clicks', 'events', 'metrics'];
 

@@ -3,7 +3,7 @@ import { KafkaModel } from './kafka';
 import { RestartLog } from './observe';
 import type { SimInstance, SimKafka, SimTag } from './types';
 
-// DMS restarts from Running or Faulty; regions word the latter ERROR or FAULTY.
+// DMS restarts from Running or Faulty: ERROR in the API, FAULTY unconfirmed (src/dms/status.ts).
 export const RESTARTABLE = new Set(['RUNNING', 'ERROR', 'FAULTY']);
 
 /** DMS's default maintenance window, as the instance fields carry it. */

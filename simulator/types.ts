@@ -40,7 +40,7 @@ export interface SimInstance {
 
 import type { SimKafka } from './kafka';
 
-export type { SimKafka, SimTopic } from './kafka';
+export type { ShowClusterField, SimKafka, SimTopic } from './kafka';
 
 export type RouteName =
   | 'listInstances'

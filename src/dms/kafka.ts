@@ -19,39 +19,51 @@ import type { KafkaCluster, KafkaTopic } from './wire';
  * Source: https://support.huaweicloud.com/intl/en-us/api-kafka/ListInstanceTopics.html
  */
 const count = z.number().int().nonnegative();
+/** A field Huawei's models make optional: absent, or `null` as a Go SDK pointer left nil. */
+const maybe = <T extends z.ZodTypeAny>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
 /**
- * Every field the judgement reads is required: an answer without one is no
- * evidence of health, and is refused as malformed rather than read as zero.
+ * Every field is optional, as in Huawei's own models: one DMS left out is
+ * read as unknown and judged so (src/plan/preflight.ts: the instance is kept
+ * off, naming the field), never as zero or healthy. A field that is there
+ * with the wrong type, an empty broker list, or counts that contradict each
+ * other are refused as malformed: the cluster is then unreadable.
  */
 const clusterSchema = z.object({
   cluster: z
     .object({
-      brokers: z
-        .array(
-          z.object({
-            broker_id: z.union([z.string().min(1), z.number().int().nonnegative()]),
-            is_health: z.boolean(),
-            // A number in Huawei's current Go SDK (int64), text in older models: both
-            // are read, and anything else is no evidence, never a refused cluster.
-            register_time: z.unknown().optional(),
-          }),
-        )
-        .min(1),
-      partitions_count: count,
-      online_partitions_count: count,
-      replicas_count: count,
-      isr_replicas_count: count,
+      brokers: maybe(
+        z
+          .array(
+            z.object({
+              broker_id: maybe(z.union([z.string().min(1), z.number().int().nonnegative()])),
+              is_health: maybe(z.boolean()),
+              // A number in Huawei's current Go SDK (int64), text in older models: both
+              // are read, and anything else is no evidence, never a refused cluster.
+              register_time: z.unknown().optional(),
+            }),
+          )
+          .min(1),
+      ),
+      partitions_count: maybe(count),
+      online_partitions_count: maybe(count),
+      replicas_count: maybe(count),
+      isr_replicas_count: maybe(count),
     })
-    .refine((c) => c.online_partitions_count <= c.partitions_count, {
+    .refine((c) => notAbove(c.online_partitions_count, c.partitions_count), {
       message: 'more partitions online than there are',
       path: ['online_partitions_count'],
     })
-    .refine((c) => c.isr_replicas_count <= c.replicas_count, {
+    .refine((c) => notAbove(c.isr_replicas_count, c.replicas_count), {
       message: 'more replicas in sync than there are',
       path: ['isr_replicas_count'],
     }),
 });
+
+/** A part is never more than its whole; with either unknown there is nothing to hold. */
+function notAbove(part: number | undefined, whole: number | undefined): boolean {
+  return part === undefined || whole === undefined || part <= whole;
+}
 
 const topicsPageSchema = z.object({
   total: count.optional(),
@@ -71,8 +83,8 @@ export async function showCluster(calls: DmsCalls, id: string): Promise<KafkaClu
   });
   const c = parse(op, clusterSchema, res.body, res.requestId).cluster;
   return {
-    brokers: c.brokers.map((b) => ({
-      id: String(b.broker_id),
+    brokers: c.brokers?.map((b) => ({
+      id: b.broker_id === undefined ? undefined : String(b.broker_id),
       healthy: b.is_health,
       ...registration(b.register_time),
     })),

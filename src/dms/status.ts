@@ -1,36 +1,58 @@
 /**
  * What DMS for Kafka says about instance status, in one place. Every status
  * the project reasons about is named here; code elsewhere uses these names,
- * never string literals. Where each comes from:
- * - [api] the API page's status table: CREATING, RUNNING, ERROR, RESTARTING,
- *   STARTING, EXTENDING, EXTENDEDFAILED, FROZEN, FREEZING, UPGRADING,
- *   ROLLINGBACK, DELETING; older versions of the page add CREATEFAILED and
- *   DELETED. https://support.huaweicloud.com/intl/en-us/api-kafka/kafka-api-180514012.html
- * - [sdk] the SDK's status enum, which adds SHRINKING, CONFIGURING,
- *   ROLLBACK, ROLLBACKFAILED and VOLUMETYPECHANGING. ROLLBACK is in no API
- *   page (the API says ROLLINGBACK); it is kept because the SDK names it.
- * - [console] names some regions return: FAULTY, RESIZING and RESIZING FAILED
- *   (with a space): the Go SDK's `services/kafka/v2/model/model_list_instances_request.go`
- *   (`RESIZING_FAILED: "RESIZING FAILED"`) and the ae-ad-1 status page.
- * - [recycle] RECYCLE: an instance in the recycle bin after a delete that was
- *   not forced; Huawei's Terraform provider waits for DELETED or RECYCLE after
- *   a delete.
+ * never string literals. The sources, as tagged beside each status:
+ * - [api] the API reference's status appendix as it stands:
+ *   https://support.huaweicloud.com/intl/en-us/api-kafka/kafka-api-180514012.html
+ *   (CREATING, RUNNING, ERROR, RESTARTING, STARTING, EXTENDING, EXTENDEDFAILED,
+ *   FROZEN, FREEZING, UPGRADING, ROLLINGBACK, DELETING).
+ * - [api-old] older versions of that appendix, and regions' copies of it:
+ *   https://support.huaweicloud.com/en-us/api-kafka/kafka-api-180514012.html
+ *   (adds CREATEFAILED and DELETED) and
+ *   https://support.huaweicloud.com/intl/en-us/my-kualalumpur-1-api-kafka/kafka-api-180514012.html
+ *   (CREATEFAILED).
+ * - [sdk] Huawei's current SDKs, the ListInstances request's status enum: the
+ *   Node SDK `@huaweicloud/huaweicloud-sdk-kafka` 3.1.215,
+ *   `v2/model/ListInstancesRequest` `ListInstancesRequestStatusEnum` (CREATING,
+ *   RUNNING, RESTARTING, DELETING, ERROR, CREATEFAILED, FREEZING, FROZEN,
+ *   EXTENDING, SHRINKING, EXTENDEDFAILED, CONFIGURING, ROLLBACK, ROLLBACKFAILED,
+ *   VOLUMETYPECHANGING), as in the Go SDK's `services/kafka/v2/model/model_list_instances_request.go`.
+ * - [recycle] Huawei's Terraform provider waits for DELETED or RECYCLE after a
+ *   delete (`resource_huaweicloud_dms_kafka_instance_batch_action.go`): an
+ *   instance in the recycle bin after a delete that was not forced.
+ * - **unconfirmed**: no current source lists it as a wire value. FAULTY,
+ *   RESIZING and RESIZING FAILED (with a space) stood only in an early Go SDK
+ *   release's enum (`model_list_instances_request.go` at commit
+ *   0eb71622dc509f76fba8ecf2b434627c0478186f: `FAULTY`, `RESIZING`,
+ *   `RESIZING_FAILED: "RESIZING FAILED"`), which later releases dropped, and
+ *   as console words on one region's page
+ *   (https://support.huaweicloud.com/intl/en-us/ae-ad-1-api-kafka/kafka-api-180514012.html:
+ *   "Faulty", "Resizing", "Resizing failed"). The current appendix words the
+ *   faulty state ERROR. What the function does with them, kept as it was
+ *   since no source says otherwise: FAULTY is restarted only by a policy that
+ *   names it in `select.status` (the restart guide allows a restart from
+ *   Faulty); RESIZING and RESIZING FAILED are never acted on (no restart
+ *   policy may name them, and a cleanup deletes only CREATEFAILED), and being
+ *   known they do not rule out `all_failure`.
+ * ROLLBACK is in the SDK only (the API says ROLLINGBACK); it is kept because
+ * the SDK names it. The lists differ by region and version: a status in none
+ * of them is carried as it is and never acted on ({@link isKnownStatus}).
  */
 export const InstanceStatus = {
-  Creating: 'CREATING', // [api]
-  Running: 'RUNNING', // [api]
-  Restarting: 'RESTARTING', // [api]
-  Deleting: 'DELETING', // [api]
-  Error: 'ERROR', // [api]
-  Faulty: 'FAULTY', // [console]
-  CreateFailed: 'CREATEFAILED', // [api], older pages
-  Freezing: 'FREEZING', // [api]
-  Frozen: 'FROZEN', // [api]
-  Extending: 'EXTENDING', // [api]
+  Creating: 'CREATING', // [api] [sdk]
+  Running: 'RUNNING', // [api] [sdk]
+  Restarting: 'RESTARTING', // [api] [sdk]
+  Deleting: 'DELETING', // [api] [sdk]
+  Error: 'ERROR', // [api] [sdk]: the console's "Faulty"
+  Faulty: 'FAULTY', // unconfirmed: early Go SDK enum, ae-ad-1 page ("Faulty")
+  CreateFailed: 'CREATEFAILED', // [api-old] [sdk]
+  Freezing: 'FREEZING', // [api] [sdk]
+  Frozen: 'FROZEN', // [api] [sdk]
+  Extending: 'EXTENDING', // [api] [sdk]
   Shrinking: 'SHRINKING', // [sdk]
-  ExtendedFailed: 'EXTENDEDFAILED', // [api]
-  Resizing: 'RESIZING', // [console]
-  ResizingFailed: 'RESIZING FAILED', // [console]
+  ExtendedFailed: 'EXTENDEDFAILED', // [api] [sdk]
+  Resizing: 'RESIZING', // unconfirmed: early Go SDK enum, ae-ad-1 page ("Resizing")
+  ResizingFailed: 'RESIZING FAILED', // unconfirmed: early Go SDK enum, ae-ad-1 page ("Resizing failed")
   Configuring: 'CONFIGURING', // [sdk]
   Rollback: 'ROLLBACK', // [sdk] only
   RollbackFailed: 'ROLLBACKFAILED', // [sdk]
@@ -38,11 +60,18 @@ export const InstanceStatus = {
   VolumeTypeChanging: 'VOLUMETYPECHANGING', // [sdk]
   Starting: 'STARTING', // [api]
   Upgrading: 'UPGRADING', // [api]
-  Deleted: 'DELETED', // [api], older pages
+  Deleted: 'DELETED', // [api-old], [recycle]
   /** In the recycle bin after a delete that was not forced. */
   Recycle: 'RECYCLE', // [recycle]
 } as const;
 export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
+
+/** The statuses no current source lists as a wire value; see the sources above. */
+export const UNCONFIRMED_STATUSES: ReadonlySet<string> = new Set([
+  InstanceStatus.Faulty,
+  InstanceStatus.Resizing,
+  InstanceStatus.ResizingFailed,
+]);
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(InstanceStatus));
 
@@ -55,9 +84,10 @@ export function isKnownStatus(status: string): status is InstanceStatus {
 }
 
 /**
- * DMS restarts an instance only while it is Running or Faulty; regions word
- * the faulty state as ERROR or FAULTY.
- * Source: https://support.huaweicloud.com/eu/usermanual-kafka/kafka-ug-180604015.html
+ * DMS restarts an instance only while it is Running or Faulty (the restart
+ * guide, https://support.huaweicloud.com/eu/usermanual-kafka/kafka-ug-180604015.html);
+ * the API words the faulty state ERROR, and FAULTY (unconfirmed, see above)
+ * is kept for the regions that may still send it.
  */
 export const RESTARTABLE_STATUSES = [
   InstanceStatus.Running,

@@ -159,19 +159,33 @@ export function tagMap(instance: Pick<KafkaInstance, 'tags'>): ReadonlyMap<strin
   return new Map(instance.tags.map((t) => [t.key, t.value]));
 }
 
-/** An instance's Kafka cluster as ShowCluster shows it, read by dms/kafka.ts. */
+/**
+ * An instance's Kafka cluster as ShowCluster shows it, read by dms/kafka.ts.
+ * Every field is optional in Huawei's own models (the Go SDK's
+ * `model_show_cluster_resp_cluster.go`, the Node SDK's `ShowClusterRespCluster`):
+ * a field DMS left out is `undefined` here, which the judgement reads as
+ * unknown (src/plan/preflight.ts), never as healthy or as zero.
+ */
 export interface KafkaCluster {
+  /** The brokers registered now; undefined when ShowCluster gave no list. */
+  brokers?: KafkaBroker[] | undefined;
+  partitions?: number | undefined;
+  onlinePartitions?: number | undefined;
+  replicas?: number | undefined;
+  inSyncReplicas?: number | undefined;
+}
+
+/** One broker in ShowCluster; a field left out is undefined. */
+export interface KafkaBroker {
+  id?: string | undefined;
+  healthy?: boolean | undefined;
   /**
-   * The brokers registered now. `registeredAt` is ShowCluster's
-   * `register_time`, the broker's registration time in ZooKeeper: a broker
-   * that restarts registers again, so the value moves. Its unit is not
-   * documented: values are only ever compared with values read earlier.
+   * ShowCluster's `register_time`, the broker's registration time in
+   * ZooKeeper: a broker that restarts registers again, so the value moves.
+   * Its unit is not documented: values are only ever compared with values
+   * read earlier.
    */
-  brokers: { id: string; healthy: boolean; registeredAt?: number }[];
-  partitions: number;
-  onlinePartitions: number;
-  replicas: number;
-  inSyncReplicas: number;
+  registeredAt?: number | undefined;
 }
 
 /** A topic as ListInstanceTopics shows it. */

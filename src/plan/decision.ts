@@ -18,7 +18,7 @@ import type { OwnMarks } from './mark';
 import { markValue } from './mark';
 import { chooseMode } from './mode';
 import { byUnknownStatus, type CampaignView, type InstanceVerdict, type Plan } from './plan';
-import { type Preflight, preflightText } from './preflight';
+import { type PlannedPreflight, type Preflight, preflightText } from './preflight';
 import { type JudgeOptions, onHold, type Selection, selectInstances } from './select';
 
 /** What a run knows when it decides. */
@@ -245,14 +245,14 @@ function numberWaves(verdicts: InstanceVerdict[], batches: readonly KafkaInstanc
 function preflightTexts(
   reads: ReadonlyMap<string, Preflight>,
   selection: Selection,
-): Record<string, { pass: boolean; text: string }> {
-  const out: Record<string, { pass: boolean; text: string }> = {};
+): Record<string, PlannedPreflight> {
+  const out: Record<string, PlannedPreflight> = {};
   for (const i of selection.eligible) {
     const v = reads.get(i.instance_id);
     if (v)
       out[i.instance_id] = v.pass
         ? { pass: true, text: preflightText(v) }
-        : { pass: false, text: v.reason };
+        : { pass: false, text: v.reason, kind: v.kind };
   }
   return out;
 }

@@ -24,7 +24,7 @@ export type ReRegistration = 'all' | 'some' | 'none' | 'unknown';
 /** The latest `register_time` among the brokers, or undefined when none gives one. */
 export function latestRegistration(c: KafkaCluster): number | undefined {
   let latest: number | undefined;
-  for (const b of c.brokers) {
+  for (const b of c.brokers ?? []) {
     if (b.registeredAt !== undefined) latest = Math.max(latest ?? b.registeredAt, b.registeredAt);
   }
   return latest;
@@ -40,7 +40,7 @@ export function reRegistration(
   registered: number | undefined,
   brokerNum?: number,
 ): ReRegistration {
-  if (!c || registered === undefined) return 'unknown';
+  if (!c?.brokers || registered === undefined) return 'unknown';
   const times = c.brokers.map((b) => b.registeredAt);
   if (times.length === 0 || times.some((t) => t === undefined)) return 'unknown';
   const later = times.filter((t) => (t ?? 0) > registered).length;

@@ -619,6 +619,30 @@ describe('plan', () => {
     expect(r.stderr).toMatch(/Planning \(nothing will be changed\)/);
   });
 
+  it("breaks the pre-flight's kept-off count down by reason, a field missing from ShowCluster included", async () => {
+    const sim = await startSimulator({
+      fleet: staging(4),
+      kafka: {
+        'stg-000': { omit: ['isr_replicas_count'] },
+        'stg-001': { outOfSync: 3 },
+        'stg-003': { omit: ['brokers'] },
+      },
+    });
+    sims.push(sim);
+    const r = await cli(
+      ['plan', '-p', 'restart', '-f', writePolicyFile(RESTART_POLICY)],
+      simEnv(sim),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'pre-flight (Kafka, read now): 1 pass, 3 kept off: 1 replicas out of sync, 2 field missing from ShowCluster; a live run reads again right before each restart',
+    );
+    expect(r.stdout).toMatch(
+      /kafka-stg-0 +RUNNING +skipped +pre-flight: ShowCluster gave no in-sync replica count/,
+    );
+    expect(writes(sim)).toHaveLength(0);
+  });
+
   it('shows the cleanup mode and the rule that chose it', async () => {
     const sim = await startSimulator({
       fleet: [

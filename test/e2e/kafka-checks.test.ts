@@ -120,6 +120,38 @@ describe('Kafka-aware restarts', () => {
     expect(reason(malformed, fleet[0]?.instance_id ?? '')).toContain('isr_replicas_count');
   });
 
+  it('keeps off an instance whose ShowCluster leaves out a count, naming it, and never takes a restarted cluster without it for healed', async () => {
+    const fleet = staging(2);
+    const [gaps, fine] = fleet.map((i) => i.instance_id) as [string, string];
+    const t = movableClock();
+    sim = await startSimulator({
+      fleet,
+      kafka: { [gaps]: { omit: ['isr_replicas_count'] } },
+      fleetClock: t.now,
+      restartDelayMs: 3_000,
+    });
+    const run = await runHandler(sim, { policy: policy(), clock: t.clock });
+    expect(run.error).toBeUndefined();
+    expect(batches(sim)).toEqual([[fine]]);
+    expect(reason(run, gaps)).toMatch(
+      /^pre-flight: ShowCluster gave no in-sync replica count \(isr_replicas_count\); no evidence that a restart is safe \(3 of 3 brokers healthy, \? of \d+ replicas in sync/,
+    );
+
+    // The count goes missing once the restart is under way: the gate waits, then holds it.
+    await sim.stop();
+    const t2 = movableClock();
+    sim = await startSimulator({ fleet: staging(1), fleetClock: t2.now, restartDelayMs: 3_000 });
+    const [only] = sim.instances().map((i) => i.instance_id) as [string];
+    sim.observe.onRestart(() => sim.setKafka(only, { omit: ['isr_replicas_count'] }));
+    const healing = await runHandler(sim, { policy: policy(), clock: t2.clock });
+    expect(healing.error).toBeDefined();
+    expect(batches(sim)).toEqual([[only]]);
+    expect(reason(healing, only)).toMatch(
+      /did not heal within 60 s \(last seen: ShowCluster gave no in-sync replica count/,
+    );
+    expect(sim.instance(only)?.tags.some((x) => x.key === HOLD_KEY)).toBe(true);
+  });
+
   it('stops the campaign when a restarted cluster does not heal, holds it across invocations, and notifies', async () => {
     const fleet = staging(3);
     // Listed newest first: the last made is restarted first.

@@ -56,7 +56,7 @@ describe('the simulator knows Kafka', () => {
       now = 1_000_000 + t + 10;
       const c = await dms.showCluster(id);
       seen.push(
-        c.brokers
+        (c.brokers ?? [])
           .filter((b) => !b.healthy)
           .map((b) => b.id)
           .join(),
@@ -68,9 +68,9 @@ describe('the simulator knows Kafka', () => {
     expect(seen).toEqual(['0', '1', '2']);
     now = 1_000_000 + 3_100;
     const catchingUp = await dms.showCluster(id);
-    expect(catchingUp.brokers.every((b) => b.healthy)).toBe(true);
+    expect((catchingUp.brokers ?? []).every((b) => b.healthy)).toBe(true);
     // Each broker registered again as it came back, one after the other.
-    expect(catchingUp.brokers.map((b) => b.registeredAt)).toEqual([
+    expect(catchingUp.brokers?.map((b) => b.registeredAt)).toEqual([
       1_001_000, 1_002_000, 1_003_000,
     ]);
     expect(catchingUp.inSyncReplicas).toBe(8);
@@ -127,11 +127,50 @@ describe('the simulator knows Kafka', () => {
     });
     const dms = client(sim);
     const lag = await dms.showCluster(b);
-    expect(lag.replicas - lag.inSyncReplicas).toBe(4);
+    expect((lag.replicas ?? 0) - (lag.inSyncReplicas ?? 0)).toBe(4);
     await dms.restartInstances([a]);
     now += 60_000;
     const c = await dms.showCluster(a);
-    expect(c.brokers.find((x) => x.id === '1')?.healthy).toBe(false);
-    expect(c.inSyncReplicas).toBeLessThan(c.replicas);
+    expect(c.brokers?.find((x) => x.id === '1')?.healthy).toBe(false);
+    expect(c.inSyncReplicas).toBeLessThan(c.replicas ?? 0);
+  });
+
+  it('leaves out of ShowCluster the fields it is told to, for that instance only, and the client reads them as unknown', async () => {
+    const fleet = staging(2);
+    const [gaps, full] = fleet.map((i) => i.instance_id) as [string, string];
+    sim = await startSimulator({
+      fleet,
+      kafka: { [gaps]: { omit: ['isr_replicas_count', 'brokers.is_health'] } },
+    });
+    const dms = client(sim);
+    const c = await dms.showCluster(gaps);
+    expect(c.inSyncReplicas).toBeUndefined();
+    expect(c.replicas).toBeGreaterThan(0);
+    expect(c.brokers?.map((b) => b.healthy)).toEqual([undefined, undefined, undefined]);
+    expect(c.brokers?.map((b) => b.id)).toEqual(['0', '1', '2']);
+    const raw = await fetchCluster(gaps);
+    expect(raw).not.toHaveProperty('isr_replicas_count');
+    expect(raw.brokers[0]).not.toHaveProperty('is_health');
+    expect(raw.brokers[0]).toHaveProperty('broker_id', '0');
+    const other = await dms.showCluster(full);
+    expect(other.inSyncReplicas).toBe(other.replicas);
+    expect(other.brokers?.every((b) => b.healthy === true)).toBe(true);
+    sim.setKafka(gaps, { omit: ['brokers'] });
+    expect((await dms.showCluster(gaps)).brokers).toBeUndefined();
   });
 });
+
+/** ShowCluster's answer as sent, read through a rewrite that hands the body over untouched. */
+async function fetchCluster(id: string): Promise<{ brokers: Record<string, unknown>[] }> {
+  let seen: unknown;
+  sim.inject({
+    route: 'showCluster',
+    kind: 'rewrite',
+    edit: (body) => {
+      seen = body;
+      return body;
+    },
+  });
+  await client(sim).showCluster(id);
+  return (seen as { cluster: { brokers: Record<string, unknown>[] } }).cluster;
+}
