@@ -17,6 +17,10 @@ export interface HandlerContext {
   /** False when a fault says the request must not change anything. */
   apply: boolean;
   allFailureResponse: 204 | 200;
+  /** Instances being deleted, or in the recycle bin, stay in ListInstances (the old answer). */
+  deletingListed: boolean;
+  /** A restart DMS refuses for an instance's state fails that instance only (the old answer). */
+  restartRefusedPerInstance: boolean;
   tagRules: TagRules;
   /** IAM, and the account (domain id) whose key signed the request. */
   iam: Iam;

@@ -16,6 +16,20 @@ function booleanParam(query: Record<string, string>, name: string): boolean | Re
 
 export { byCreatedDesc } from './store';
 
+/**
+ * Once its delete has begun, DMS leaves an instance out of ListInstances, while
+ * ShowInstance answers it (DELETING, then RECYCLE where the bin is on) until it is
+ * gone (404). Source: Huawei's Terraform provider,
+ * `huaweicloud/services/kafka/resource_huaweicloud_dms_kafka_instance_batch_action.go`
+ * (`refreshBatchActionInstancesState`): "When an instance is deleted, the query
+ * instance list API returns data that no longer contains the instance, but the
+ * instance is actually in the deletion state", so it polls ShowInstance, 404 or
+ * RECYCLE meaning done. That RECYCLE and DELETED stay out too, whatever the
+ * `status` or `instance_id` filter asks, is assumed: the bin has its own listing
+ * (ShowRecycleInstances). `deletingListed` keeps them listed, as before.
+ */
+const UNLISTED: ReadonlySet<string> = new Set(['DELETING', 'RECYCLE', 'DELETED']);
+
 export function listInstances(ctx: HandlerContext): Reply {
   const q = ctx.query;
   if (q.engine === undefined || q.engine === '') return dms.invalidParameter('engine is required');
@@ -46,6 +60,7 @@ export function listInstances(ctx: HandlerContext): Reply {
     key,
     (i) =>
       i.engine === 'kafka' &&
+      (ctx.deletingListed || !UNLISTED.has(i.status)) &&
       (includeFailure || i.status !== 'CREATEFAILED') &&
       (q.status === undefined || i.status === q.status) &&
       (q.instance_id === undefined || i.instance_id === q.instance_id) &&

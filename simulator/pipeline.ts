@@ -27,6 +27,8 @@ export interface PipelineState {
   /** Each project's fleet; a project not here is answered from `store`. */
   stores: ReadonlyMap<string, Store>;
   allFailureResponse: 204 | 200;
+  deletingListed: boolean;
+  restartRefusedPerInstance: boolean;
   tagRules: TagRules;
   sleep: (ms: number) => Promise<boolean>;
   /** Waited before every request is handled. */
@@ -212,6 +214,8 @@ function handlerContext(
     now: state.now,
     apply: true,
     allFailureResponse: state.allFailureResponse,
+    deletingListed: state.deletingListed,
+    restartRefusedPerInstance: state.restartRefusedPerInstance,
     tagRules: state.tagRules,
   };
 }

@@ -183,9 +183,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     now: opts.now ?? Date.now,
     iam,
     stores,
-    allFailureResponse: opts.allFailureResponse ?? 204,
+    ...answering(opts),
     latencyMs: latency(opts.latencyMs ?? 0),
-    tagRules: opts.tagRules ?? 'newer',
     sleep: sleeper.sleep,
   };
 
@@ -241,6 +240,21 @@ function serve(
     socket.on('close', () => sockets.delete(socket));
   });
   return server;
+}
+
+/** How the simulator answers where DMS's answer was learnt later, or differs by region. */
+function answering(
+  opts: SimulatorOptions,
+): Pick<
+  PipelineState,
+  'allFailureResponse' | 'deletingListed' | 'restartRefusedPerInstance' | 'tagRules'
+> {
+  return {
+    allFailureResponse: opts.allFailureResponse ?? 204,
+    deletingListed: opts.deletingListed ?? false,
+    restartRefusedPerInstance: opts.restartRefusedPerInstance ?? false,
+    tagRules: opts.tagRules ?? 'newer',
+  };
 }
 
 function latency(ms: number): number {

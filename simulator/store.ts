@@ -126,7 +126,7 @@ export class Store {
 
   /**
    * A restart is taken from Running or Faulty, and not while one is already
-   * accepted and about to begin: that one is answered failed.
+   * accepted and about to begin (action.ts refuses the call, see there).
    */
   canRestart(id: string): boolean {
     const status = this.get(id)?.status;
@@ -181,8 +181,8 @@ export class Store {
 
   /**
    * DELETING now; after the delete delay, gone, or in the recycle bin
-   * (status RECYCLE, still listed) when the project keeps one and the delete
-   * was not forced.
+   * (status RECYCLE) when the project keeps one and the delete was not
+   * forced. ListInstances leaves both out (see list.ts).
    */
   delete(id: string, force = false): void {
     const bin = this.delays.recycleBin && !force;

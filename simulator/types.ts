@@ -160,7 +160,7 @@ export interface SimulatorOptions {
   /**
    * DMS accepts a restart and shows RESTARTING only a little later: for this
    * many ms (on the fleet's clock) the instance keeps its status, and another
-   * restart of it is answered failed. Default 300; 0 is RESTARTING at once.
+   * restart of it is refused. Default 300; 0 is RESTARTING at once.
    */
   restartOnsetMs?: number;
   /** Each instance's Kafka, by id; an instance not named gets a healthy default. */
@@ -171,12 +171,23 @@ export interface SimulatorOptions {
   deleteDelayMs?: number;
   /**
    * The project keeps a recycle bin: a delete without `force_delete: true`
-   * leaves the instance listed with status RECYCLE after the delete delay,
-   * as DMS does where the bin is on. Default false.
+   * leaves the instance with status RECYCLE after the delete delay, as DMS
+   * does where the bin is on. Default false.
    */
   recycleBin?: boolean;
   /** Answer to `all_failure` deletes: 204 without a body (default) or 200 with results. */
   allFailureResponse?: 204 | 200;
+  /**
+   * ListInstances still lists instances DELETING or in the recycle bin. Default
+   * false: as DMS, they leave the listing, and only ShowInstance answers them.
+   */
+  deletingListed?: boolean;
+  /**
+   * A restart of an instance in a state DMS cannot restart is answered `failed`
+   * for that instance. Default false: as DMS, the whole call is refused, `400
+   * DMS.00400026`, and nothing restarts.
+   */
+  restartRefusedPerInstance?: boolean;
   /** Clock for X-Sdk-Date checks and request times; default Date.now. */
   now?: () => number;
   /**

@@ -1,10 +1,9 @@
-import { DELETE_IN_PROGRESS } from '../dms/status';
 import type { KafkaInstance } from '../dms/wire';
 import { decide, writeCalls } from '../plan/decision';
 import type { Plan } from '../plan/plan';
-import { Outcome } from '../report/records';
 import type { ActContext } from './context';
 import { writeBatch } from './engine';
+import { recordUnplanned } from './unplanned';
 import { deleteKind, forceDeleteKind } from './write-kinds';
 
 /**
@@ -60,46 +59,6 @@ export async function cleanupFailed(ctx: ActContext, plan: Plan): Promise<void> 
       ctx.report.skipAll(calls.slice(n + 1).flat(), r.stopped);
       return;
     }
-  }
-}
-
-/**
- * `all_failure` deletes what DMS holds failed when it runs the call, and an
- * instance can fail (or arrive failed) between our last listing and then.
- * That cannot be prevented, so it is made visible: a listing right after the
- * call, and every instance it shows being deleted without a record of ours
- * (and was not already being deleted before it) is recorded
- * `deleted-unplanned`, with a warning; the run then fails and notifies. A listing that fails is a warning: nothing more can be known.
- */
-async function recordUnplanned(ctx: ActContext, before: readonly KafkaInstance[]): Promise<void> {
-  const deleting = new Set(
-    before.filter((i) => DELETE_IN_PROGRESS.has(i.status)).map((i) => i.instance_id),
-  );
-  let after: KafkaInstance[];
-  try {
-    after = await ctx.dms.listInstances({ includeFailure: true });
-  } catch (e) {
-    ctx.report.warn({
-      message: `the listing after all_failure failed; instances it may have deleted without a plan are not known: ${e instanceof Error ? e.message : String(e)}`,
-    });
-    return;
-  }
-  const unplanned = after.filter(
-    (i) =>
-      DELETE_IN_PROGRESS.has(i.status) &&
-      !deleting.has(i.instance_id) &&
-      !ctx.report.has(i.instance_id),
-  );
-  if (unplanned.length === 0) return;
-  ctx.report.warn({
-    message: 'all_failure deleted instances this run did not plan to delete',
-    instances: unplanned.map((i) => ({ id: i.instance_id, name: i.name })),
-  });
-  for (const inst of unplanned) {
-    ctx.report.add(inst, {
-      outcome: Outcome.DeletedUnplanned,
-      reason: `status ${inst.status} right after the all_failure call, which this run did not plan for it: it failed or appeared after the listing`,
-    });
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type Pending,
 } from './next-step';
 import { inOnset, readBack } from './onset';
+import { afterRefusal, retryLine } from './refusal';
 import type { BatchResult, FirstCall, Success, WriteKind } from './write-kinds';
 
 export type { BatchResult, FirstCall, Success } from './write-kinds';
@@ -32,7 +33,9 @@ export type { BatchResult, FirstCall, Success } from './write-kinds';
  * took or may be sent again. No call, resends included, goes out past the
  * deadline's margin or once `ctx.mayWrite` says no (a window's cutoff).
  *
- * - Throttled or busy: DMS did nothing; wait (Retry-After, else backoff), resend.
+ * - Throttled or busy: DMS did nothing. Busy (`DMS.00400026`) for a call of
+ *   several: split in two, each half re-read and sent on its own
+ *   (refusal.ts); else wait (Retry-After, else backoff) and resend.
  * - Lost answer, a server error, a timeout, a malformed answer, an answer
  *   without per-instance results, an id missing from the answer: read back;
  *   took → success, still eligible → resend (at most
@@ -52,8 +55,8 @@ export function writeBatch(
   return new BatchWrite(ctx, kind, first).run(batch);
 }
 
-/** What a round's call leaves: what to look at again, or the end of the batch. */
-type Next = Pending[] | 'done' | 'deadline';
+/** What a call leaves: the calls to look at again (each a group), or the end of its group. */
+type Next = Pending[][] | 'done' | 'deadline';
 
 /** One batch's write, round by round, and what it has learnt so far. */
 class BatchWrite {
@@ -65,7 +68,10 @@ class BatchWrite {
   /** Why a call that carried an instance may have taken, kept through later rounds. */
   private readonly unknown = new Map<string, Earlier>();
   private failed = 0;
-  private notAppliedRounds = 0;
+  /** How many calls carrying each instance DMS did not carry out (throttled, refused whole). */
+  private readonly refusals = new Map<string, number>();
+  /** Each instance's status as last read, for the reason when DMS keeps refusing it. */
+  private readonly lastStatus = new Map<string, string>();
 
   constructor(
     private readonly ctx: ActContext,
@@ -77,20 +83,20 @@ class BatchWrite {
     private firstCall: FirstCall | undefined,
   ) {}
 
+  /** One call at a time; the groups a call leaves go first, in order. */
   async run(batch: readonly KafkaInstance[]): Promise<BatchResult> {
-    let pending: Pending[] = batch.map((inst) => ({ inst, why: 'first' }));
-    while (pending.length > 0) {
+    const queue: Pending[][] = [batch.map((inst) => ({ inst, why: 'first' }))];
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      const rest = queue.flat().map((p) => p.inst);
       const closed = noWriteNow(this.ctx);
-      const waiting = pending.map((p) => p.inst);
-      if (closed) return this.stopAt(waiting, closed);
-      const toSend = await this.judge(pending);
-      if (toSend.length === 0) break;
+      if (closed) return this.stopAt([...group.map((p) => p.inst), ...rest], closed);
+      const toSend = await this.judge(group);
+      if (toSend.length === 0) continue;
       const late = noWriteNow(this.ctx);
-      if (late) return this.stopAt(toSend, late);
+      if (late) return this.stopAt([...toSend, ...rest], late);
       const next = await this.send(toSend);
-      if (next === 'deadline') return this.stopAt(toSend);
-      if (next === 'done') break;
-      pending = next;
+      if (next === 'deadline') return this.stopAt([...toSend, ...rest]);
+      if (next !== 'done') queue.unshift(...next.filter((g) => g.length > 0));
     }
     return { succeeded: this.succeeded, failed: this.failed, maybeApplied: this.maybeApplied };
   }
@@ -111,6 +117,7 @@ class BatchWrite {
     for (const p of pending) {
       const id = p.inst.instance_id;
       const f = fresh?.get(id) ?? { instance: p.inst };
+      if ('instance' in f) this.lastStatus.set(id, f.instance.status);
       const sent = this.sends.get(id) ?? 0;
       const onset = inOnset(ctx, kind, this.sentAt.get(id));
       const verdict = nextStep(ctx, kind, p, f, sent, this.unknown.get(id), onset);
@@ -162,52 +169,47 @@ class BatchWrite {
     if (provesNotApplied(e)) return this.notApplied(e, toSend, operation);
     if (leavesOutcomeUnknown(e)) {
       for (const inst of toSend) this.doubt(inst, { cause: e.message, requestId: e.requestId });
-      return toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }));
+      return [toSend.map((inst) => ({ inst, why: 'unknown', cause: e.message, error: e }))];
     }
     for (const inst of toSend) this.fail(inst, e.message, errorFields(e));
     return 'done';
   }
 
-  /** Throttled or busy: DMS did nothing; wait, then re-check and resend, a bounded number of times. */
+  /**
+   * Throttled or busy: DMS did nothing. Split a busy call of several, or wait
+   * and resend, re-checked first; see refusal.ts for the bounds.
+   */
   private async notApplied(
     e: CloudApiError,
     toSend: readonly KafkaInstance[],
     operation: string,
   ): Promise<Next> {
     const { ctx } = this;
-    this.notAppliedRounds++;
-    const rounds = this.notAppliedRounds;
-    const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(ctx.settings, rounds));
-    if (rounds >= ctx.settings.attempts) {
+    const r = afterRefusal(e, toSend, this.refusals, ctx.settings.attempts);
+    if (!r.again) {
       for (const inst of toSend) {
-        this.fail(inst, `${e.message}; not resent after ${rounds} tries`, errorFields(e));
+        const seen = this.lastStatus.get(inst.instance_id);
+        const status = seen === undefined ? '' : `; status ${seen} when last read`;
+        this.fail(inst, `${e.message}${status}; not resent after ${r.tries} tries`, errorFields(e));
       }
       return 'done';
     }
+    // A split resends at once: the others need not wait for the one DMS refuses.
+    const backoff = r.split ? 0 : backoffMs(ctx.settings, r.tries);
+    const wait = Math.max(e.retryAfterMs ?? 0, backoff);
     if (waitBudgetMs(ctx.deadline) < wait) return 'deadline';
-    ctx.log.warn({
-      kind: 'retry',
-      operation,
-      attempt: rounds + 1,
-      of: ctx.settings.attempts,
-      reason: e.kind,
-      httpStatus: e.httpStatus,
-      errorCode: e.errorCode,
-      requestId: e.requestId,
-      retryAfterMs: e.retryAfterMs,
-      note: 'not applied; re-checked before it is sent again',
-    });
+    ctx.log.warn(retryLine(e, operation, r, ctx.settings.attempts));
     await ctx.clock.sleep(wait);
-    return toSend.map((inst) => ({ inst, why: 'not-applied' }));
+    return r.groups.map((g) => g.map((inst) => ({ inst, why: 'not-applied' })));
   }
 
   /** An answer: per-instance results, read back where it leaves an instance in doubt. */
-  private answered(res: ActionResponse, toSend: readonly KafkaInstance[]): Pending[] {
+  private answered(res: ActionResponse, toSend: readonly KafkaInstance[]): Pending[][] {
     const requestId = res.requestId;
     if (res.results === undefined) {
       const cause = 'DMS answered without per-instance results';
       for (const inst of toSend) this.doubt(inst, { cause, requestId });
-      return toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }));
+      return [toSend.map((inst) => ({ inst, why: 'unknown', cause, requestId }))];
     }
     const answers = answersFor(this.ctx, toSend, res);
     const next: Pending[] = [];
@@ -228,7 +230,7 @@ class BatchWrite {
         next.push({ inst, why: 'answered-failed', requestId });
       }
     }
-    return next;
+    return [next];
   }
 
   /**

@@ -29,7 +29,10 @@ export function isInstanceNotFound(e: unknown): boolean {
 
 /**
  * A write that failed like this was not carried out: throttled at the
- * gateway, or refused by DMS as busy. It is safe to send again as it is.
+ * gateway, or refused by DMS for an instance's state (`DMS.00400026`). DMS
+ * refuses a restart batch whole for one such instance, and nothing in it is
+ * done (see docs/fidelity.md); the engine splits it (act/refusal.ts). It is
+ * safe to send again.
  * IAM's errors count too: a write whose keys could not be renewed fails
  * with the renewal's error, before it is sent.
  */

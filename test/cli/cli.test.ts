@@ -293,6 +293,24 @@ describe('fleet', () => {
   });
 });
 
+describe('fleet, and instances being deleted', () => {
+  it('shows what ListInstances gives: none being deleted or in the recycle bin', async () => {
+    const sim = await startSimulator({
+      fleet: [
+        ...fleet(),
+        mk('del', 'kafka-deleting', 'DELETING'),
+        mk('bin', 'kafka-binned', 'RECYCLE'),
+      ],
+    });
+    sims.push(sim);
+    const r = await cli(['fleet', '--count-by', 'status'], simEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/kafka-deleting|kafka-binned/);
+    expect(r.stdout).toMatch(/^5 instances$/m);
+    expect(r.stdout).toMatch(/^by status: RUNNING \(4\), RESTARTING \(1\)$/m);
+  });
+});
+
 describe('plan, forecast with waves', () => {
   it("says how many runs a campaign needs at the function's timeout", async () => {
     const sim = await startSimulator({ fleet: staging(5) });

@@ -130,6 +130,8 @@ describe('batch actions', () => {
   it('returns per-instance results for a restart with mixed outcomes', async () => {
     sim = await startSimulator({
       fleet: [mk('a', 'ka', 'RUNNING'), mk('b', 'kb', 'CREATING'), mk('c', 'kc', 'ERROR')],
+      // Per-instance failures for a state, as the simulator answered before it refused the call whole.
+      restartRefusedPerInstance: true,
     });
     const res = await client(sim).restartInstances(['a', 'b', 'c', 'nope']);
     expect(res.results).toEqual([

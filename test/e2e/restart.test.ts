@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator';
+import { signedRequest } from '../simulator/signed';
 import { mk, RESTART_POLICY, staging } from '../support/fleet';
 import { actions, batches, byOutcome, runHandler, tagWrites, writes } from '../support/harness';
 
@@ -210,5 +211,95 @@ describe('scheduled restart', () => {
     expect(run.error?.message).toBe(
       'policy restart: 1 of 4 instances failed (3 succeeded, 0 skipped)',
     );
+  });
+});
+
+describe('a restart DMS refuses for one instance’s state (400 DMS.00400026 for the whole call)', () => {
+  const ACTION = '/v2/{project_id}/instances/action';
+
+  /** Someone else restarted these a moment ago: DMS took it, and they still show RUNNING. */
+  async function restartedElsewhere(ids: string[]) {
+    const res = await signedRequest(sim, {
+      path: ACTION,
+      body: { action: 'restart', instances: ids },
+    });
+    expect(res.status).toBe(200);
+    sim.clearRequests();
+  }
+
+  /** Every restart call went out after a fresh read of each instance it carried. */
+  function everyCallReadFirst() {
+    let shown = new Set<string>();
+    for (const r of sim.requests) {
+      if (r.route === 'showInstance') shown.add(r.path.split('/').pop() ?? '');
+      if (r.route !== 'instanceAction') continue;
+      for (const id of (r.body as { instances: string[] }).instances) expect(shown).toContain(id);
+      shown = new Set();
+    }
+  }
+
+  const sendsOf = (id: string) => batches(sim).filter((b) => b.includes(id)).length;
+
+  it('restarts the other 3 of a wave of 4, records the 4th failed with DMS.00400026, in 5 calls', async () => {
+    sim = await startSimulator({ fleet: staging(4), restartOnsetMs: 600_000 });
+    await restartedElsewhere(['stg-002']);
+    const run = await runHandler(sim, {
+      policy: RESTART_POLICY,
+      event: { policy: 'restart' },
+      env: { DMS_RETRY_ATTEMPTS: '3' },
+    });
+    expect(byOutcome(run.outcomes)).toEqual({
+      restarted: ['stg-000', 'stg-001', 'stg-003'],
+      failed: ['stg-002'],
+    });
+    expect(run.outcomes.find((o) => o.instanceId === 'stg-002')).toMatchObject({
+      errorCode: 'DMS.00400026',
+      attempts: 3,
+      reason: expect.stringMatching(
+        /^RestartInstances failed: HTTP 400, DMS\.00400026, .*; status RUNNING when last read; not resent after 3 tries$/,
+      ),
+    });
+    // Halved until the one DMS refuses is alone: the wave, its halves, the half's halves.
+    expect(batches(sim)).toEqual([
+      ['stg-000', 'stg-001', 'stg-002', 'stg-003'],
+      ['stg-002', 'stg-003'],
+      ['stg-003'],
+      ['stg-002'],
+      ['stg-000', 'stg-001'],
+    ]);
+    expect(actions(sim).map((r) => r.status)).toEqual([400, 400, 200, 400, 200]);
+    everyCallReadFirst();
+    // DMS took each of the three once, and nothing of ours for the fourth.
+    const accepted = sim.observe.restarts.filter((e) => e.kind === 'accepted').map((e) => e.id);
+    expect(accepted.sort()).toEqual(['stg-000', 'stg-001', 'stg-002', 'stg-003']);
+    // DMS did nothing of ours to the refused one: its mark is taken off, the others' kept.
+    const unmarked = tagWrites(sim).filter(([, action]) => action === 'delete');
+    expect(unmarked.map(([id]) => id)).toEqual(['stg-002']);
+    expect(run.error?.message).toBe(
+      'policy restart: 1 of 4 instances failed (3 succeeded, 0 skipped)',
+    );
+  });
+
+  it('keeps the calls bounded in a wave of 10 with two refused: each sent at most max(attempts, log2 + 1) times', async () => {
+    sim = await startSimulator({ fleet: staging(10), restartOnsetMs: 600_000 });
+    await restartedElsewhere(['stg-001', 'stg-007']);
+    const run = await runHandler(sim, { policy: RESTART_POLICY, event: { policy: 'restart' } });
+    expect(byOutcome(run.outcomes)).toEqual({
+      restarted: staging(10)
+        .map((i) => i.instance_id)
+        .filter((id) => id !== 'stg-001' && id !== 'stg-007'),
+      failed: ['stg-001', 'stg-007'],
+    });
+    for (const id of ['stg-001', 'stg-007']) {
+      expect(run.outcomes.find((o) => o.instanceId === id)?.errorCode).toBe('DMS.00400026');
+    }
+    // Default DMS_RETRY_ATTEMPTS 5; ceil(log2 10) + 1 = 5.
+    for (const i of staging(10)) expect(sendsOf(i.instance_id)).toBeLessThanOrEqual(5);
+    // The wave, two calls for each of its 4 splits, and two more sends of each refused one alone.
+    expect(actions(sim)).toHaveLength(13);
+    everyCallReadFirst();
+    const ours = sim.observe.restarts.filter((e) => e.kind === 'accepted').map((e) => e.id);
+    expect(ours).toHaveLength(10);
+    expect(new Set(ours).size).toBe(10);
   });
 });

@@ -235,7 +235,13 @@ describe('all_failure', () => {
   });
 
   it('records a failed instance that appears just before the call as deleted-unplanned, and fails', async () => {
-    sim = await startSimulator({ fleet: [failed('f1')], deleteDelayMs: 60_000 });
+    // Seen only where DMS still lists deleting instances: where it leaves them out, an
+    // instance that arrives failed after the last listing is in neither listing.
+    sim = await startSimulator({
+      fleet: [failed('f1')],
+      deleteDelayMs: 60_000,
+      deletingListed: true,
+    });
     sim.inject({
       route: 'instanceAction',
       kind: 'mutate',

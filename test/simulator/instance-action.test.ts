@@ -67,13 +67,16 @@ describe('restart', () => {
     expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
   });
 
-  it('shows RESTARTING only after the onset, and answers a second restart meanwhile failed', async () => {
+  it('shows RESTARTING only after the onset, and refuses a second restart meanwhile', async () => {
     let now = Date.UTC(2026, 2, 7, 1, 0);
     await start({ restartOnsetMs: 5_000, restartDelayMs: 60_000, fleetClock: () => now });
     await action({ action: 'restart', instances: [STG_ORDERS] });
     expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
     const again = await action({ action: 'restart', instances: [STG_ORDERS] });
-    expect(again.json()).toEqual({ results: [{ result: 'failed', instance: STG_ORDERS }] });
+    expect([again.status, (again.json() as { error_code: string }).error_code]).toEqual([
+      400,
+      'DMS.00400026',
+    ]);
     now += 4_999;
     expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
     now += 1;
@@ -85,8 +88,29 @@ describe('restart', () => {
     expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
   });
 
-  it('fails, in request order, for other statuses and unknown ids, changing nothing', async () => {
+  it('refuses the whole call, 400 DMS.00400026, when one instance cannot restart; nothing restarts', async () => {
     await start();
+    const res = await action({ action: 'restart', instances: [STG_ORDERS, FROZEN, STG_LEDGER] });
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({
+      error_code: 'DMS.00400026',
+      error_msg: 'The operation is not allowed due to the instance status.',
+    });
+    expect(sim.instance(STG_ORDERS)?.status).toBe('RUNNING');
+    expect(sim.instance(STG_LEDGER)?.status).toBe('ERROR');
+    expect(sim.observe.restarts).toEqual([]);
+    // An id DMS does not know is no state to refuse: it is answered failed.
+    const unknown = await action({ action: 'restart', instances: [UNKNOWN, STG_ORDERS] });
+    expect(unknown.json()).toEqual({
+      results: [
+        { result: 'failed', instance: UNKNOWN },
+        { result: 'success', instance: STG_ORDERS },
+      ],
+    });
+  });
+
+  it('with restartRefusedPerInstance: fails, in request order, for other statuses and unknown ids, changing nothing', async () => {
+    await start({ restartRefusedPerInstance: true });
     const ids = [STG_AUDIT, STG_NOTIFY, FROZEN, FAILED[0], UNKNOWN, STG_ORDERS];
     const res = await action({ action: 'restart', instances: ids });
     expect((res.json() as { results: unknown[] }).results).toEqual(
@@ -96,8 +120,16 @@ describe('restart', () => {
     expect(sim.instance(FROZEN)?.status).toBe('FROZEN');
   });
 
-  it('fails for an instance already restarting because of an earlier call', async () => {
+  it('refuses the whole call for an instance already restarting because of an earlier call', async () => {
     await start();
+    await action({ action: 'restart', instances: [STG_ORDERS] });
+    const again = await action({ action: 'restart', instances: [STG_LEDGER, STG_ORDERS] });
+    expect(again.status).toBe(400);
+    expect(sim.instance(STG_LEDGER)?.status).toBe('ERROR');
+  });
+
+  it('with restartRefusedPerInstance: fails for an instance already restarting because of an earlier call', async () => {
+    await start({ restartRefusedPerInstance: true });
     await action({ action: 'restart', instances: [STG_ORDERS] });
     const again = await action({ action: 'restart', instances: [STG_ORDERS] });
     expect(again.json()).toEqual({ results: [{ result: 'failed', instance: STG_ORDERS }] });
@@ -124,6 +156,51 @@ describe('delete by id', () => {
     await sleep(250);
     expect(sim.instance(STG_NOTIFY)).toBeUndefined();
     expect(sim.instances()).toHaveLength(21);
+  });
+});
+
+describe('a delete and the listing', () => {
+  const listed = async () => {
+    const res = await signedRequest(sim, {
+      path: '/v2/{project_id}/instances',
+      query: { engine: 'kafka', include_failure: 'true', limit: 50 },
+    });
+    const body = res.json() as { instances: { instance_id: string }[]; instance_num: number };
+    return { ids: body.instances.map((i) => i.instance_id), count: body.instance_num };
+  };
+  const shown = async (id: string) => {
+    const res = await signedRequest(sim, { path: `/v2/{project_id}/instances/${id}` });
+    return res.status === 200 ? (res.json() as { status: string }).status : res.status;
+  };
+
+  it('leaves the listing (and instance_num) once DELETING, and in the bin; ShowInstance answers until gone', async () => {
+    await start({ recycleBin: true });
+    await action({ action: 'delete', instances: [FAILED[0]] });
+    await action({ action: 'delete', instances: [FAILED[1]], force_delete: true });
+    expect(await listed()).toEqual({
+      ids: expect.not.arrayContaining([FAILED[0], FAILED[1]]),
+      count: 20,
+    });
+    expect((await listed()).ids).toHaveLength(20);
+    expect(await shown(FAILED[0] ?? '')).toBe('DELETING');
+    // Asked for by status or by id, they are not listed either.
+    const deleting = await signedRequest(sim, {
+      path: '/v2/{project_id}/instances',
+      query: { engine: 'kafka', include_failure: 'true', status: 'DELETING' },
+    });
+    expect(deleting.json()).toEqual({ instances: [], instance_num: 0 });
+    await sleep(250);
+    expect(await shown(FAILED[0] ?? '')).toBe('RECYCLE');
+    expect(await shown(FAILED[1] ?? '')).toBe(404);
+    expect((await listed()).count).toBe(20);
+  });
+
+  it('with deletingListed: lists them DELETING, then RECYCLE', async () => {
+    await start({ recycleBin: true, deletingListed: true });
+    await action({ action: 'delete', instances: [FAILED[0]] });
+    expect(await listed()).toMatchObject({ count: 22 });
+    await sleep(250);
+    expect((await listed()).ids).toContain(FAILED[0]);
   });
 });
 
