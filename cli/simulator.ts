@@ -26,7 +26,7 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
   const sim = await startSimulator({
     fleet,
     kafka,
-    // The member accounts of examples/accounts.yaml, entered through IAM_ENDPOINT.
+    // The member accounts of examples/accounts.yaml, entered through STS_ENDPOINT and IAM_ENDPOINT.
     organization: demoOrganization(DEMO_DOMAIN_ID),
     ...(o.port === undefined ? {} : { port: o.port }),
   });
@@ -40,6 +40,7 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
       `export HUAWEICLOUD_SDK_AK=${sim.ak}`,
       `export HUAWEICLOUD_SDK_SK=${sim.sk}`,
       `export IAM_ENDPOINT=${sim.endpoint}`,
+      `export STS_ENDPOINT=${sim.endpoint}`,
       '',
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 /** What a route handler gets to work with. */
-import type { Iam } from './iam';
+import type { Iam, SimCaller } from './iam';
 import type { Store } from './store';
 import type { PublishedMessage, TagRules } from './types';
 
@@ -18,9 +18,9 @@ export interface HandlerContext {
   apply: boolean;
   allFailureResponse: 204 | 200;
   tagRules: TagRules;
-  /** IAM, and the account (domain id) whose key signed the request. */
+  /** IAM, and who signed the request: the key's account, its policies, whether it sent a token. */
   iam: Iam;
-  caller: string;
+  caller: SimCaller;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
   outcome?: {
     failIds: Set<string>;

@@ -32,6 +32,8 @@ export type {
   SimInstance,
   SimKafka,
   SimOrganization,
+  SimPolicy,
+  SimStatement,
   SimTag,
   SimTopic,
   Simulator,

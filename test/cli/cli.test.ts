@@ -841,7 +841,7 @@ describe('across accounts', () => {
     // legacy-analytics has no agency in the demo organization: the plan of that policy fails.
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /error: policy nightly-failed-cleanup: 1 of 3 accounts could not be entered: legacy-analytics: agency dms-kafka-maintenance: IAM AssumeAgency failed: HTTP 404/,
+      /error: policy nightly-failed-cleanup: 1 of 3 accounts could not be entered: legacy-analytics: agency dms-kafka-maintenance: STS AssumeAgency failed: HTTP 404/,
     );
     expect(r.stdout).toMatch(/^policy\s+account\s+target\s+instance/m);
     expect(r.stdout).toMatch(
