@@ -50,6 +50,7 @@ function orgEnv(org: OrgEndpoint, policyFile: string): Record<string, string> {
   return {
     DMS_ENDPOINT: org.endpoint,
     IAM_ENDPOINT: org.endpoint,
+    STS_ENDPOINT: org.endpoint,
     HUAWEICLOUD_SDK_AK: org.ak,
     HUAWEICLOUD_SDK_SK: org.sk,
     POLICY_FILE: policyFile,

@@ -240,6 +240,7 @@ export async function startDemo(env: Record<string, string | undefined>): Promis
   Object.assign(env, {
     DMS_ENDPOINT: sim.endpoint,
     IAM_ENDPOINT: sim.endpoint,
+    STS_ENDPOINT: sim.endpoint,
     HUAWEICLOUD_SDK_AK: sim.ak,
     HUAWEICLOUD_SDK_SK: sim.sk,
     HUAWEICLOUD_SDK_SECURITY_TOKEN: undefined,

@@ -43,7 +43,7 @@ function fleetOf(o: SimulatorOptions): { opts: SimOptions; about: string } {
     opts: {
       fleet,
       kafka: o.size === undefined ? demoKafka() : {},
-      // The member accounts of examples/accounts.yaml, entered through IAM_ENDPOINT.
+      // The member accounts of examples/accounts.yaml, entered through STS_ENDPOINT and IAM_ENDPOINT.
       organization: demoOrganization(DEMO_DOMAIN_ID),
     },
     about: `${fleet.length} instances`,
@@ -71,6 +71,7 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
       `export HUAWEICLOUD_SDK_AK=${sim.ak}`,
       `export HUAWEICLOUD_SDK_SK=${sim.sk}`,
       `export IAM_ENDPOINT=${sim.endpoint}`,
+      `export STS_ENDPOINT=${sim.endpoint}`,
       '',
     ].join('\n'),
   );

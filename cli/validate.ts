@@ -4,6 +4,7 @@ import { loadPolicyFile } from '../src/policy/load';
 import type { Policy } from '../src/policy/resolve';
 import { checkDeployFiles, checkDeployPath, checkWindows, type DeployCheck } from './deploy/check';
 import { duration, inBoth, windowOccurrences } from './deploy/fit';
+import { regionIssues } from './regions';
 import type { Io } from './run';
 
 export interface ValidateOptions {
@@ -33,6 +34,11 @@ export async function validateCommand(
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     io.stderr.write(`${e.message}\n`);
+    return 1;
+  }
+  const unknown = regionIssues(policies.values(), io.env);
+  if (unknown.length > 0) {
+    io.stderr.write(`${new ConfigError(unknown, path).message}\n`);
     return 1;
   }
   const found: DeployCheck | undefined = o.deploy

@@ -1,5 +1,5 @@
 /** What a route handler gets to work with. */
-import type { Iam } from './iam';
+import type { Iam, SimCaller } from './iam';
 import type { Store } from './store';
 import type { PublishedMessage, TagRules } from './types';
 
@@ -22,9 +22,9 @@ export interface HandlerContext {
   /** A restart DMS refuses for an instance's state fails that instance only (the old answer). */
   restartRefusedPerInstance: boolean;
   tagRules: TagRules;
-  /** IAM, and the account (domain id) whose key signed the request. */
+  /** IAM, and who signed the request: the key's account, its policies, whether it sent a token. */
   iam: Iam;
-  caller: string;
+  caller: SimCaller;
   /** Per-id overrides of a batch action's outcome, from a `results` fault. */
   outcome?: {
     failIds: Set<string>;

@@ -6,6 +6,7 @@ import { listInstances, showInstance } from './list';
 import { showRecycle } from './recycle';
 import type { Reply } from './reply';
 import { publish } from './smn';
+import { assumeAgencyV5 } from './sts';
 import { projectTags, showTags, tagAction } from './tags';
 import type { RouteName } from './types';
 
@@ -20,8 +21,10 @@ export const HANDLERS: Record<RouteName, (ctx: HandlerContext) => Reply> = {
   showCluster,
   listTopics,
   publish,
-  assumeAgency: (ctx) => ctx.iam.assume(ctx.caller, parseBody(ctx.rawBody), ctx.now()),
-  listProjects: (ctx) => ctx.iam.listProjects(ctx.caller, ctx.query.name),
+  assumeAgency: (ctx) => assumeAgencyV5(ctx.iam, ctx.caller, parseBody(ctx.rawBody), ctx.now()),
+  createTemporaryAccessKeyByAgency: (ctx) =>
+    ctx.iam.assume(ctx.caller, parseBody(ctx.rawBody), ctx.now()),
+  listProjects: (ctx) => ctx.iam.listProjects(ctx.caller.domainId, ctx.query.name),
 };
 
 function parseBody(raw: Buffer): unknown {
@@ -44,6 +47,7 @@ export const TRUNCATED_JSON: Record<RouteName, string> = {
   showCluster: '{"cluster": {"brokers": [',
   listTopics: '{"total": 3, "topics": [',
   publish: '{"request_id": ',
-  assumeAgency: '{"credential": {"access": ',
+  assumeAgency: '{"credentials": {"access_key_id": ',
+  createTemporaryAccessKeyByAgency: '{"credential": {"access": ',
   listProjects: '{"projects": [',
 };

@@ -12,9 +12,13 @@
  * (https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html) and
  * `GET /v3/projects?name=`. Error bodies take keystone's `{error: {code,
  * message, title}}` shape; the exact codes IAM gives a missing agency are
- * not documented there, so the simulator's are ours.
+ * not documented there, so the simulator's are ours. STS's AssumeAgency,
+ * the call for an account named by its id, is in sts.ts; both issue keys
+ * through {@link Iam.mint}, and both refuse a caller whose policies lack the
+ * call's documented action (grants.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { granted, type SimPolicy } from './grants';
 import { json, type Reply } from './reply';
 
 /** A key the simulator accepts, and the account it belongs to. */
@@ -24,6 +28,19 @@ export interface KeyEntry {
   domainId: string;
   /** Epoch ms on the simulator's clock; absent for permanent keys. */
   expiresAt?: number | undefined;
+  /**
+   * The policies attached to whoever holds the keys (an agency's); absent:
+   * the account's own keys, which may call every API.
+   */
+  policies?: readonly SimPolicy[] | undefined;
+}
+
+/** Who signed an IAM or STS call: the account, its policies, and whether it sent a token. */
+export interface SimCaller {
+  domainId: string;
+  policies: readonly SimPolicy[] | undefined;
+  /** The request carried `X-Security-Token`: the caller signs with temporary keys. */
+  withToken: boolean;
 }
 
 export interface SimAgency {
@@ -35,6 +52,11 @@ export interface SimAgency {
    * misrouted agency, for tests that prove the run checks whose keys it holds.
    */
   issuesKeysOf?: string | undefined;
+  /**
+   * The longest session STS's AssumeAgency gives for it: 3600 s unless
+   * raised, up to 43200 (api-iam5 UpdateAgencyV5, `max_session_duration`).
+   */
+  maxSessionSeconds?: number | undefined;
 }
 
 /** One account of an organization: its projects by region, and its agencies. */
@@ -58,9 +80,13 @@ export interface IssuedKey {
   agencyDomainId: string;
   agency: string;
   by: string;
+  /** Which call issued them: STS's AssumeAgency, or IAM v3's assume_role. */
+  call: IssuingCall;
   durationSeconds: number;
   expiresAt: number;
 }
+
+export type IssuingCall = 'AssumeAgency' | 'CreateTemporaryAccessKeyByAgency';
 
 export class Iam {
   readonly keys = new Map<string, KeyEntry>();
@@ -78,13 +104,18 @@ export class Iam {
     return new Set(this.domains.get(domainId)?.projects.values() ?? []);
   }
 
-  private byName(name: string): SimDomain | undefined {
+  byName(name: string): SimDomain | undefined {
     for (const d of this.domains.values()) if (d.domainName === name) return d;
     return undefined;
   }
 
-  /** `assume_role`: keys for an agency in another account that trusts the caller's. */
-  assume(callerDomain: string, body: unknown, now: number): Reply {
+  /**
+   * `assume_role`: keys for an agency in another account that trusts the
+   * caller's, to a caller whose Version 1.1 policies grant
+   * `iam:tokens:assume` (IAM's permissions table, which iam_04_0101 points to).
+   */
+  assume(caller: SimCaller, body: unknown, now: number): Reply {
+    const callerDomain = caller.domainId;
     const role = (
       body as { auth?: { identity?: { methods?: unknown; assume_role?: Record<string, unknown> } } }
     )?.auth?.identity;
@@ -94,6 +125,14 @@ export class Iam {
         400,
         'Bad Request',
         'auth.identity.methods must hold assume_role, with assume_role',
+      );
+    }
+    // A 1.1 custom policy names no resource for IAM's actions: the grant is judged on the action.
+    if (!granted(caller.policies, '1.1', 'iam:tokens:assume', '*')) {
+      return keystone(
+        403,
+        'Forbidden',
+        'You are not authorized to perform the requested action: iam:tokens:assume',
       );
     }
     const duration = r.duration_seconds === undefined ? 900 : r.duration_seconds;
@@ -118,46 +157,52 @@ export class Iam {
     if (agency.trusts !== callerDomain) {
       return keystone(403, 'Forbidden', 'The agency does not trust the account of the caller');
     }
-    const of = {
-      domainId: agency.issuesKeysOf ?? target.domainId,
-      agencyDomainId: target.domainId,
-    };
-    return this.issue(of, agency.name, callerDomain, duration, now);
+    const by = { domainId: callerDomain, call: 'CreateTemporaryAccessKeyByAgency' } as const;
+    const k = this.mint(target, agency, by, duration, now);
+    return json(201, {
+      credential: {
+        access: k.ak,
+        secret: k.sk,
+        securitytoken: k.securityToken,
+        expires_at: new Date(k.expiresAt).toISOString(),
+      },
+    });
   }
 
-  /** New keys of `domainId`, valid for `durationSeconds` (or the test's cap), answered as IAM does. */
-  private issue(
-    { domainId, agencyDomainId }: { domainId: string; agencyDomainId: string },
-    agency: string,
-    by: string,
+  /**
+   * New keys for `agency` of the account `target`, valid for
+   * `durationSeconds` (or the test's cap): keys of that account, or of the
+   * one a misrouted agency hands out.
+   */
+  mint(
+    target: SimDomain,
+    agency: SimAgency,
+    by: { domainId: string; call: IssuingCall },
     durationSeconds: number,
     now: number,
-  ): Reply {
+  ): IssuedKey {
+    const domainId = agency.issuesKeysOf ?? target.domainId;
+    const agencyDomainId = target.domainId;
     const expiresAt =
       now + Math.min(durationSeconds * 1000, this.maxKeyLifeMs ?? Number.POSITIVE_INFINITY);
     const ak = `TMP${randomBytes(9).toString('hex').toUpperCase()}`;
     const sk = randomBytes(20).toString('hex');
     const securityToken = `tok-${randomBytes(24).toString('base64url')}`;
     this.keys.set(ak, { sk, securityToken, domainId, expiresAt });
-    this.issued.push({
+    const issued: IssuedKey = {
       ak,
       sk,
       securityToken,
       domainId,
       agencyDomainId,
-      agency,
-      by,
+      agency: agency.name,
+      by: by.domainId,
+      call: by.call,
       durationSeconds,
       expiresAt,
-    });
-    return json(201, {
-      credential: {
-        access: ak,
-        secret: sk,
-        securitytoken: securityToken,
-        expires_at: new Date(expiresAt).toISOString(),
-      },
-    });
+    };
+    this.issued.push(issued);
+    return issued;
   }
 
   /**

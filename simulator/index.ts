@@ -41,6 +41,8 @@ export type {
   SimInstance,
   SimKafka,
   SimOrganization,
+  SimPolicy,
+  SimStatement,
   SimTag,
   SimTopic,
   Simulator,

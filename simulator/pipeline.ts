@@ -5,7 +5,7 @@ import type { HandlerContext } from './context';
 import { apig, dms, echoHeaders } from './errors';
 import { type Faults, faultLabel } from './faults';
 import { HANDLERS, TRUNCATED_JSON } from './handlers';
-import type { Iam } from './iam';
+import type { Iam, SimCaller } from './iam';
 import type { RateLimit } from './ratelimit';
 import { JSON_TYPE, type Reply } from './reply';
 import { drop, send, sendHalf } from './respond';
@@ -85,7 +85,11 @@ function rewritten(reply: Reply, fault: Extract<FaultSpec, { kind: 'rewrite' }>)
   return { ...reply, status, body: JSON.stringify(edited), contentType: JSON_TYPE };
 }
 
-const IAM_ROUTES: ReadonlySet<string> = new Set(['assumeAgency', 'listProjects']);
+const IAM_ROUTES: ReadonlySet<string> = new Set([
+  'assumeAgency',
+  'createTemporaryAccessKeyByAgency',
+  'listProjects',
+]);
 
 /**
  * What the request must match: the key it names, as IAM knows it (with its
@@ -179,7 +183,12 @@ export async function runPipeline(
 
   const fault = state.faults.take(route);
   if (fault) record.fault = faultLabel(fault);
-  const ctx = handlerContext(state, record, rawBody, match, signer?.domainId ?? '');
+  const caller: SimCaller = {
+    domainId: signer?.domainId ?? '',
+    policies: signer?.policies,
+    withToken: req.headers['x-security-token'] !== undefined,
+  };
+  const ctx = handlerContext(state, record, rawBody, match, caller);
   const handle = () => {
     try {
       return HANDLERS[route](ctx);
@@ -199,7 +208,7 @@ function handlerContext(
   record: RecordedRequest,
   rawBody: Buffer,
   match: ReturnType<typeof matchRoute>,
-  caller: string,
+  caller: SimCaller,
 ): HandlerContext {
   const inPath = pathProject(record.path);
   return {

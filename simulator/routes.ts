@@ -9,7 +9,12 @@ export interface Match {
 
 const PATTERNS: { method: string; re: RegExp; route: RouteName; param?: 'topicUrn' }[] = [
   { method: 'GET', re: /^\/v2\/[^/]+\/instances$/, route: 'listInstances' },
-  { method: 'POST', re: /^\/v3\.0\/OS-CREDENTIAL\/securitytokens$/, route: 'assumeAgency' },
+  { method: 'POST', re: /^\/v5\/agencies\/assume$/, route: 'assumeAgency' },
+  {
+    method: 'POST',
+    re: /^\/v3\.0\/OS-CREDENTIAL\/securitytokens$/,
+    route: 'createTemporaryAccessKeyByAgency',
+  },
   { method: 'GET', re: /^\/v3\/projects$/, route: 'listProjects' },
   { method: 'POST', re: /^\/v2\/[^/]+\/instances\/action$/, route: 'instanceAction' },
   { method: 'GET', re: /^\/v2\/[^/]+\/instances\/([^/]+)$/, route: 'showInstance' },

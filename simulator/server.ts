@@ -55,7 +55,12 @@ function organization(
   const org = opts.organization;
   const home = org?.domainId ?? DEMO_DOMAIN_ID;
   iam.maxKeyLifeMs = org?.maxKeyLifeMs;
-  iam.keys.set(own.ak, { sk: own.sk, securityToken: own.securityToken, domainId: home });
+  iam.keys.set(own.ak, {
+    sk: own.sk,
+    securityToken: own.securityToken,
+    domainId: home,
+    policies: org?.callerPolicies,
+  });
   const stores = new Map<string, Store>([[own.projectId, store]]);
   const homeDomain: SimDomain = {
     domainId: home,

@@ -38,8 +38,10 @@ export interface SimInstance {
   resource_spec_code?: string;
 }
 
+import type { SimPolicy } from './grants';
 import type { SimKafka } from './kafka';
 
+export type { SimPolicy, SimStatement } from './grants';
 export type { ShowClusterField, SimKafka, SimTopic } from './kafka';
 
 export type RouteName =
@@ -57,8 +59,10 @@ export type RouteName =
   | 'listTopics'
   /** SMN's PublishMessage, served beside DMS so one simulator covers both. */
   | 'publish'
-  /** IAM's assume_role: temporary keys for an agency in another account. */
+  /** STS's AssumeAgency (`POST /v5/agencies/assume`): keys for an agency in another account. */
   | 'assumeAgency'
+  /** IAM v3's assume_role (`POST /v3.0/OS-CREDENTIAL/securitytokens`): the same, by account name. */
+  | 'createTemporaryAccessKeyByAgency'
   /** IAM's KeystoneListProjects, by name. */
   | 'listProjects';
 
@@ -223,6 +227,13 @@ export interface SimOrganization {
   accounts: SimAccount[];
   /** Issued keys expire after at most this long, whatever was asked. */
   maxKeyLifeMs?: number;
+  /**
+   * The policies attached to the simulator's own keys, as the function's
+   * agency holds them: IAM and STS then refuse what they do not grant
+   * (grants.ts). Absent: the keys are the account's own, which may call
+   * every API.
+   */
+  callerPolicies?: SimPolicy[];
 }
 
 export interface SimAccount {
@@ -240,7 +251,13 @@ export interface SimAccount {
    * agency with `issuesKeysOf` hands out keys of that account instead of this
    * one, as a misrouted agency would.
    */
-  agencies?: Array<{ name: string; trusts: string; issuesKeysOf?: string }>;
+  agencies?: Array<{
+    name: string;
+    trusts: string;
+    issuesKeysOf?: string;
+    /** STS's longest session for it (default 3600, up to 43200). */
+    maxSessionSeconds?: number;
+  }>;
 }
 
 /** How busy the simulator has been since it started or since `clearRequests`. */

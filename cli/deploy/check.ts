@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { ConfigIssue } from '../../src/errors';
 import type { Policy } from '../../src/policy/resolve';
 import { cronProblem, timerNameProblem, timeZoneProblem } from './cron';
+import { terraformRegionIssues } from './regions';
 import { HCL_NOT_READ, readTerraformJson, terraformValues } from './terraform';
 import { type TimerWindowInput, timerWindowCheck } from './window-check';
 
@@ -96,7 +97,7 @@ function checkTerraform(dir: string, shown: string, policies: Policies, now: num
   out.checked.push(...vars.read.map((f) => `${shown}/${f}`));
   out.warnings.push(...vars.notRead.map((f) => `${shown}/${f}: ${HCL_NOT_READ}`));
   const zones = timerZones(shown, vars.values);
-  out.issues.push(...zones.issues);
+  out.issues.push(...zones.issues, ...terraformRegionIssues(shown, vars.values));
   const timeoutS = typeof vars.values.timeout === 'number' ? vars.values.timeout : 900;
   const schedules = (vars.values.schedules ?? {}) as Record<string, unknown>;
   for (const [policy, cron] of Object.entries(schedules)) {

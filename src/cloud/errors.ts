@@ -1,7 +1,7 @@
 import { ExecutionError } from '../errors';
 import type { CloudService } from './endpoint';
 
-/** Why a call to DMS, IAM or SMN failed, as far as retry decisions care. */
+/** Why a call to DMS, IAM, STS or SMN failed, as far as retry decisions care. */
 export const FailureKind = {
   /** 429, API Gateway throttling (APIG.0308). */
   Throttled: 'throttled',
@@ -40,6 +40,7 @@ export const BUSY_ERROR_CODE = 'DMS.00400026';
 export const SERVICE_NAME: Readonly<Record<CloudService, string>> = {
   dms: 'DMS',
   iam: 'IAM',
+  sts: 'STS',
   smn: 'SMN',
 };
 
@@ -54,8 +55,9 @@ export interface ApiErrorFields {
 }
 
 /**
- * A failed call to DMS, IAM or SMN: {@link DmsApiError}, {@link IamApiError}
- * or {@link SmnApiError}, each named after its service. It carries what an
+ * A failed call to DMS, IAM, STS or SMN: {@link DmsApiError},
+ * {@link IamApiError}, {@link StsApiError} or {@link SmnApiError}, each named
+ * after its service. It carries what an
  * operator needs (status, the service's error code and message, request id)
  * and whether a retry may help. It never carries request headers or
  * credentials. The message names the operation, and the service too unless
@@ -114,6 +116,15 @@ export class IamApiError extends CloudApiError {
   }
 }
 
+/** A failed STS call: an agency's keys (AssumeAgency, `POST /v5/agencies/assume`). */
+export class StsApiError extends CloudApiError {
+  override name = 'StsApiError';
+  declare readonly service: 'sts';
+  constructor(f: ApiErrorFields) {
+    super('sts', f);
+  }
+}
+
 /** A failed SMN call: a failure notification that was not published. */
 export class SmnApiError extends CloudApiError {
   override name = 'SmnApiError';
@@ -126,6 +137,7 @@ export class SmnApiError extends CloudApiError {
 /** The error of a failed call to `service`. */
 export function apiError(service: CloudService, f: ApiErrorFields): CloudApiError {
   if (service === 'iam') return new IamApiError(f);
+  if (service === 'sts') return new StsApiError(f);
   if (service === 'smn') return new SmnApiError(f);
   return new DmsApiError(f);
 }
@@ -138,9 +150,14 @@ export function classifyHttpFailure(status: number, errorCode: string | undefine
   return FailureKind.Client;
 }
 
-const API_ERROR_NAMES: ReadonlySet<string> = new Set(['DmsApiError', 'IamApiError', 'SmnApiError']);
+const API_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'DmsApiError',
+  'IamApiError',
+  'StsApiError',
+  'SmnApiError',
+]);
 
-/** A failed call to any of the three services; by name, like {@link isDmsApiError}. */
+/** A failed call to any of the four services; by name, like {@link isDmsApiError}. */
 export function isCloudApiError(e: unknown): e is CloudApiError {
   return e instanceof Error && API_ERROR_NAMES.has(e.name);
 }

@@ -3,20 +3,14 @@ import { parseAnswer } from '../cloud/answers';
 import { type ApiCalls, type CallSettings, createCalls } from '../cloud/calls';
 import type { Keys } from '../cloud/core';
 import { FailureKind, IamApiError } from '../cloud/errors';
+import { instant, type TemporaryKeys, text } from './keys';
 
 /**
- * The two IAM calls the function makes: temporary keys for an agency in
- * another account, and a project by region with the account it belongs to.
- * Both go through the same signing, limiter, deadline and scrubbing as
- * every DMS call (src/cloud/), and fail as {@link IamApiError}.
- *
- * Of IAM's two ways to assume an agency, this takes IAM v3
- * `POST /v3.0/OS-CREDENTIAL/securitytokens` (assume_role): it issues keys
- * for 15 min to 24 h even when the caller holds temporary keys itself, as
- * a FunctionGraph agency always does, where STS v5 `/v5/agencies/assume`
- * caps those at one hour; an asynchronous run lasts hours. Only
- * {@link assumeAgency} knows the call, so STS v5 could take its place.
- * Source: https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html
+ * IAM v3's calls: a project by region with the account it belongs to, and
+ * temporary keys for an agency of an account named only by its domain name
+ * (STS's AssumeAgency, src/iam/sts.ts, needs the account's id). They go
+ * through the same signing, limiter, deadline and scrubbing as every DMS
+ * call (src/cloud/), and fail as {@link IamApiError}.
  */
 export type IamCalls = ApiCalls;
 
@@ -29,19 +23,13 @@ export function iamCalls(
   return createCalls({ ...rest, service: 'iam', credentials, projectId: undefined, endpoint });
 }
 
-const text = z.string().min(1);
-
-/** IAM's answer to `assume_role`: the keys, and when they stop working (ISO 8601). */
+/** IAM's answer to `assume_role`: the keys, and when they stop working. */
 const credentialAnswer = z.object({
   credential: z.object({
     access: text,
     secret: text,
     securitytoken: text,
-    expires_at: text.transform((v, ctx) => {
-      const at = Date.parse(v);
-      if (Number.isNaN(at)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a time' });
-      return at;
-    }),
+    expires_at: instant,
   }),
 });
 
@@ -54,25 +42,27 @@ const projectsAnswer = z.object({
   projects: z.array(z.object({ id: text, name: z.string(), domain_id: text })),
 });
 
-/** Keys issued for an agency, and when IAM says they stop working. */
-export interface TemporaryKeys {
-  ak: string;
-  sk: string;
-  securityToken: string;
-  /** Epoch ms. */
-  expiresAt: number;
-}
+export { IAM_V3_ASSUME_ACTION, IAM_V3_DURATION } from './limits';
 
-export interface AssumeRequest {
+export interface AssumeByNameRequest {
   agency: string;
-  domainId?: string | undefined;
-  domainName?: string | undefined;
+  domainName: string;
   durationSeconds: number;
 }
 
-/** IAM's `assume_role`: temporary keys of `agency` in the account it belongs to. */
-export async function assumeAgency(iam: IamCalls, req: AssumeRequest): Promise<TemporaryKeys> {
-  const op = 'AssumeAgency';
+/**
+ * CreateTemporaryAccessKeyByAgency, `POST /v3.0/OS-CREDENTIAL/securitytokens`
+ * with `assume_role`: temporary keys of `agency` in the account named
+ * `domainName`. Huawei's Terraform provider makes this call only when it has
+ * the account's name and not its id (huaweicloud/config/auth.go,
+ * buildClientByAgency); so does the function.
+ * Source: https://support.huaweicloud.com/intl/en-us/api-iam/iam_04_0101.html
+ */
+export async function assumeAgencyByName(
+  iam: IamCalls,
+  req: AssumeByNameRequest,
+): Promise<TemporaryKeys> {
+  const op = 'CreateTemporaryAccessKeyByAgency';
   const res = await iam.read({
     operation: op,
     method: 'POST',
@@ -83,7 +73,7 @@ export async function assumeAgency(iam: IamCalls, req: AssumeRequest): Promise<T
           methods: ['assume_role'],
           assume_role: {
             agency_name: req.agency,
-            ...(req.domainId ? { domain_id: req.domainId } : { domain_name: req.domainName }),
+            domain_name: req.domainName,
             duration_seconds: req.durationSeconds,
           },
         },

@@ -1,6 +1,6 @@
 import type { CredentialSource, Credentials } from '../cloud/core';
 import type { Clock } from '../exec/clock';
-import type { TemporaryKeys } from './iam';
+import type { TemporaryKeys } from './keys';
 
 /** Keys are renewed when less than this part of their life, or 5 minutes, is left. */
 const RENEW_SHARE = 1 / 3;
@@ -56,10 +56,13 @@ export class AgencySession implements CredentialSource {
 }
 
 /**
- * The shortest duration IAM accepts that covers `remainingMs` and the
- * margin before the end at which keys are renewed, capped at the account's
- * own limit: keys that outlive the run are keys that could leak for longer,
- * and keys that end with it would all be renewed at once near its end.
+ * The shortest duration the call accepts (900 s, for STS and IAM v3 alike)
+ * that covers `remainingMs` and the margin before the end at which keys are
+ * renewed, capped at `maxSeconds`: the least of the account's limit and
+ * what the call gives this caller (STS: 3600 s to a caller with a token;
+ * src/iam/agency.ts). Keys that outlive the run are keys that could leak
+ * for longer, and keys that end with it would all be renewed at once near
+ * its end; keys capped below the run's length are renewed as it goes.
  */
 export function durationFor(remainingMs: number, maxSeconds: number): number {
   const needed = Number.isFinite(remainingMs)

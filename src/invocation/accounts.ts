@@ -1,5 +1,5 @@
 import type { Keys } from '../dms/client';
-import { assumeAgency } from '../iam/iam';
+import { agencyCall, holdsToken, issueKeys, longestSeconds } from '../iam/agency';
 import { AgencySession, durationFor } from '../iam/session';
 import type { Account } from '../policy/accounts';
 import type { AccountFailureRecord, AccountResult, TotalSummary } from '../report/records';
@@ -11,6 +11,7 @@ import {
   iamAt,
   type KeysOwner,
   ownerOfKeys,
+  stsAt,
 } from './projects';
 import type { PolicyRun, Wired } from './run';
 import {
@@ -152,24 +153,40 @@ function refuse(a: Account, owner: Extract<KeysOwner, { refused: true }>, fail: 
 /**
  * The keys this account's calls sign with: the function's own for an
  * account without agency, else the agency's, asked for now so that an
- * account that cannot be entered fails before any of its calls.
+ * account that cannot be entered fails before any of its calls. The call
+ * and its grant are the pair of src/iam/agency.ts: STS's AssumeAgency for
+ * an account named by its id, IAM v3's assume_role for one named by its
+ * name; each renewal asks for what the time left needs, within what that
+ * call gives this caller.
  */
 async function enter(deps: Wired, a: Account): Promise<Keys> {
   const agency = a.agency;
   if (!agency) return deps.credentials;
-  const central = iamAt(deps, deps.credentials, a.regions[0]?.region);
+  const call = agencyCall(a);
+  const longest = Math.min(
+    a.maxDurationSeconds,
+    longestSeconds(call, holdsToken(deps.credentials)),
+  );
+  const regions = a.regions.map((r) => r.region);
+  const clients = {
+    sts: once(() => stsAt(deps, deps.credentials, regions)),
+    iam: once(() => iamAt(deps, deps.credentials, regions[0])),
+  };
   const session = new AgencySession(
-    () =>
-      assumeAgency(central, {
-        agency,
-        domainId: a.domainId,
-        domainName: a.domainName,
-        durationSeconds: durationFor(deps.deadline.remainingMs(), a.maxDurationSeconds),
-      }),
+    () => issueKeys(clients, call, agency, durationFor(deps.deadline.remainingMs(), longest)),
     deps.clock,
   );
   await session.current();
   return session;
+}
+
+/** `make`'s value, made on the first call and kept: one client (and limiter) per account. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 function accountResult(

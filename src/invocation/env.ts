@@ -1,5 +1,11 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { dmsEndpoint } from '../cloud/endpoint';
+import {
+  dmsEndpoint,
+  REGION,
+  REGION_SHAPE,
+  regionEndpoint,
+  unknownRegionMessage,
+} from '../cloud/endpoint';
 import type { Credentials } from '../dms/client';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY_RANGE } from '../dms/client';
 import { RESTART_ONSET_MS } from '../dms/status';
@@ -12,8 +18,10 @@ export interface Env {
   policyFile: string;
   /** ACCOUNTS_FILE: the accounts, in a file of their own (inside the code root when relative). */
   accountsFile: string | undefined;
-  /** IAM_ENDPOINT: where agency credentials and project ids are asked for; default by region. */
+  /** IAM_ENDPOINT: where project ids (and keys by account name) are asked for; default by region. */
   iamEndpoint: string | undefined;
+  /** STS_ENDPOINT: where an agency's keys are asked for (AssumeAgency); default by region. */
+  stsEndpoint: string | undefined;
   /** From HUAWEICLOUD_SDK_*; FunctionGraph's context credentials take precedence. */
   credentials: Credentials | undefined;
   projectId: string | undefined;
@@ -63,6 +71,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     accountsFile:
       accountsFile && (isAbsolute(accountsFile) ? accountsFile : resolve(codeRoot, accountsFile)),
     iamEndpoint: place('IAM_ENDPOINT'),
+    stsEndpoint: place('STS_ENDPOINT'),
     credentials,
     projectId,
     region: place('DMS_REGION'),
@@ -86,12 +95,22 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>, cw
     markSettleMs: int('MARK_SETTLE_MS', 2_000, 0, 60_000),
     restartOnsetMs: int('RESTART_ONSET_MS', RESTART_ONSET_MS, 1_000, 600_000),
   };
+  if (env.region && !env.endpoint) knownDmsRegion(env.region, issues);
   if (issues.length > 0) throw new ConfigError(issues, 'the environment');
   return env;
 }
 
+/** DMS_REGION without DMS_ENDPOINT: a region of DMS's table, or the setting that names one. */
+function knownDmsRegion(region: string, issues: ConfigIssue[]): void {
+  if (!REGION.test(region) || regionEndpoint('dms', region)) return;
+  issues.push({ path: 'env.DMS_REGION', message: unknownRegionMessage('dms', region) });
+}
+
 /** Reads one variable, trimmed; unset and empty are both undefined. */
 type EnvGet = (name: string) => string | undefined;
+
+/** The variables that say where a service is. */
+type PlaceName = 'DMS_ENDPOINT' | 'DMS_REGION' | 'IAM_ENDPOINT' | 'STS_ENDPOINT';
 
 /** Typed readers of single variables; a malformed value becomes an issue. */
 interface EnvReader {
@@ -100,8 +119,8 @@ interface EnvReader {
   bool: (name: string) => boolean | undefined;
   /** A whole number from `min` to `max`; `fallback` when unset or malformed. */
   int: (name: string, fallback: number, min: number, max: number) => number;
-  /** `DMS_ENDPOINT` or `DMS_REGION`, checked as {@link dmsEndpoint} would. */
-  place: (name: 'DMS_ENDPOINT' | 'DMS_REGION' | 'IAM_ENDPOINT') => string | undefined;
+  /** An endpoint's origin, or `DMS_REGION`'s form; the region's table is checked once both are read. */
+  place: (name: PlaceName) => string | undefined;
 }
 
 /** Readers over `source` that push what they refuse onto `issues`. */
@@ -138,11 +157,15 @@ function envReader(
     return n;
   };
   // Checked each on its own, so a bad region is reported even beside an endpoint.
-  const place = (name: 'DMS_ENDPOINT' | 'DMS_REGION' | 'IAM_ENDPOINT'): string | undefined => {
+  const place = (name: PlaceName): string | undefined => {
     const v = get(name);
     if (v === undefined) return undefined;
+    if (name === 'DMS_REGION') {
+      if (!REGION.test(v)) issues.push({ path: 'env.DMS_REGION', message: REGION_SHAPE });
+      return v;
+    }
     try {
-      dmsEndpoint(name === 'DMS_REGION' ? { region: v } : { endpoint: v }, endpointPaths(name));
+      dmsEndpoint({ endpoint: v }, endpointPaths(name));
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       issues.push(...e.issues);

@@ -1,11 +1,11 @@
-import { REGION, serviceEndpoint } from '../cloud/endpoint';
+import { REGION, regionEndpoint, serviceEndpoint, unknownRegionMessage } from '../cloud/endpoint';
 import { ConfigError, type ConfigIssue } from '../errors';
 
 /** Where failure notifications go: one SMN topic, and the endpoint that serves it. */
 export interface NotifySettings {
   /** `urn:smn:{region}:{project_id}:{topic}` */
   topicUrn: string;
-  /** `https://smn.{region}.myhuaweicloud.com` (`.eu` for eu-west-101), or `SMN_ENDPOINT`. */
+  /** SMN in the topic's region, from Huawei's region table (src/cloud/regions.ts), or `SMN_ENDPOINT`. */
   endpoint: string;
 }
 
@@ -79,12 +79,11 @@ export function readNotifySettings(
         "the topic's project is not the function's project (HUAWEICLOUD_SDK_PROJECT_ID or RUNTIME_PROJECT_ID)",
     });
   }
-  if (issues.length > 0) return { settings: undefined, issues };
-  return {
-    settings: {
-      topicUrn,
-      endpoint: origin ?? serviceEndpoint('smn', { region: urn.region }, ENDPOINT_PATHS),
-    },
-    issues,
-  };
+  // SMN in cn-north-2 is under .cn: the endpoint comes from the table, or from SMN_ENDPOINT.
+  const known = origin ?? regionEndpoint('smn', urn.region);
+  if (!known) {
+    issues.push({ path: 'env.SMN_TOPIC_URN', message: unknownRegionMessage('smn', urn.region) });
+  }
+  if (issues.length > 0 || !known) return { settings: undefined, issues };
+  return { settings: { topicUrn, endpoint: known }, issues };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IAM_V3_DURATION, STS_DURATION } from '../iam/limits';
 import { endpointOrigin, projectId, regionId } from './place';
 
 /**
@@ -10,8 +11,8 @@ import { endpointOrigin, projectId, regionId } from './place';
 
 /** The most accounts one file may name. */
 export const MAX_ACCOUNTS = 200;
-/** IAM issues agency credentials for 15 min to 24 h (iam_04_0101). */
-export const DURATION_SECONDS = { min: 900, max: 86_400 } as const;
+/** Keys' life: to 12 h by STS (an account's id), 24 h by IAM v3 (its name); src/iam/limits.ts. */
+export const DURATION_SECONDS = { min: STS_DURATION.min, max: IAM_V3_DURATION.max } as const;
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** An account id (domain id) is 32 hex digits on Huawei Cloud; accepted a little wider. */
@@ -41,11 +42,10 @@ const tags = z
   .record(z.string().regex(TAG_TEXT, 'a tag key is 1-128 characters'), z.string().max(255))
   .refine((t) => Object.keys(t).length <= 20, 'at most 20 tags');
 
-const duration = z
-  .number()
-  .int()
-  .min(DURATION_SECONDS.min, `at least ${DURATION_SECONDS.min} seconds (IAM's shortest)`)
-  .max(DURATION_SECONDS.max, `at most ${DURATION_SECONDS.max} seconds (IAM's longest)`);
+const { min, max } = DURATION_SECONDS;
+const seconds = z.number().int().min(min, `at least ${min} seconds (IAM's shortest)`);
+const duration = seconds.max(max, `at most ${max} seconds (IAM's longest)`);
+const STS_LONGEST = `at most ${STS_DURATION.max} seconds for an account named by its id (STS AssumeAgency's longest)`;
 
 const regions = z.array(accountRegion).min(1, 'at least one region').max(20, 'at most 20 regions');
 
@@ -86,6 +86,13 @@ const account = z
         message: 'an account entered through an agency needs its domainId (or domainName)',
       });
     }
+    if (a.domainId && a.durationSeconds !== undefined && a.durationSeconds > STS_DURATION.max) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['durationSeconds'],
+        message: STS_LONGEST,
+      });
+    }
     if (a.domainId && a.domainName) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -101,7 +108,7 @@ const c7nDomain = z
     name: z.string().regex(ACCOUNT_NAME, 'an account name is 1-64 letters, digits, - _ .'),
     domain_id: z.string().regex(DOMAIN_ID, 'an account (domain) id is 16-64 letters and digits'),
     agency_urn: z.string().regex(AGENCY_URN, 'must be iam::<domain_id>:agency:<agency name>'),
-    duration_seconds: duration.optional(),
+    duration_seconds: seconds.max(STS_DURATION.max, STS_LONGEST).optional(),
     regions,
     tags: tags.optional(),
     /** Written by c7n-org's generator from Organizations; not used here. */
@@ -230,7 +237,10 @@ export interface Account {
   domainName: string | undefined;
   /** Undefined: the function's own account, with its own credentials. */
   agency: string | undefined;
-  /** The longest credentials to ask for; the run asks for what it needs, up to this. */
+  /**
+   * The longest keys to ask for; the run asks for what it needs, up to this
+   * and up to what the call gives (src/iam/agency.ts).
+   */
   maxDurationSeconds: number;
   regions: ReadonlyArray<{ region: string; projectId?: string; endpoint?: string }>;
   tags: Readonly<Record<string, string>>;
@@ -246,7 +256,8 @@ export function resolveAccounts(list: readonly AccountSpec[]): Account[] {
     domainId: a.domainId,
     domainName: a.domainName,
     agency: a.agency,
-    maxDurationSeconds: a.durationSeconds ?? DURATION_SECONDS.max,
+    maxDurationSeconds:
+      a.durationSeconds ?? (a.domainId ? STS_DURATION.byDefault : IAM_V3_DURATION.max),
     regions: a.regions.map(regionOf),
     tags: a.tags ?? {},
   }));
@@ -262,7 +273,7 @@ export function resolveAccountsFile(file: z.infer<typeof accountsFileSchema>): A
       domainId: domainId ?? d.domain_id,
       domainName: undefined,
       agency,
-      maxDurationSeconds: d.duration_seconds ?? DURATION_SECONDS.max,
+      maxDurationSeconds: d.duration_seconds ?? STS_DURATION.byDefault,
       regions: d.regions.map(regionOf),
       tags: d.tags ?? {},
     };

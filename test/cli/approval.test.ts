@@ -173,7 +173,12 @@ policies:
   const write = (text: string) => writeFileSync(accountsFile, `accounts:\n${text}\n`);
   write(accountsYaml(sim, names));
   const { DMS_ENDPOINT: _, HUAWEICLOUD_SDK_PROJECT_ID: __, ...own } = simEnv(sim);
-  const env = { ...own, IAM_ENDPOINT: sim.endpoint, ACCOUNTS_FILE: accountsFile };
+  const env = {
+    ...own,
+    IAM_ENDPOINT: sim.endpoint,
+    STS_ENDPOINT: sim.endpoint,
+    ACCOUNTS_FILE: accountsFile,
+  };
   return { ...ws, env, write };
 }
 

@@ -38,3 +38,55 @@ describe("IAM's endpoint, where agency keys are asked for", () => {
     );
   });
 });
+
+describe("endpoints from Huawei's region tables (src/cloud/regions.ts)", () => {
+  it('takes each endpoint from its table, which is not one pattern', () => {
+    // SMN in cn-north-2 is under .cn (Go SDK services/smn/v2/region/region.go).
+    expect(serviceEndpoint('smn', { region: 'cn-north-2' })).toBe(
+      'https://smn.cn-north-2.myhuaweicloud.cn',
+    );
+    expect(serviceEndpoint('smn', { region: 'eu-west-101' })).toBe(
+      'https://smn.eu-west-101.myhuaweicloud.eu',
+    );
+    expect(serviceEndpoint('dms', { region: 'cn-north-9' })).toBe(
+      'https://dms.cn-north-9.myhuaweicloud.com',
+    );
+    expect(serviceEndpoint('dms', { region: 'my-kualalumpur-1' })).toBe(
+      'https://dms.my-kualalumpur-1.myhuaweicloud.com',
+    );
+    expect(serviceEndpoint('iam', { region: 'cn-north-12' })).toBe(
+      'https://iam.cn-north-12.myhuaweicloud.com',
+    );
+    expect(serviceEndpoint('sts', { region: 'ap-southeast-1' })).toBe(
+      'https://sts.ap-southeast-1.myhuaweicloud.com',
+    );
+  });
+
+  it('refuses a region its table does not hold, naming the region and the setting that gives an endpoint', () => {
+    const cases = [
+      ['dms', 'xx-nowhere-1', /DMS_ENDPOINT/],
+      ['smn', 'xx-nowhere-1', /SMN_ENDPOINT/],
+      ['iam', 'xx-nowhere-1', /IAM_ENDPOINT/],
+      // STS is in fewer regions than IAM: cn-north-1 has IAM, and no STS.
+      ['sts', 'cn-north-1', /STS_ENDPOINT/],
+      // DMS has no ap-southeast-6 in the table: never guessed from a pattern.
+      ['dms', 'ap-southeast-6', /DMS_ENDPOINT/],
+    ] as const;
+    for (const [service, region, setting] of cases) {
+      const build = () => serviceEndpoint(service, { region });
+      expect(build, `${service} ${region}`).toThrow(
+        new RegExp(
+          `region: no ${service.toUpperCase()} endpoint is known for region ${region} \\(not in Huawei's region table`,
+        ),
+      );
+      expect(build).toThrow(setting);
+      // An endpoint named for it is taken as it is.
+      expect(serviceEndpoint(service, { region, endpoint: 'https://proxy.example:8443' })).toBe(
+        'https://proxy.example:8443',
+      );
+    }
+    expect(() =>
+      createDmsClient({ credentials: { ak: AK, sk: SK }, projectId: 'p', region: 'xx-nowhere-1' }),
+    ).toThrow(/no DMS endpoint is known for region xx-nowhere-1 .*DMS_ENDPOINT/);
+  });
+});

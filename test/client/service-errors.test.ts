@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator';
 import { createDmsClient } from '../../src/dms/client';
 import { systemClock } from '../../src/exec/clock';
-import { assumeAgency, iamCalls, projectIn } from '../../src/iam/iam';
+import { assumeAgencyByName, iamCalls, projectIn } from '../../src/iam/iam';
+import { assumeAgency, stsCalls } from '../../src/iam/sts';
 import { publishToTopic } from '../../src/notify/smn';
 import { createLogger } from '../../src/report/logger';
 
@@ -36,6 +37,8 @@ async function failure(p: Promise<unknown>): Promise<Failure> {
 
 const iam = (s: Simulator) =>
   iamCalls({ ak: s.ak, sk: s.sk }, s.endpoint, { timeoutMs: 2000, maxConcurrency: 1 });
+const sts = (s: Simulator) =>
+  stsCalls({ ak: s.ak, sk: s.sk }, s.endpoint, { timeoutMs: 2000, maxConcurrency: 1 });
 
 function publish(s: Simulator, topicUrn: string) {
   return publishToTopic(
@@ -57,7 +60,12 @@ function publish(s: Simulator, topicUrn: string) {
   );
 }
 
-function expectNamed(e: Failure, service: 'iam' | 'smn', name: string, message: RegExp): void {
+function expectNamed(
+  e: Failure,
+  service: 'iam' | 'sts' | 'smn',
+  name: string,
+  message: RegExp,
+): void {
   expect(e.name).toBe(name);
   expect(e.service).toBe(service);
   expect(e.message).toMatch(message);
@@ -68,13 +76,31 @@ describe('each service names its own failures', () => {
   it('reports an agency IAM refuses as an IAM error', async () => {
     sim = await startSimulator({ fleet: [] });
     const e = await failure(
-      assumeAgency(iam(sim), { agency: 'no-such-agency', domainId: 'd0', durationSeconds: 900 }),
+      assumeAgencyByName(iam(sim), {
+        agency: 'no-such-agency',
+        domainName: 'd0',
+        durationSeconds: 900,
+      }),
     );
     expectNamed(
       e,
       'iam',
       'IamApiError',
-      /^IAM AssumeAgency failed: HTTP 404, 404, Could not find agency: no-such-agency/,
+      /^IAM CreateTemporaryAccessKeyByAgency failed: HTTP 404, 404, Could not find agency: no-such-agency/,
+    );
+    expect(e.httpStatus).toBe(404);
+  });
+
+  it('reports an agency STS refuses as an STS error', async () => {
+    sim = await startSimulator({ fleet: [] });
+    const e = await failure(
+      assumeAgency(sts(sim), { agency: 'no-such-agency', domainId: 'd0', durationSeconds: 900 }),
+    );
+    expectNamed(
+      e,
+      'sts',
+      'StsApiError',
+      /^STS AssumeAgency failed: HTTP 404, STS\.0404, agency not found: iam::d0:agency:no-such-agency/,
     );
     expect(e.httpStatus).toBe(404);
   });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../simulator';
 import { createDmsClient } from '../../src/dms/client';
-import { assumeAgency, iamCalls } from '../../src/iam/iam';
+import { assumeAgency, stsCalls } from '../../src/iam/sts';
 import { actions, runHandler, writePolicyFile } from '../support/harness';
 import {
   AGENCY,
@@ -53,7 +53,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
 
     // The invocation fails, naming the account that could not be entered.
     expect(r.error?.message).toMatch(
-      /1 of 3 accounts could not be entered: audit: agency dms-kafka-maintenance: IAM AssumeAgency failed: HTTP 404/,
+      /1 of 3 accounts could not be entered: audit: agency dms-kafka-maintenance: STS AssumeAgency failed: HTTP 404/,
     );
     const failed = r.lines.filter((l) => l.kind === 'account');
     expect(failed).toEqual([
@@ -64,7 +64,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
         verdict: 'failed',
         step: 'assume-agency',
         httpStatus: 404,
-        errorCode: '404',
+        errorCode: 'STS.0404',
       }),
     ]);
 
@@ -90,7 +90,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
       accounts: [
         { account: 'payments', verdict: 'succeeded', targets: 2, succeeded: 5 },
         { account: 'search', verdict: 'succeeded', targets: 1, succeeded: 2 },
-        { account: 'audit', verdict: 'failed', targets: 0, errorCode: '404' },
+        { account: 'audit', verdict: 'failed', targets: 0, errorCode: 'STS.0404' },
       ],
     });
     expect(total?.targets).toHaveLength(3);
@@ -106,7 +106,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
     const message = s.published[0]?.message ?? '';
     expect(message).toContain('Accounts: 3, 1 did not succeed');
     expect(message).toMatch(
-      /- audit \(c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\): failed: agency dms-kafka-maintenance: IAM AssumeAgency failed: HTTP 404/,
+      /- audit \(c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3\): failed: agency dms-kafka-maintenance: STS AssumeAgency failed: HTTP 404/,
     );
     expect(s.requests.find((q) => q.route === 'publish')?.account).toBe(s.domainId);
   });
@@ -144,7 +144,7 @@ describe('accounts: one policy in several accounts, each through its agency', ()
   it("refuses one account's keys on another account's project, and keys past their expiry", async () => {
     sim = await startOrganization({ maxKeyLifeMs: 400 });
     const s = sim;
-    const central = iamCalls({ ak: s.ak, sk: s.sk }, s.endpoint, {
+    const central = stsCalls({ ak: s.ak, sk: s.sk }, s.endpoint, {
       timeoutMs: 2000,
       maxConcurrency: 1,
     });
@@ -331,10 +331,10 @@ policies:
       route: 'assumeAgency',
       kind: 'rewrite',
       edit: (body) => {
-        const c = (body as { credential: Record<string, string> }).credential;
-        secret = c.secret ?? '';
-        const { securitytoken: _dropped, ...rest } = c;
-        return { credential: rest };
+        const c = (body as { credentials: Record<string, string> }).credentials;
+        secret = c.secret_access_key ?? '';
+        const { security_token: _dropped, ...rest } = c;
+        return { credentials: rest };
       },
     });
     const r = await runHandler(s, {
@@ -343,7 +343,7 @@ policies:
       env: orgEnv(s),
     });
     expect(r.error?.message).toMatch(
-      /search: agency dms-kafka-maintenance: IAM AssumeAgency failed: malformed, unexpected response: credential\.securitytoken: expected string, got undefined/,
+      /search: agency dms-kafka-maintenance: STS AssumeAgency failed: malformed, unexpected response: credentials\.security_token: expected string, got undefined/,
     );
     expect(secret).not.toBe('');
     expect(r.raw).not.toContain(secret);

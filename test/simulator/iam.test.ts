@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../simulator';
-import { assumeAgency, iamCalls } from '../../src/iam/iam';
+import { iamCalls } from '../../src/iam/iam';
+import { assumeAgency, stsCalls } from '../../src/iam/sts';
 import { AGENCY, MEMBERS, startOrganization } from '../support/organization';
 
 let sim: Simulator | undefined;
@@ -22,7 +23,7 @@ async function projectsOf(s: Simulator, keys: { ak: string; sk: string; security
 }
 
 async function keysOfAgencyIn(s: Simulator, domainId: string) {
-  const central = iamCalls({ ak: s.ak, sk: s.sk }, s.endpoint, {
+  const central = stsCalls({ ak: s.ak, sk: s.sk }, s.endpoint, {
     timeoutMs: 2000,
     maxConcurrency: 1,
   });

@@ -1,4 +1,4 @@
-import type { SimulatorOptions } from '../../simulator';
+import type { SimPolicy, SimulatorOptions } from '../../simulator';
 import { type SimAccount, type Simulator, startSimulator } from '../../simulator';
 import { staging } from './fleet';
 
@@ -41,9 +41,20 @@ export async function startOrganization(
     misroute?: Partial<Record<MemberName, MemberName>>;
   } & Omit<SimulatorOptions, 'organization'> & {
       maxKeyLifeMs?: number;
+      /** The policies of the simulator's own keys (the function's agency); absent: the account's own keys. */
+      callerPolicies?: SimPolicy[];
+      /** STS's longest session for every member agency (default 3600). */
+      maxSessionSeconds?: number;
     } = {},
 ): Promise<Simulator> {
-  const { withoutAgency = [], misroute = {}, maxKeyLifeMs, ...rest } = opts;
+  const {
+    withoutAgency = [],
+    misroute = {},
+    maxKeyLifeMs,
+    callerPolicies,
+    maxSessionSeconds,
+    ...rest
+  } = opts;
   const home = 'd0000000000000000000000000000001';
   const agencyOf = (name: MemberName) => {
     const other = misroute[name];
@@ -51,6 +62,7 @@ export async function startOrganization(
       name: AGENCY,
       trusts: home,
       ...(other ? { issuesKeysOf: MEMBERS[other].domainId } : {}),
+      ...(maxSessionSeconds ? { maxSessionSeconds } : {}),
     };
   };
   const accounts: SimAccount[] = Object.entries(MEMBERS).map(([name, m]) => ({
@@ -66,7 +78,12 @@ export async function startOrganization(
   return startSimulator({
     fleet: staging(1, 'home'),
     ...rest,
-    organization: { domainId: home, accounts, ...(maxKeyLifeMs ? { maxKeyLifeMs } : {}) },
+    organization: {
+      domainId: home,
+      accounts,
+      ...(maxKeyLifeMs ? { maxKeyLifeMs } : {}),
+      ...(callerPolicies ? { callerPolicies } : {}),
+    },
   });
 }
 
@@ -94,10 +111,11 @@ export function ownerOfProject(projectId: string): string {
   return 'home';
 }
 
-/** The env that runs the handler across accounts: IAM at the simulator, no project of its own. */
+/** The env that runs the handler across accounts: IAM and STS at the simulator, no project of its own. */
 export function orgEnv(sim: Simulator): Record<string, string | undefined> {
   return {
     IAM_ENDPOINT: sim.endpoint,
+    STS_ENDPOINT: sim.endpoint,
     DMS_ENDPOINT: undefined,
     HUAWEICLOUD_SDK_PROJECT_ID: undefined,
   };

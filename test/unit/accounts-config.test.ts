@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors';
+import { agencyCall, holdsToken, longestSeconds } from '../../src/iam/agency';
 import { AgencySession, durationFor } from '../../src/iam/session';
 import { loadPolicyFile, parseAccounts, parsePolicies } from '../../src/policy/load';
 import { writePolicyFile } from '../support/harness';
@@ -41,7 +42,7 @@ describe('the accounts section', () => {
         domainId: A,
         domainName: undefined,
         agency: 'ops',
-        maxDurationSeconds: 86_400,
+        maxDurationSeconds: 3600,
         regions: [{ region: 'cn-north-4' }, { region: 'ap-southeast-1', projectId: 'p2' }],
         tags: { env: 'prod' },
       },
@@ -249,6 +250,66 @@ describe('how long agency keys are asked for', () => {
     expect(durationFor(2 * 3_600_000, 3600)).toBe(3600);
     expect(durationFor(72 * 3_600_000, 86_400)).toBe(86_400);
     expect(durationFor(Number.POSITIVE_INFINITY, 43_200)).toBe(43_200);
+  });
+});
+
+describe('the call that enters an account, and how long its keys may live', () => {
+  const one = (entry: string) => parsePolicies(file(`  - ${entry}`)).get('restart')?.accounts?.[0];
+
+  it('enters by id through STS, by name through IAM v3, each with its documented grant', () => {
+    expect(agencyCall({ domainId: A, domainName: undefined })).toEqual({
+      kind: 'sts',
+      domainId: A,
+      action: 'sts:agencies:assume',
+    });
+    expect(agencyCall({ domainId: undefined, domainName: 'search' })).toEqual({
+      kind: 'iam-v3',
+      domainName: 'search',
+      action: 'iam:tokens:assume',
+    });
+  });
+
+  it('asks for no longer than the call gives: STS 3600 s to a caller with a token, 43200 s else; IAM v3 86400 s', () => {
+    const sts = agencyCall({ domainId: A });
+    expect(longestSeconds(sts, true)).toBe(3600);
+    expect(longestSeconds(sts, false)).toBe(43_200);
+    expect(longestSeconds(agencyCall({ domainName: 'search' }), true)).toBe(86_400);
+    // A FunctionGraph run of two hours holds keys of one hour, renewed before their end.
+    expect(durationFor(2 * 3_600_000, longestSeconds(sts, true))).toBe(3600);
+    expect(holdsToken({ ak: 'a', sk: 's', securityToken: 't' })).toBe(true);
+    expect(holdsToken({ ak: 'a', sk: 's' })).toBe(false);
+  });
+
+  it("defaults to STS's 3600 s by id and IAM v3's 86400 s by name, and refuses more than STS gives by id", () => {
+    expect(one(`{ name: x, domainId: ${A}, agency: ops, regions: [cn-north-4] }`)).toMatchObject({
+      maxDurationSeconds: 3600,
+    });
+    expect(one('{ name: x, domainName: x, agency: ops, regions: [cn-north-4] }')).toMatchObject({
+      maxDurationSeconds: 86_400,
+    });
+    expect(
+      one('{ name: x, domainName: x, agency: ops, durationSeconds: 86400, regions: [cn-north-4] }'),
+    ).toMatchObject({ maxDurationSeconds: 86_400 });
+    expect(
+      issuesOf(() =>
+        parsePolicies(
+          file(
+            `  - { name: x, domainId: ${A}, agency: ops, durationSeconds: 86400, regions: [cn-north-4] }`,
+          ),
+        ),
+      ),
+    ).toEqual([
+      "accounts[0].durationSeconds: at most 43200 seconds for an account named by its id (STS AssumeAgency's longest)",
+    ]);
+    expect(
+      issuesOf(() =>
+        parseAccounts(
+          `domains:\n  - { name: x, domain_id: ${A}, agency_urn: "iam::${A}:agency:a", duration_seconds: 43201, regions: [cn-north-4] }\n`,
+        ),
+      ),
+    ).toEqual([
+      "domains[0].duration_seconds: at most 43200 seconds for an account named by its id (STS AssumeAgency's longest)",
+    ]);
   });
 });
 

@@ -119,6 +119,32 @@ describe('environment', () => {
     }
   });
 
+  it("refuses a DMS_REGION DMS's region table does not hold, unless DMS_ENDPOINT names the endpoint", () => {
+    const e = refusal({ DMS_REGION: 'xx-nowhere-1' });
+    expect(e.issues).toEqual([
+      {
+        path: 'env.DMS_REGION',
+        message:
+          "no DMS endpoint is known for region xx-nowhere-1 (not in Huawei's region table, src/cloud/regions.ts); name one with DMS_ENDPOINT, or the target's (or the account region's) endpoint",
+      },
+    ]);
+    const beside = readEnv(
+      { DMS_REGION: 'xx-nowhere-1', DMS_ENDPOINT: 'https://dms-vpcep.example' },
+      '/',
+    );
+    expect([beside.region, beside.endpoint]).toEqual(['xx-nowhere-1', 'https://dms-vpcep.example']);
+    expect(readEnv({ DMS_REGION: 'cn-north-9' }, '/').region).toBe('cn-north-9');
+  });
+
+  it('takes STS_ENDPOINT as an origin, checked like IAM_ENDPOINT', () => {
+    expect(readEnv({ STS_ENDPOINT: 'http://127.0.0.1:9' }, '/').stsEndpoint).toBe(
+      'http://127.0.0.1:9',
+    );
+    expect(refusal({ STS_ENDPOINT: 'https://sts.example/v5' }).issues.map((i) => i.path)).toEqual([
+      'env.STS_ENDPOINT',
+    ]);
+  });
+
   it('takes DMS_MAX_CONCURRENCY from 1 to 32, 8 when unset', () => {
     expect(readEnv({}, '/').maxConcurrency).toBe(8);
     expect(readEnv({ DMS_MAX_CONCURRENCY: '' }, '/').maxConcurrency).toBe(8);

@@ -112,6 +112,8 @@ describe('the core', () => {
     'src/dms/wire.ts',
     'src/dms/status.ts',
     'src/cloud/endpoint.ts',
+    'src/cloud/regions.ts',
+    'src/iam/limits.ts',
     'src/errors.ts',
     'src/issues.ts',
     'src/report/records.ts',

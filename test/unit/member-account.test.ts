@@ -4,6 +4,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimPolicy } from '../../simulator';
+import { runHandler } from '../support/harness';
+import { AGENCY, accountsYaml, MEMBERS, orgEnv, startOrganization } from '../support/organization';
 import {
   readTerraformJson,
   type TfBody,
@@ -155,10 +158,11 @@ describe('deploy/terraform: member_agencies, as written', () => {
     );
   });
 
-  it('grants iam:tokens:assume on the listed agencies alone, and no other action', () => {
+  it('grants sts:agencies:assume, the action of the call the function makes, on the listed agencies alone', () => {
     const document = String(assume.policy_document);
     expect([...document.matchAll(/Action = (\[[^\]]*\])/g)].map(([, a]) => a)).toEqual([
-      '["iam:tokens:assume"]',
+      // AssumeAgency's documented action (api-iam5/AssumeAgency.html), the call src/iam/sts.ts makes.
+      '["sts:agencies:assume"]',
     ]);
     expect(document).toContain('Effect = "Allow"');
     expect(document).toContain(
@@ -315,7 +319,7 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform plan of member-account and member_ag
     expect(withoutAgency.resources).toEqual([]);
   }, 60_000);
 
-  it('grants iam:tokens:assume on the listed member agencies, and on nothing else', () => {
+  it('grants sts:agencies:assume on the listed member agencies, and on nothing else', () => {
     const other = 'fedcba9876543210fedcba9876543210';
     const p = planned(centralDir, [
       `member_agencies=[{domain_id="${DOMAIN_ID}", agency_name="dms-kafka-maintenance"}, {domain_id="${other}", agency_name="kafka-ops"}]`,
@@ -329,7 +333,7 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform plan of member-account and member_ag
         {
           Sid: 'AssumeMemberAgencies',
           Effect: 'Allow',
-          Action: ['iam:tokens:assume'],
+          Action: ['sts:agencies:assume'],
           Resource: [
             `iam::${DOMAIN_ID}:agency:dms-kafka-maintenance`,
             `iam::${other}:agency:kafka-ops`,
@@ -337,6 +341,43 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform plan of member-account and member_ag
         },
       ],
     });
+  }, 60_000);
+
+  it('lets the function enter the member account with the call it makes, and no grant short of it does', async () => {
+    const grant = (domainId: string) => {
+      const p = planned(centralDir, [
+        `member_agencies=[{domain_id="${domainId}", agency_name="${AGENCY}"}]`,
+      ]);
+      return JSON.parse(String(p.resources[0]?.values.input.policy_document)) as SimPolicy;
+    };
+    const enter = async (policies: SimPolicy[]) => {
+      const sim = await startOrganization({ callerPolicies: policies });
+      try {
+        const text = `version: 1\naccounts:\n${accountsYaml(sim, ['search'])}\npolicies:\n  look:\n    action: restart\n    select: { tags: { env: staging } }\n`;
+        const r = await runHandler(sim, {
+          policy: text,
+          event: { policy: 'look' },
+          env: orgEnv(sim),
+        });
+        return { error: r.error?.message, calls: sim.requests.map((q) => q.route) };
+      } finally {
+        await sim.stop();
+      }
+    };
+    // The grant the deploy ships, for search's agency: the run enters search through STS.
+    const shipped = await enter([grant(MEMBERS.search.domainId)]);
+    expect(shipped.error).toBeUndefined();
+    expect(shipped.calls).toContain('assumeAgency');
+    expect(shipped.calls).toContain('listInstances');
+    // The same grant for another account's agency, or IAM v3's action in its place: refused, no DMS call.
+    const other = await enter([grant(DOMAIN_ID)]);
+    expect(other.error).toMatch(
+      /search: agency dms-kafka-maintenance: STS AssumeAgency failed: HTTP 403, PAP5\.0001/,
+    );
+    expect(other.calls).not.toContain('listInstances');
+    const older = grant(MEMBERS.search.domainId);
+    for (const s of older.Statement) s.Action = ['iam:tokens:assume'];
+    expect((await enter([older])).error).toMatch(/STS AssumeAgency failed: HTTP 403/);
   }, 60_000);
 
   it('refuses a member agency without a domain id', () => {

@@ -22,6 +22,22 @@ describe('SMN_TOPIC_URN and SMN_ENDPOINT', () => {
     );
   });
 
+  it("takes SMN's endpoint from its region table: cn-north-2 is under .cn", () => {
+    const north2 = `urn:smn:cn-north-2:${PROJECT}:ops`;
+    expect(readEnv({ SMN_TOPIC_URN: north2 }, '/').notify?.endpoint).toBe(
+      'https://smn.cn-north-2.myhuaweicloud.cn',
+    );
+  });
+
+  it('refuses a topic in a region the table does not hold, naming SMN_ENDPOINT, unless it is set', () => {
+    const nowhere = `urn:smn:xx-nowhere-1:${PROJECT}:ops`;
+    expect(() => readEnv({ SMN_TOPIC_URN: nowhere }, '/')).toThrow(
+      /env\.SMN_TOPIC_URN: no SMN endpoint is known for region xx-nowhere-1 \(not in Huawei's region table, src\/cloud\/regions\.ts\); name one with SMN_ENDPOINT/,
+    );
+    const env = readEnv({ SMN_TOPIC_URN: nowhere, SMN_ENDPOINT: 'https://smn-vpcep.example' }, '/');
+    expect(env.notify).toEqual({ topicUrn: nowhere, endpoint: 'https://smn-vpcep.example' });
+  });
+
   it('lets SMN_ENDPOINT override the region, checked like DMS_ENDPOINT', () => {
     const env = readEnv({ SMN_TOPIC_URN: URN, SMN_ENDPOINT: 'http://127.0.0.1:9000' }, '/');
     expect(env.notify?.endpoint).toBe('http://127.0.0.1:9000');
