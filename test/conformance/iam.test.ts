@@ -16,7 +16,7 @@ import {
 } from '@huaweicloud/huaweicloud-sdk-iam/v3/public-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../simulator';
-import { assumeAgency, iamCalls, projectIn } from '../../src/iam/iam';
+import { assumeAgencyByName, iamCalls, projectIn } from '../../src/iam/iam';
 import { AGENCY, MEMBERS, startOrganization } from '../support/organization';
 import { ASSUMED, PROJECTS } from './fields';
 import {
@@ -56,10 +56,11 @@ const PROJECTS_QUERY: RequestShape = { model: KeystoneListProjectsRequest, pkg: 
 const calls = (s: Simulator, keys: { ak: string; sk: string; securityToken?: string }) =>
   iamCalls(keys, s.endpoint, { timeoutMs: 5000, maxConcurrency: 1 });
 
-function assumeRequest(domainId: string) {
+/** The v3 call the function makes for an account named by its name alone. */
+function assumeRequest(domainName: string) {
   const role = new IdentityAssumerole()
     .withAgencyName(AGENCY)
-    .withDomainId(domainId)
+    .withDomainName(domainName)
     .withDurationSeconds(900);
   const identity = new AgencyAuthIdentity().withMethods(['assume_role']).withAssumeRole(role);
   return new CreateTemporaryAccessKeyByAgencyRequest().withBody(
@@ -73,15 +74,15 @@ describe('IAM', () => {
   it('assume_role: the keys read as the official model; the function sends the same call', async () => {
     sim = await startOrganization();
     const s = sim;
-    const member = MEMBERS.search.domainId;
+    const member = 'search';
     const res = await officialIam(s).createTemporaryAccessKeyByAgency(assumeRequest(member));
     expect(res.httpStatusCode).toBe(201);
     expect(nonConforming(ASSUMED, res)).toEqual([]);
     const official = lastRequest(s);
 
-    const ours = await assumeAgency(calls(s, s), {
+    const ours = await assumeAgencyByName(calls(s, s), {
       agency: AGENCY,
-      domainId: member,
+      domainName: member,
       durationSeconds: 900,
     });
     expect(lastRequest(s)).toEqual(official);
@@ -97,9 +98,9 @@ describe('IAM', () => {
     sim = await startOrganization();
     const s = sim;
     const member = MEMBERS.search;
-    const keys = await assumeAgency(calls(s, s), {
+    const keys = await assumeAgencyByName(calls(s, s), {
       agency: AGENCY,
-      domainId: member.domainId,
+      domainName: 'search',
       durationSeconds: 900,
     });
     const signer = { ak: keys.ak, sk: keys.sk, securityToken: keys.securityToken };
