@@ -14,6 +14,7 @@ export {
   type RecordedFailure,
   type RecordingManifest,
 } from './recording';
+export type { Simulator, SimulatorLoad } from './running';
 export {
   DEMO_AK,
   DEMO_DOMAIN_ID,
@@ -45,8 +46,6 @@ export type {
   SimStatement,
   SimTag,
   SimTopic,
-  Simulator,
-  SimulatorLoad,
   SimulatorOptions,
   TagRules,
 } from './types';

@@ -7,13 +7,13 @@ import { Iam, type SimDomain } from './iam';
 import { observer } from './observe';
 import { type PipelineState, runPipeline } from './pipeline';
 import { RateLimit } from './ratelimit';
+import type { Simulator } from './running';
 import { Store } from './store';
 import type {
   PublishedMessage,
   RecordedRequest,
   SimInstance,
   SimKafka,
-  Simulator,
   SimulatorOptions,
 } from './types';
 
