@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../src/errors';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Policy } from '../src/policy/resolve';
+import { windowOccurrences } from '../src/policy/window';
 import { checkDeployFiles, checkDeployPath, checkWindows, type DeployCheck } from './deploy/check';
-import { duration, inBoth, windowOccurrences } from './deploy/fit';
+import { duration, inBoth } from './deploy/fit';
 import { regionIssues } from './regions';
 import type { Io } from './run';
 

@@ -11,29 +11,31 @@
 //   https-proxy-agent log through it too. Here it is always off.
 // - `log4js`: core's logger, which prints credentials on failed calls and
 //   which we switch off anyway; with it go fs-extra, streamroller, date-format.
-// - `moment` and `lodash`: core calls one date format and three helpers.
-// - `form-data`: axios's multipart support, with mime-types and mime-db.
 // - `follow-redirects`: axios's transport for requests that may follow a
 //   redirect. Every call here sets maxRedirects: 0 and goes through Node's
 //   http and https; the stand-in refuses any other.
+// - `moment` and `lodash`: core calls one date format and three helpers;
+//   `form-data`: axios's multipart support, with mime-types and mime-db.
+//   These three buy only time, kept because the first run's cold-start
+//   target (load and a first dry run, 250 ms over bare node) fails without
+//   them: docs/dependencies.md has the figures.
 // What each remaining package costs at load: docs/benchmarks.md.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * Text patches to packages in dist/sdk.js, each for load time or first-call
- * time that a run pays for nothing. Each text must occur exactly once, or
- * the build fails: a new version must be looked at again.
+ * Text patches to packages in dist/sdk.js. Each text must occur exactly
+ * once, or the build fails: a new version must be looked at again.
  *
- * axios, three places where it touches Node at load for features this
- * project never uses (core goes through axios's http adapter, HTTP/1.1):
- * - `getFetch();` warms a cache, which makes Node load undici (about 25 ms)
- *   for the fetch adapter; the fetch adapter still builds it on first use;
- * - `FormDataCtor` reads globalThis.FormData, which loads undici too;
- *   without it `isFormData` keeps its own duck-typed check;
- * - `require('http2')` (about 8 ms) is needed only by a request with
- *   `httpVersion: 2`; it now loads on that request's first use of it.
+ * axios, two places where it makes Node load undici at load (about 25 ms
+ * of dist/sdk.js's load, kept for the first run's cold-start target, see
+ * docs/dependencies.md) for features this project never uses (core goes
+ * through axios's http adapter):
+ * - `getFetch();` warms a cache for the fetch adapter, which still builds
+ *   it on first use;
+ * - `FormDataCtor` reads globalThis.FormData; without it `isFormData` keeps
+ *   its own duck-typed check.
  *
  * The SDK core's signer orders the canonical headers with localeCompare,
  * whose first call sets up ICU's collator: about 12 ms on the first signed
@@ -55,19 +57,7 @@ const PATCHES = [
         "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
         'const FormDataCtor = undefined;',
       ],
-      [
-        "var http2 = require('http2');",
-        "var http2 = { connect: (...args) => require('http2').connect(...args), get constants() { return require('http2').constants; } };",
-      ],
     ],
-    // Every use of the lazy http2 must be one of the two it provides.
-    check: (text) => {
-      const uses = new Set(text.match(/\bhttp2\.\w+/g));
-      for (const u of uses) {
-        if (u !== 'http2.connect' && u !== 'http2.constants') return `unexpected use ${u}`;
-      }
-      return undefined;
-    },
   },
   {
     file: /[\\/]@huaweicloud[\\/]huaweicloud-sdk-core[\\/]auth[\\/]AKSKSigner\.js$/,
@@ -83,7 +73,7 @@ const PATCHES = [
 const patchSources = {
   name: 'patch-sources',
   setup(b) {
-    for (const { file, replace, check } of PATCHES) {
+    for (const { file, replace } of PATCHES) {
       b.onLoad({ filter: file }, async (args) => {
         let text = await readFile(args.path, 'utf8');
         for (const [from, to] of replace) {
@@ -92,8 +82,6 @@ const patchSources = {
           }
           text = text.replace(from, () => to);
         }
-        const problem = check?.(text);
-        if (problem) throw new Error(`${args.path}: ${problem}`);
         return { contents: text, loader: 'js' };
       });
     }
@@ -137,13 +125,6 @@ const common = {
     lodash: './scripts/stubs/lodash.cjs',
     'form-data': './scripts/stubs/form-data.cjs',
     'follow-redirects': './scripts/stubs/follow-redirects.cjs',
-    'thread-stream': './scripts/stubs/thread-stream.cjs',
-    // The same yaml source, as ES modules: esbuild can leave out what the
-    // loader never calls (the stringifier's half), some 17 KiB of the bundle.
-    // It differs from the CommonJS build only in how a warning reaches
-    // stderr (console.warn, not process.emitWarning); the loader refuses a
-    // file with parse warnings before yaml would print them.
-    yaml: './node_modules/yaml/browser/index.js',
   },
 };
 const [main, sdk] = await Promise.all([

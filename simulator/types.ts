@@ -1,9 +1,5 @@
 /** Public types of the DMS for Kafka simulator. Wire shapes are snake_case, as DMS sends them. */
 
-import type { IssuedKey } from './iam';
-import type { SimObserver } from './observe';
-import type { RateLimitShape } from './ratelimit';
-
 export interface SimTag {
   key: string;
   value: string;

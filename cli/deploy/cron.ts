@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isTimeZone } from '../../src/policy/window';
 
 /**
  * A FunctionGraph TIMER cron schedule: six fields, seconds first,
@@ -22,14 +23,9 @@ export function cronProblem(schedule: string): string | undefined {
   return undefined;
 }
 
-/** Whether `tz` is an IANA zone name this Node.js knows. */
+/** Whether `tz` is an IANA zone name this Node.js knows, as a policy's window zone must be. */
 export function timeZoneProblem(tz: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return undefined;
-  } catch {
-    return `unknown time zone ${tz}`;
-  }
+  return isTimeZone(tz) ? undefined : `unknown time zone ${tz}`;
 }
 
 /** FunctionGraph timer names: a letter first, then letters, digits, _ and -, 64 at most. */

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { type WindowSpec, windowAt } from '../../src/policy/window';
+import { type WindowSpec, wallTime, windowAt, windowOccurrences } from '../../src/policy/window';
 
 /** How far ahead a timer is held against its policy's window. */
 export const HORIZON_WEEKS = 8;
@@ -56,51 +56,9 @@ export function timerFit(window: WindowSpec, cron: string, zone: string, from: n
   };
 }
 
-/** The window's occurrences that are open at `from` or open before `until`, in order. */
-export function windowOccurrences(
-  window: WindowSpec,
-  from: number,
-  until: number,
-): { opensAt: number; closesAt: number }[] {
-  const out: { opensAt: number; closesAt: number }[] = [];
-  let t = from;
-  while (t < until) {
-    const w = windowAt(window, t);
-    const occ = w.open
-      ? { opensAt: w.opensAt, closesAt: w.closesAt }
-      : { opensAt: w.nextOpensAt, closesAt: w.nextClosesAt };
-    if (occ.opensAt >= until) break;
-    if (out.at(-1)?.opensAt !== occ.opensAt) out.push(occ);
-    t = Math.max(occ.closesAt, t + 60_000);
-  }
-  return out;
-}
-
-const dayTime = new Map<string, Intl.DateTimeFormat>();
-
-/** `Sat 2026-12-12 19:00` in `zone`. */
-export function inZone(t: number, zone: string): string {
-  let f = dayTime.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      weekday: 'short',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    dayTime.set(zone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]));
-  return `${p.weekday} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
-
 /** `Sat 2026-12-12 19:00 Europe/Berlin = Sat 2026-12-12 18:00 UTC`, or the same with another zone. */
 export function inBoth(t: number, zone: string, other: string): string {
-  return `${inZone(t, zone)} ${zone} = ${inZone(t, other)} ${other}`;
+  return `${wallTime(t, zone)} ${zone} = ${wallTime(t, other)} ${other}`;
 }
 
 /** `3 h`, `1 h 30 min`, `45 min`. */

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { formatPath, toConfigIssues } from '../issues';
@@ -146,17 +147,7 @@ function nearMiss(key: string): 'policy' | 'dryRun' | undefined {
 
 /** Levenshtein distance, or Infinity for strings too long to be a typo. */
 function editDistance(a: string, b: string): number {
-  if (a.length > 32) return Number.POSITIVE_INFINITY;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? Number.POSITIVE_INFINITY;
+  return a.length > 32 ? Number.POSITIVE_INFINITY : distance(a, b);
 }
 
 function capped(issues: ConfigIssue[]): ConfigIssue[] {

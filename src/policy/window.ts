@@ -111,10 +111,38 @@ export function previousClose(spec: WindowSpec, opensAt: number): number | undef
   return latest;
 }
 
+/** The window's occurrences that are open at `from` or open before `until`, in order. */
+export function windowOccurrences(
+  spec: WindowSpec,
+  from: number,
+  until: number,
+): { opensAt: number; closesAt: number }[] {
+  const out: { opensAt: number; closesAt: number }[] = [];
+  let t = from;
+  while (t < until) {
+    const w = windowAt(spec, t);
+    const occ = w.open
+      ? { opensAt: w.opensAt, closesAt: w.closesAt }
+      : { opensAt: w.nextOpensAt, closesAt: w.nextClosesAt };
+    if (occ.opensAt >= until) break;
+    if (out.at(-1)?.opensAt !== occ.opensAt) out.push(occ);
+    t = Math.max(occ.closesAt, t + MINUTE);
+  }
+  return out;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `Sat 2026-12-12 19:00`: the instant as the zone's wall clock shows it, with its weekday. */
+export function wallTime(t: number, tz: string): string {
+  const p = localParts(tz, t);
+  const day = DAYS[new Date(Date.UTC(p.y, p.mo - 1, p.d)).getUTCDay()] ?? 'sun';
+  return `${day[0]?.toUpperCase()}${day.slice(1)} ${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)} ${pad(p.h)}:${pad(p.mi)}`;
+}
+
 /** `2026-12-12T02:00:00+01:00`: the instant as the zone's wall clock shows it, with its offset. */
 export function localIso(t: number, tz: string): string {
   const p = localParts(tz, t);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const off = Math.round(offsetAt(tz, t) / MINUTE);
   const sign = off < 0 ? '-' : '+';
   const a = Math.abs(off);

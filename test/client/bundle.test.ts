@@ -47,18 +47,6 @@ const LIST_REQUEST = {
 };
 
 describe('dist/sdk.js', () => {
-  it('does not load http2 at load time', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-e', "require('./dist/sdk.js'); process.stdout.write(process.moduleLoadList.join('\\n'))"],
-      { encoding: 'utf8' },
-    );
-    expect(r.status).toBe(0);
-    const loaded = r.stdout.split('\n');
-    expect(loaded).toContain('NativeModule http');
-    expect(loaded).not.toContain('NativeModule http2');
-  });
-
   it('refuses, before anything is sent, a request that may follow redirects', async () => {
     const sim = await startSimulator({ fleet: [] });
     sims.push(sim);

@@ -56,13 +56,6 @@ describe('bundle stand-ins', () => {
     }
   });
 
-  it('thread-stream: refuses to start a worker', () => {
-    // The bundle's logger itself, which never asks for one, runs in every
-    // test through dist/ (test/e2e/credentials.test.ts, test/cli).
-    const ThreadStream = require('../../scripts/stubs/thread-stream.cjs') as new () => unknown;
-    expect(() => new ThreadStream()).toThrow(/pino transports are not bundled/);
-  });
-
   it('form-data: refuses to build a multipart body', () => {
     const FormData = require('../../scripts/stubs/form-data.cjs') as new () => unknown;
     expect(() => new FormData()).toThrow(/multipart/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inBoth, timerFit, windowOccurrences } from '../../cli/deploy/fit';
-import type { WindowSpec } from '../../src/policy/window';
+import { inBoth, timerFit } from '../../cli/deploy/fit';
+import { type WindowSpec, windowOccurrences } from '../../src/policy/window';
 
 const berlin: WindowSpec = {
   timezone: 'Europe/Berlin',

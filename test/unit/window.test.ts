@@ -6,6 +6,7 @@ import {
   localIso,
   previousClose,
   type WindowSpec,
+  wallTime,
   windowAt,
 } from '../../src/policy/window';
 
@@ -161,6 +162,14 @@ describe("an instant in the window's own zone", () => {
     expect(localIso(at('2026-12-12T01:00:00Z'), 'America/St_Johns')).toBe(
       '2026-12-11T21:30:00-03:30',
     );
+  });
+
+  it('reads as its weekday and wall time, either side of a change and across midnight', () => {
+    // Berlin springs forward on Sunday 29 March 2026: 01:59 CET, then 03:00 CEST.
+    expect(wallTime(at('2026-03-29T00:59:00Z'), 'Europe/Berlin')).toBe('Sun 2026-03-29 01:59');
+    expect(wallTime(at('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe('Sun 2026-03-29 03:00');
+    expect(wallTime(at('2026-12-12T19:00:00Z'), 'Asia/Kolkata')).toBe('Sun 2026-12-13 00:30');
+    expect(wallTime(at('2026-12-12T01:00:00Z'), 'America/St_Johns')).toBe('Fri 2026-12-11 21:30');
   });
 });
 
