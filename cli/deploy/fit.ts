@@ -21,6 +21,12 @@ export interface TimerFit {
   next: number[];
   /** The window's next opening at or after `from`. */
   nextOpening: { opensAt: number; closesAt: number };
+  /**
+   * The firings could not be worked out past `after` (cron-parser gives up
+   * in some zones around a DST change, e.g. Australia/Lord_Howe): the counts
+   * cover only the firings before it.
+   */
+  cutShort?: { after: number; why: string };
 }
 
 /**
@@ -35,8 +41,17 @@ export function timerFit(window: WindowSpec, cron: string, zone: string, from: n
   const next: number[] = [];
   let inside = 0;
   const it = CronExpressionParser.parse(cron, { tz: zone, currentDate: new Date(from) });
+  let cutShort: TimerFit['cutShort'];
+  let last = from;
   for (let n = 0; n < MAX_FIRINGS; n++) {
-    const t = it.next().getTime();
+    let t: number;
+    try {
+      t = it.next().getTime();
+    } catch (e) {
+      cutShort = { after: last, why: e instanceof Error ? e.message : String(e) };
+      break;
+    }
+    last = t;
     if (t >= until) break;
     if (next.length < 3) next.push(t);
     const w = windowAt(window, t);
@@ -53,6 +68,7 @@ export function timerFit(window: WindowSpec, cron: string, zone: string, from: n
     fewestInside: served.size === 0 ? 0 : Math.min(...served.values()),
     next,
     nextOpening: first,
+    ...(cutShort ? { cutShort } : {}),
   };
 }
 

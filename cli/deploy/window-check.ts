@@ -28,6 +28,12 @@ export function timerWindowCheck(o: TimerWindowInput): { issue?: ConfigIssue; wa
   if (!w) return {};
   const fit = timerFit(w, o.cron, o.zone, o.now);
   const tz = w.timezone;
+  if (fit.cutShort) {
+    // Nothing can be said of a timer whose firings could not be worked out: never an error.
+    return {
+      warning: `${o.at}: policy ${o.policy.name}: the firings of "${cut(o.cron)}" in ${o.zone} could not be worked out past ${inBoth(fit.cutShort.after, o.zone, 'UTC')} (${cut(fit.cutShort.why)}); whether it fires inside the window often enough is not checked`,
+    };
+  }
   const shape = `${w.days.join(',')} ${w.start}-${w.end} ${tz}${w.cutoffMinutes ? `, cutoff ${w.cutoffMinutes} min` : ''}`;
   if (fit.inside === 0) {
     const fires = fit.next.map((t) => inBoth(t, o.zone, tz)).join('; ');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inBoth, timerFit } from '../../cli/deploy/fit';
+import { timerWindowCheck } from '../../cli/deploy/window-check';
+import { parsePolicies } from '../../src/policy/load';
 import { type WindowSpec, windowOccurrences } from '../../src/policy/window';
 
 const berlin: WindowSpec = {
@@ -72,5 +74,42 @@ describe('a timer held against a window', () => {
       '2026-12-12T01:00:00.000Z',
       '2026-12-19T01:00:00.000Z',
     ]);
+  });
+});
+
+describe('a timer whose firings cannot be worked out', () => {
+  // cron-parser gives up ("loop limit exceeded") on Lord Howe Island's half-hour change in April.
+  const zone = 'Australia/Lord_Howe';
+  const from = Date.parse('2026-03-20T00:00:00Z');
+
+  it('is held as far as its firings go, and says where they stopped, never throwing', () => {
+    const fit = timerFit({ ...berlin, timezone: zone }, '0 0 2 * * *', zone, from);
+    expect(fit.cutShort?.why).toMatch(/loop limit/);
+    expect(fit.cutShort?.after).toBeGreaterThan(from);
+  });
+
+  it('is a warning that names the zone and the timer in validate --deploy, never an error', () => {
+    const policy = [
+      ...parsePolicies(`version: 1
+policies:
+  p:
+    action: restart
+    select: { tags: { env: staging } }
+    window: { timezone: ${zone}, days: [sun], start: "01:00", end: "05:00", cutoffMinutes: 20 }
+`).values(),
+    ][0];
+    if (!policy) throw new Error('no policy');
+    const r = timerWindowCheck({
+      at: 'main.tf.json: t',
+      policy,
+      cron: '0 0 2 * * *',
+      zone,
+      timeoutS: 900,
+      now: from,
+    });
+    expect(r.issue).toBeUndefined();
+    expect(r.warning).toMatch(
+      /firings of "0 0 2 \* \* \*" in Australia\/Lord_Howe could not be worked out past .*loop limit/,
+    );
   });
 });
