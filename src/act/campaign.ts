@@ -3,7 +3,7 @@ import { pastWriteCutoff } from '../exec/deadline';
 import type { Campaign } from '../plan/campaign';
 import { decide, type Known, pastCutoff } from '../plan/decision';
 import type { Earlier } from '../plan/earlier';
-import type { DecidedBy, Plan } from '../plan/plan';
+import { type Plan, TAKEN_UP } from '../plan/plan';
 import type { KafkaChecks, WaitForRunning } from '../policy/resolve';
 import type { ActContext } from './context';
 import { DEADLINE } from './context';
@@ -39,6 +39,9 @@ interface Progress extends WaveProgress {
   listed: readonly KafkaInstance[];
   /** The plan's instances, and no others: maxInstances was checked against the plan. */
   planned: ReadonlyMap<string, KafkaInstance>;
+  plannedIds: ReadonlySet<string>;
+  /** `listed` is a fresh listing the plan's changed instances are not yet recorded from. */
+  fresh: boolean;
   /** Instances this run took up. */
   seen: Set<string>;
   /** Holds already looked at, and those found whole again and taken off. */
@@ -72,11 +75,14 @@ export async function runCampaign(run: ActContext, input: CampaignInput): Promis
   ctx.report.setCampaign({ markKey: input.campaign.markKey });
   for (let n = 1; ; n++) {
     let d = decideNow(ctx, input, p);
-    if (await heldBack(ctx, p, d)) {
+    if (p.fresh) recordChanged(ctx, d.selection, p.planned);
+    p.fresh = false;
+    const held = await heldBack(ctx, p, d);
+    if (held.stopped) {
       recordNotStarted(ctx, decideNow(ctx, input, p));
       break;
     }
-    d = decideNow(ctx, input, p);
+    if (held.lifted) d = decideNow(ctx, input, p);
     const todo = todoOf(d);
     for (const i of todo) p.seen.add(i.instance_id);
     if (await settleEarlier(ctx, earlierInput, p, earlierOf(d), todo)) break;
@@ -88,7 +94,7 @@ export async function runCampaign(run: ActContext, input: CampaignInput): Promis
       break;
     }
     if (pastWriteCutoff(ctx.deadline)) {
-      ctx.report.skipAll(todoOf(d), DEADLINE);
+      ctx.report.skipAll(unrecorded(ctx, todoOf(d)), DEADLINE);
       break;
     }
     const wave = d.batches[0];
@@ -98,7 +104,7 @@ export async function runCampaign(run: ActContext, input: CampaignInput): Promis
       ? passedPreflight(ctx, p.reads, wave)
       : await readRegistrations(ctx, input.wait !== undefined, wave);
     const stop = await runWave(ctx, input, p, n, wave, before);
-    const rest = todoOf(d).filter((i) => !ctx.report.has(i.instance_id));
+    const rest = unrecorded(ctx, todoOf(d));
     if (stop) {
       ctx.report.skipAll(rest, stop);
       break;
@@ -116,7 +122,7 @@ function decideNow(ctx: ActContext, input: CampaignInput, p: Progress): Plan {
     listed: p.listed,
     now: ctx.clock.now(),
     recorded: (id) => ctx.report.has(id),
-    planned: new Set(p.planned.keys()),
+    planned: p.plannedIds,
     holdsLifted: p.lifted,
     ...(input.kafka ? { preflight } : {}),
   });
@@ -124,10 +130,12 @@ function decideNow(ctx: ActContext, input: CampaignInput, p: Progress): Plan {
 
 /** The instances still to restart: acted on next, kept back, or kept off by the pre-flight. */
 function todoOf(d: Plan): KafkaInstance[] {
-  return d.verdicts.filter((v) => TODO.has(v.by)).map((v) => v.instance);
+  return d.verdicts.filter((v) => TAKEN_UP.has(v.by)).map((v) => v.instance);
 }
 
-const TODO: ReadonlySet<DecidedBy> = new Set(['acted', 'not-started', 'preflight']);
+function unrecorded(ctx: ActContext, instances: readonly KafkaInstance[]): KafkaInstance[] {
+  return instances.filter((i) => !ctx.report.has(i.instance_id));
+}
 
 /** The instances a run already marked in this period, as the decision names them. */
 function earlierOf(d: Plan): Earlier[] {
@@ -165,11 +173,23 @@ async function readNextWave(
 ): Promise<Plan> {
   if (!input.kafka) return d;
   for (;;) {
+    // No read for a wave that can no longer start: what is left is the deadline's, or the cutoff's.
+    if (noWaveNow(ctx, input)) return d;
     const unread = (d.batches[0] ?? []).filter((i) => !p.reads.has(i.instance_id));
     if (unread.length === 0) return d;
-    for (const [id, r] of await readPreflight(ctx, input.kafka, unread)) p.reads.set(id, r);
+    const reads = await readPreflight(ctx, input.kafka, unread);
+    // Reads the deadline may have cut are no verdict on the cluster.
+    if (noWaveNow(ctx, input)) return d;
+    for (const [id, r] of reads) p.reads.set(id, r);
     d = decideNow(ctx, input, p);
   }
+}
+
+function noWaveNow(ctx: ActContext, input: CampaignInput): boolean {
+  return (
+    pastWriteCutoff(ctx.deadline) ||
+    pastCutoff(input.campaign.window, ctx.clock.now()) !== undefined
+  );
 }
 
 /**
@@ -177,21 +197,27 @@ async function readNextWave(
  * cluster is whole again. True when it stops; the instances on hold that
  * are still not healthy are recorded failed, with why.
  */
-async function heldBack(ctx: ActContext, p: Progress, d: Plan): Promise<boolean> {
+async function heldBack(
+  ctx: ActContext,
+  p: Progress,
+  d: Plan,
+): Promise<{ stopped: boolean; lifted: boolean }> {
   const fresh = d.held.filter((h) => !p.looked.has(h.instance.instance_id));
   for (const h of fresh) p.looked.add(h.instance.instance_id);
   const { stoppedBy, lifted } = await settleHolds(ctx, fresh);
   for (const id of lifted) p.lifted.add(id);
-  if (stoppedBy.length === 0) return false;
+  if (stoppedBy.length === 0) return { stopped: false, lifted: lifted.length > 0 };
   ctx.report.setCampaign({ stoppedBy });
   for (const i of todoOf(d)) p.seen.add(i.instance_id);
-  return true;
+  return { stopped: true, lifted: lifted.length > 0 };
 }
 
 function startProgress(plan: Plan): Progress {
   const p: Progress = {
     listed: plan.listed,
     planned: new Map(plan.selection.eligible.map((i) => [i.instance_id, i])),
+    plannedIds: new Set(plan.selection.eligible.map((i) => i.instance_id)),
+    fresh: false,
     seen: new Set(),
     kept: new Set(),
     earlierDone: 0,
@@ -212,8 +238,8 @@ function startProgress(plan: Plan): Progress {
  * The view of the fleet for the next wave. Without waiting there is nothing
  * to look at again: batches go back to back, each instance read again after
  * its mark, right before its restart. With waiting, a fresh listing, unless
- * the deadline is near (then `rest` is recorded skipped, and false). The
- * plan's instances that changed since are recorded, with what changed.
+ * the deadline is near (then `rest` is recorded skipped, and false); the
+ * next decision records the plan's instances that changed since.
  */
 async function nextView(
   ctx: ActContext,
@@ -227,7 +253,7 @@ async function nextView(
     return false;
   }
   p.listed = await ctx.dms.listInstances();
-  recordChanged(ctx, decideNow(ctx, input, p).selection, p.planned);
+  p.fresh = true;
   return true;
 }
 

@@ -18,7 +18,7 @@ import { type ActContext, READ_CONCURRENCY } from './context';
  * A dry run's (and `plan`'s) pre-flight: each instance the plan would
  * restart has its cluster read now, and the plan is decided again with
  * those verdicts. A live run reads right before each wave instead
- * ({@link preflight}), and never twice.
+ * ({@link readPreflight}, as each wave comes), and never twice.
  */
 export async function preflightPlan(dms: DmsClient, known: Known, plan: Plan): Promise<Plan> {
   const checks = plan.policy.kafkaChecks;

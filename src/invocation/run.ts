@@ -13,7 +13,7 @@ import { type ApprovedInstance, type ApprovedPlan, approvalFor } from '../plan/a
 import { type Campaign, judgeCampaign, utc } from '../plan/campaign';
 import { decide, judgingOf, type Known } from '../plan/decision';
 import { newMarkKey } from '../plan/mark';
-import type { DecidedBy, Plan } from '../plan/plan';
+import { type DecidedBy, type Plan, TAKEN_UP } from '../plan/plan';
 import { createJudge } from '../plan/select';
 import type { Policy, Target } from '../policy/resolve';
 import { localIso } from '../policy/window';
@@ -223,7 +223,7 @@ async function runPolicy(deps: RunDeps, input: RunInput): Promise<RunResult> {
 }
 
 /** Verdicts a live run records as it goes: a run that stops early still owes each a record. */
-const OWED: ReadonlySet<DecidedBy> = new Set(['acted', 'preflight', 'not-started', 'earlier']);
+const OWED: ReadonlySet<DecidedBy> = new Set([...TAKEN_UP, 'earlier']);
 
 function openReport(deps: RunDeps, input: RunInput): Report {
   const cleanup = input.policy.action === 'cleanup-failed';

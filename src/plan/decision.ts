@@ -83,15 +83,15 @@ export function decide(k: Known): Plan {
     policy.action === 'cleanup-failed'
       ? chooseMode(policy, listed, selection, { approved: k.approved !== undefined })
       : undefined;
-  const cutoffAt = k.campaign?.window?.cutoffAt;
-  const inCutoff = cutoffAt !== undefined && k.now !== undefined && k.now >= cutoffAt;
+  const cut = k.now === undefined ? undefined : pastCutoff(k.campaign?.window, k.now);
+  const inCutoff = cut !== undefined;
   const verdicts: InstanceVerdict[] = [
     ...upfront(k, selection, refusal, standing),
     ...(refusal ? [] : campaignFirst(k, selection, standing)),
   ];
   const acting: KafkaInstance[] = [];
   if (!refusal) {
-    const blocked = inCutoff ? cutoffReason(k) : standing.length > 0 ? onHoldReason(standing) : '';
+    const blocked = cut ?? (standing.length > 0 ? onHoldReason(standing) : '');
     for (const instance of selection.eligible) {
       if (recorded(instance.instance_id)) continue;
       const v = eligibleVerdict(k, instance, blocked);
@@ -192,12 +192,6 @@ function eligibleVerdict(k: Known, instance: KafkaInstance, blocked: string): In
   return pre
     ? verdict(instance, act, 'acted', `pre-flight passed: ${preflightText(pre)}`)
     : verdict(instance, act, 'acted');
-}
-
-/** Why no wave starts: the window's cutoff has come. */
-function cutoffReason(k: Known): string {
-  const w = k.campaign?.window;
-  return w ? cutoffWords(w) : '';
 }
 
 /** Why no restart may start at `now`: the window's cutoff (or its end) has come; else undefined. */

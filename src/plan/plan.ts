@@ -124,7 +124,7 @@ export interface PlanCounts {
 }
 
 /** Verdicts of instances the selection takes up to act on, whatever kept them off later. */
-const SELECTED: ReadonlySet<DecidedBy> = new Set(['acted', 'preflight', 'not-started']);
+export const TAKEN_UP: ReadonlySet<DecidedBy> = new Set(['acted', 'preflight', 'not-started']);
 
 export function countsOf(plan: Pick<Plan, 'verdicts'>): PlanCounts {
   const c: PlanCounts = {
@@ -141,7 +141,7 @@ export function countsOf(plan: Pick<Plan, 'verdicts'>): PlanCounts {
     else if (v.outcome === Outcome.Skipped) c.skipped++;
     else c.acting++;
     if (v.by === 'preflight') c.preflight++;
-    if (v.outcome === Outcome.Refused || SELECTED.has(v.by)) c.selected++;
+    if (v.outcome === Outcome.Refused || TAKEN_UP.has(v.by)) c.selected++;
   }
   return c;
 }

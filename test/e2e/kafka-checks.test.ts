@@ -280,4 +280,30 @@ describe('Kafka-aware restarts', () => {
       sim.requests.filter((r) => r.route === 'showCluster' || r.route === 'listTopics'),
     ).toEqual([]);
   });
+
+  it("reads no cluster for a wave that can no longer start: the rest is the deadline's, each recorded once", async () => {
+    // Every cluster is out of sync, so each wave is read again and again as the pre-flight
+    // keeps its instances off; each read takes 300 ms, and the write cutoff comes 1 s in.
+    const fleet = staging(12);
+    sim = await startSimulator({
+      fleet,
+      kafka: Object.fromEntries(fleet.map((i) => [i.instance_id, { outOfSync: 3 }])),
+    });
+    sim.setLatency(300);
+    const run = await runHandler(sim, {
+      policy: policy('    maxInstances: 20\n').replace('batchSize: 1', 'batchSize: 2'),
+      env: { RUN_TIMEOUT_MS: '3000', DEADLINE_MARGIN_MS: '2000' },
+    });
+    const reads = sim.requests.filter((r) => r.route === 'showCluster').length;
+    expect(reads).toBeLessThan(12);
+    const notReached = run.outcomes.filter((o) => o.reason === 'deadline').length;
+    const keptOff = run.outcomes.filter((o) => o.reason?.startsWith('pre-flight: ')).length;
+    expect(notReached).toBeGreaterThan(0);
+    expect(keptOff + notReached).toBe(12);
+    expect(run.summaries[0]?.complete).toBe(false);
+    expect(run.summaries[0]?.notReached).toBe(notReached);
+    // One record an instance, and no second outcome dropped.
+    expect(new Set(run.outcomes.map((o) => o.instanceId)).size).toBe(12);
+    expect(run.raw).not.toContain('a second outcome for one instance was dropped');
+  });
 });
