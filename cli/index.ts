@@ -11,7 +11,13 @@ import { simulatorCommand } from './simulator';
 import { UsageError } from './usage';
 import { validateCommand } from './validate';
 
-const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+const io: Io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+  isTTY: process.stdin.isTTY === true,
+};
 
 function whole(name: string) {
   return (v: string): number => {
@@ -103,6 +109,7 @@ for (const [name, plan, about] of [
       '--plan <file>',
       'carry out this approved plan (from plan --out) and nothing else',
     );
+    command.option('--yes', 'on a terminal, run without asking first');
   }
   whereTo(command)
     .description(about)
@@ -121,6 +128,7 @@ for (const [name, plan, about] of [
         simulator?: boolean;
         at?: string;
         dryRun?: boolean;
+        yes?: boolean;
         explain?: string;
         deploy?: string;
         out?: string;
