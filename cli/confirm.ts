@@ -9,7 +9,6 @@ import { createHandler } from '../handlers/index';
 import { readEnv } from '../src/invocation/env';
 import type { InvokeOptions } from '../src/invocation/invoke';
 import type { ApprovedPlan } from '../src/plan/approval';
-import type { Plan } from '../src/plan/plan';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Io } from './io';
 import { lineSink } from './lines';
