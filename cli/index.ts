@@ -11,6 +11,18 @@ import { simulatorCommand } from './simulator';
 import { UsageError } from './usage';
 import { validateCommand } from './validate';
 
+/**
+ * A reader that closes the pipe (`fleet | head`) has what it wanted: what is
+ * left to print is dropped without a stack, and the command finishes and
+ * exits with its own code. It is not cut short: a live run never stops
+ * between a mark and its restart because its output is no longer read.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 const io: Io = {
   stdout: process.stdout,
   stderr: process.stderr,
