@@ -143,6 +143,22 @@ describe('run --plan FILE', () => {
   });
 });
 
+describe('run --plan FILE of a dry policy', () => {
+  it('says the policy keeps it dry, and asks nothing', async () => {
+    const { env, writes } = await setup(RESTART_POLICY.replace('dryRun: false', 'dryRun: true'));
+    const approved = join(dir, `approved-dry-${Date.now()}.json`);
+    const planned = await command({ policy: ['restart'], plan: true, out: approved }, env, '');
+    expect(planned.code, planned.stderr).toBe(0);
+    const ran = await command({ planFile: approved }, env, undefined);
+    expect(ran.stderr).toContain(
+      'policy restart is a dry run (dryRun: true in the policy): nothing will be changed; the approved plan is only recorded',
+    );
+    expect(ran.stderr).not.toContain(QUESTION);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(writes()).toEqual([]);
+  });
+});
+
 /** On a terminal whose input ends (Ctrl-D) before any answer. */
 async function commandEnding(o: RunOptions, env: NodeJS.ProcessEnv) {
   const err: string[] = [];
