@@ -6,6 +6,7 @@ import { approvalOf, documentProblems } from '../src/plan/approval-binding';
 import type { Plan } from '../src/plan/plan';
 import type { Account } from '../src/policy/accounts';
 import type { Target } from '../src/policy/resolve';
+import { plural } from './plural';
 import { UsageError } from './usage';
 
 /** How long an approved plan stays valid unless `--valid-for` says otherwise. */
@@ -61,7 +62,7 @@ export function writeApproval(
   });
   writeFileSync(o.out, `${JSON.stringify(approval, null, 2)}\n`);
   const n = approval.targets.reduce((sum, t) => sum + t.instances.length, 0);
-  return `wrote ${o.out}: ${n} instances to ${approval.action}, valid until ${approval.validUntil}`;
+  return `wrote ${o.out}: ${plural(n, 'instance')} to ${approval.action}, valid until ${approval.validUntil}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { listFleet } from '../src/invocation/fleet';
 import { LEGACY_MARK_BY_KEY, LEGACY_MARK_KEY, MARK_PREFIX, readMark } from '../src/plan/mark';
 import { createLogger, type Logger } from '../src/report/logger';
 import type { Io } from './io';
+import { plural } from './plural';
 import { recordPass } from './record';
 import { checkDir, disguise, type Recording, writeRecording } from './record-files';
 import { commandEnv, startDemo } from './run';
@@ -106,9 +107,11 @@ function recordedLine(dir: string, r: Recording): string {
   const m = r.manifest;
   const hashed = [m.hashed.ids && 'ids', m.hashed.names && 'names'].filter(Boolean).join(' and ');
   return [
-    `recorded ${m.listing.instances} instances (${m.listing.pages} listing pages), ${m.files.shown} ShowInstance, ${m.files.clusters} ShowCluster and ${m.files.topics} topic answers into ${dir}`,
-    m.failures.length > 0 ? `; ${m.failures.length} reads refused, listed in manifest.json` : '',
-    m.redacted > 0 ? `; ${m.redacted} texts redacted` : '',
+    `recorded ${plural(m.listing.instances, 'instance')} (${plural(m.listing.pages, 'listing page')}), ${m.files.shown} ShowInstance, ${m.files.clusters} ShowCluster and ${plural(m.files.topics, 'topic answer')} into ${dir}`,
+    m.failures.length > 0
+      ? `; ${plural(m.failures.length, 'read')} refused, listed in manifest.json`
+      : '',
+    m.redacted > 0 ? `; ${plural(m.redacted, 'text')} redacted` : '',
     hashed ? `; ${hashed} hashed` : '',
   ].join('');
 }
@@ -146,7 +149,7 @@ function printRows(rows: readonly FleetRow[], out: NodeJS.WritableStream): void 
       .trimEnd();
   out.write(`${fmt(head)}\n${fmt(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const c of cells) out.write(`${fmt(c)}\n`);
-  out.write(`${rows.length} instances\n`);
+  out.write(`${plural(rows.length, 'instance')}\n`);
 }
 
 /** `status`, or a tag key (`(none)` for an instance without it). */

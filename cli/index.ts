@@ -11,7 +11,25 @@ import { simulatorCommand } from './simulator';
 import { UsageError } from './usage';
 import { validateCommand } from './validate';
 
-const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+/**
+ * A reader that closes the pipe (`fleet | head`) has what it wanted: what is
+ * left to print is dropped without a stack, and the command finishes and
+ * exits with its own code. It is not cut short: a live run never stops
+ * between a mark and its restart because its output is no longer read.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
+const io: Io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+  isTTY: process.stdin.isTTY === true,
+};
 
 function whole(name: string) {
   return (v: string): number => {
@@ -103,6 +121,7 @@ for (const [name, plan, about] of [
       '--plan <file>',
       'carry out this approved plan (from plan --out) and nothing else',
     );
+    command.option('--yes', 'on a terminal, run without asking first');
   }
   whereTo(command)
     .description(about)
@@ -121,6 +140,7 @@ for (const [name, plan, about] of [
         simulator?: boolean;
         at?: string;
         dryRun?: boolean;
+        yes?: boolean;
         explain?: string;
         deploy?: string;
         out?: string;

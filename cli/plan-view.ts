@@ -3,6 +3,7 @@ import { countsOf, type Plan } from '../src/plan/plan';
 import { keptOffTally } from '../src/plan/preflight';
 import type { Target } from '../src/policy/resolve';
 import { type TimerWindowInput, timerLines } from './deploy/window-check';
+import { plural } from './plural';
 
 const utc = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 
@@ -103,14 +104,13 @@ function forecastLine(f: Forecast, windowed: boolean): string {
     const kept = f.keptOff > 0 ? ` but the ${f.keptOff} the pre-flight keeps off` : '';
     return `forecast: nothing left to restart in this period${kept}`;
   }
-  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const where = windowed ? ' inside the window' : '';
   const wave =
     f.waveMaxMs === undefined ? 'without waiting' : `a wave takes up to ${minutes(f.waveMaxMs)}`;
   const perRun =
     f.waveMaxMs === undefined
       ? 'every wave in one run'
-      : `${f.wavesPerRun} a run of up to ${minutes(f.runMs)}`;
+      : `${plural(f.wavesPerRun, 'wave')} a run of up to ${minutes(f.runMs)}`;
   const kept = f.keptOff > 0 ? ` (${f.keptOff} more kept off by the pre-flight as read now)` : '';
   return `forecast: ${f.left} left in this period${kept}, ${plural(f.waves, 'wave')} of up to ${f.batchSize}; ${wave}; ${perRun}: ${plural(f.runs, 'run')}${where} to finish`;
 }

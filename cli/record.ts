@@ -16,6 +16,7 @@ import type { Clock } from '../src/exec/clock';
 import type { Env } from '../src/invocation/env';
 import { fleetClient } from '../src/invocation/fleet';
 import type { Logger } from '../src/report/logger';
+import { plural } from './plural';
 import type { Recording } from './record-files';
 
 /** What DMS answered with success, by call, as it came. */
@@ -113,7 +114,7 @@ function refuseIncomplete(failures: readonly RecordedFailure[]): void {
   const first = lost[0];
   if (!first) return;
   throw new ExecutionError(
-    `${lost.length} reads got no answer from DMS (first: ${first.call} of ${first.instance}: ${first.kind}, ${first.error_msg}); nothing was written: record again (with a lower DMS_MAX_CONCURRENCY if DMS throttled, a longer RUN_TIMEOUT_MS if time ran out)`,
+    `${plural(lost.length, 'read')} got no answer from DMS (first: ${first.call} of ${first.instance}: ${first.kind}, ${first.error_msg}); nothing was written: record again (with a lower DMS_MAX_CONCURRENCY if DMS throttled, a longer RUN_TIMEOUT_MS if time ran out)`,
   );
 }
 

@@ -17,6 +17,7 @@ import { loadPolicyFile } from '../src/policy/load';
 import type { Target } from '../src/policy/resolve';
 import type { OutcomeRecord, RunSummary } from '../src/report/records';
 import { DEFAULT_VALID_FOR, readApproval, validFor, writeApproval } from './approve';
+import { confirmLive } from './confirm';
 import { checkDeployPath } from './deploy/check';
 import type { TimerWindowInput } from './deploy/window-check';
 import { printExplanation } from './explain-view';
@@ -52,6 +53,8 @@ export interface RunOptions {
   explain?: string;
   /** Run only: a dry run, whatever the policy says (as the event's `dryRun: true`). */
   dryRun?: boolean;
+  /** Run only: no question before a live run on a terminal. */
+  yes?: boolean;
   /** For this command: the region (`DMS_REGION`), instead of the environment's. */
   region?: string;
   /** For this command: the project id (`HUAWEICLOUD_SDK_PROJECT_ID`), instead of the environment's. */
@@ -82,6 +85,10 @@ export async function runCommand(o: RunOptions, io: Io): Promise<number> {
     const ready = await prepare(o, env);
     if (o.simulator) sim = await startDemo(env);
     io.stderr.write(`${whereWeRun(env, sim, o.plan === true)}\n`);
+    if (!o.plan && !(await confirmLive({ ...o, ...ready }, io, env))) {
+      io.stderr.write('not confirmed; nothing was changed\n');
+      return 1;
+    }
     const lines: Array<Record<string, unknown>> = [];
     const progress = progressWriter(io.stderr);
     const plans: TargetPlan[] = [];

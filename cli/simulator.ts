@@ -9,7 +9,7 @@ import {
   type SimulatorOptions as SimOptions,
   startSimulator,
 } from '../simulator';
-
+import { plural } from './plural';
 import type { Io } from './run';
 import { UsageError } from './usage';
 
@@ -34,7 +34,7 @@ function fleetOf(o: SimulatorOptions): { opts: SimOptions; about: string } {
     const hashed = manifest.hashed.ids ? ', ids hashed' : '';
     return {
       opts: { fleet, kafka, projectId: manifest.projectId },
-      about: `the ${fleet.length} instances recorded in ${dir} at ${manifest.recordedAt}${hashed}`,
+      about: `the ${plural(fleet.length, 'instance')} recorded in ${dir} at ${manifest.recordedAt}${hashed}`,
     };
   }
   const fleet =
@@ -46,7 +46,7 @@ function fleetOf(o: SimulatorOptions): { opts: SimOptions; about: string } {
       // The member accounts of examples/accounts.yaml, entered through STS_ENDPOINT and IAM_ENDPOINT.
       organization: demoOrganization(DEMO_DOMAIN_ID),
     },
-    about: `${fleet.length} instances`,
+    about: plural(fleet.length, 'instance'),
   };
 }
 
@@ -82,5 +82,5 @@ export async function simulatorCommand(o: SimulatorOptions, io: Io): Promise<voi
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  io.stderr.write(`stopped after ${sim.requests.length} requests\n`);
+  io.stderr.write(`stopped after ${plural(sim.requests.length, 'request')}\n`);
 }

@@ -5,6 +5,7 @@ import type { Policy } from '../src/policy/resolve';
 import { windowOccurrences } from '../src/policy/window';
 import { checkDeployFiles, checkDeployPath, checkWindows, type DeployCheck } from './deploy/check';
 import { duration, inBoth } from './deploy/fit';
+import { plural } from './plural';
 import { regionIssues } from './regions';
 import type { Io } from './run';
 
@@ -63,7 +64,9 @@ export async function validateCommand(
     : deploy.checked.length > 0
       ? `; checked against ${deploy.checked.join(', ')}`
       : '';
-  io.stdout.write(`${path}: valid, ${policies.size} policies: ${names.join(', ')}${against}\n`);
+  io.stdout.write(
+    `${path}: valid, ${plural(policies.size, 'policy', 'policies')}: ${names.join(', ')}${against}\n`,
+  );
   for (const w of deploy?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   for (const p of policies.values()) {
     if (p.action === 'restart' && !p.kafkaChecks) {

@@ -1,6 +1,7 @@
 import { type ConfigIssue, cut } from '../../src/errors';
 import { campaignRuns } from '../../src/plan/forecast';
 import type { Policy } from '../../src/policy/resolve';
+import { plural } from '../plural';
 import { duration, HORIZON_WEEKS, inBoth, timerFit } from './fit';
 
 export interface TimerWindowInput {
@@ -57,7 +58,7 @@ export function timerWindowCheck(o: TimerWindowInput): { issue?: ConfigIssue; wa
   );
   if (fit.fewestInside >= needed) return {};
   return {
-    warning: `${o.at}: policy ${o.policy.name}: the timer fires inside a window only ${times(fit.fewestInside)}, and a campaign of up to ${o.policy.maxInstances} instances (batchSize ${o.policy.batchSize}, ${wavesPerRun} waves a run at timeout ${o.timeoutS} s) needs ${needed} runs to finish in one window; the rest waits for a later window`,
+    warning: `${o.at}: policy ${o.policy.name}: the timer fires inside a window only ${times(fit.fewestInside)}, and a campaign of up to ${plural(o.policy.maxInstances, 'instance')} (batchSize ${o.policy.batchSize}, ${plural(wavesPerRun, 'wave')} a run at timeout ${o.timeoutS} s) needs ${plural(needed, 'run')} to finish in one window; the rest waits for a later window`,
   };
 }
 

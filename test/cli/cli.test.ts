@@ -27,7 +27,7 @@ describe('validate', () => {
     // Run where there are no deploy files to check the policy against.
     const r = await cli(['validate', writePolicyFile(RESTART_POLICY)], {}, tmpdir());
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/valid, 1 policies: restart \(restart\)/);
+    expect(r.stdout).toMatch(/valid, 1 policy: restart \(restart\)/);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
@@ -210,7 +210,7 @@ policies:
     expect(r.stdout).toMatch(/checked against tf, tf\/terraform\.tfvars\.json/);
     expect(r.stderr).toMatch(/warning: tf\/terraform\.tfvars: HCL, not read/);
     expect(r.stderr).toMatch(
-      /warning: .*the timer fires inside a window only once, and a campaign of up to 20 instances \(batchSize 2, 1 waves a run at timeout 900 s\) needs 10 runs/,
+      /warning: .*the timer fires inside a window only once, and a campaign of up to 20 instances \(batchSize 2, 1 wave a run at timeout 900 s\) needs 10 runs/,
     );
     expect(r.stdout).toMatch(
       /weekly-staging-restart: window sat,sun 02:00-05:00 Europe\/Berlin; next:\n {2}(Sat|Sun) \S+ 02:00 Europe\/Berlin = (Sat|Sun) \S+ 0[01]:00 UTC, for 3 h/,
@@ -402,8 +402,13 @@ describe('plan, forecast with waves', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /forecast: 5 left in this period, 3 waves of up to 2; a wave takes up to 12 min; 1 a run of up to 15 min: 3 runs to finish/,
+      /forecast: 5 left in this period, 3 waves of up to 2; a wave takes up to 12 min; 1 wave a run of up to 15 min: 3 runs to finish/,
     );
+    const twice = await cli(['plan', '-p', 'restart', '-f', file], {
+      ...simEnv(sim),
+      RUN_TIMEOUT_MS: '1800000',
+    });
+    expect(twice.stdout).toMatch(/; 2 waves a run of up to 30 min: 2 runs to finish/);
   });
 });
 
