@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../src/errors';
+import { ConfigError, cut } from '../src/errors';
 import { loadPolicyFile } from '../src/policy/load';
 import type { Policy } from '../src/policy/resolve';
 import { windowOccurrences } from '../src/policy/window';
@@ -65,16 +65,29 @@ export async function validateCommand(
       : '';
   io.stdout.write(`${path}: valid, ${policies.size} policies: ${names.join(', ')}${against}\n`);
   for (const w of deploy?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
-  for (const p of policies.values()) {
-    if (p.action === 'restart' && !p.kafkaChecks) {
-      io.stderr.write(
-        `warning: policies.${p.name}.kafkaChecks: false: restarts are judged by the DMS status alone; a topic with one replica goes dark during each restart, and a cluster already out of sync can lose partitions\n`,
-      );
-    }
-  }
+  for (const w of policyWarnings(policies.values())) io.stderr.write(`warning: ${w}\n`);
   for (const line of accountLines(policies.values())) io.stdout.write(`${line}\n`);
   for (const line of windowLines(policies.values(), now)) io.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** What a valid file says that may not be what was meant: safety turned off, protections dropped. */
+export function policyWarnings(policies: Iterable<Policy>): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    if (p.action === 'restart' && !p.kafkaChecks) {
+      out.push(
+        `policies.${p.name}.kafkaChecks: false: restarts are judged by the DMS status alone; a topic with one replica goes dark during each restart, and a cluster already out of sync can lose partitions`,
+      );
+    }
+    if (p.excludeDropped.length > 0) {
+      const keys = p.excludeDropped.map((k) => JSON.stringify(cut(k))).join(', ');
+      out.push(
+        `policies.${p.name}.exclude.dropDefaults: true: the defaults' exclude.tags ${keys} do not protect this policy's instances`,
+      );
+    }
+  }
+  return out;
 }
 
 /** Each policy that runs across accounts: the accounts, their agencies and regions. */
