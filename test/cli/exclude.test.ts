@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
-import { cli } from '../support/cli';
-import { writePolicyFile } from '../support/harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../simulator';
+import { cli, jsonLines } from '../support/cli';
+import { mk, staging } from '../support/fleet';
+import { simEnv, writePolicyFile, writes } from '../support/harness';
 
 const policy = (exclude: string) => `version: 1
 defaults:
@@ -31,5 +33,43 @@ describe('validate, and exclusions that add up', () => {
     expect(r.stderr).toBe(
       `warning: policies.r.exclude.dropDefaults: true: the defaults' exclude.tags "maintenance-protect", "owner-hold" do not protect this policy's instances\n`,
     );
+  });
+});
+
+describe('plan, and exclude keys no instance carries', () => {
+  const sims: Simulator[] = [];
+  afterEach(async () => {
+    await Promise.all(sims.splice(0).map((s) => s.stop()));
+  });
+
+  it('warns in its head lines, naming the near miss, and as a warning record', async () => {
+    const sim = await startSimulator({
+      fleet: [
+        ...staging(2),
+        mk('prot', 'kafka-prot', 'RUNNING', { env: 'staging', 'maintenance-protect': 'true' }),
+      ],
+    });
+    sims.push(sim);
+    const file = writePolicyFile(`version: 1
+policies:
+  r:
+    action: restart
+    select: { tags: { env: staging } }
+    exclude: { tags: { maintenence: "true", change-freeze: "yes" } }
+`);
+    const r = await cli(['plan', '-p', 'r', '-f', file], simEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '  warning: exclude.tags "maintenence" is on no listed instance, so it protects none; did you mean "maintenance-protect" (1 instance)?\n',
+    );
+    expect(r.stdout).toContain(
+      '  warning: exclude.tags "change-freeze" is on no listed instance, so it protects none; no key the fleet has is close to it\n',
+    );
+    expect(r.stdout).toMatch(/kafka-prot +RUNNING +would-restart/);
+    const json = await cli(['plan', '-p', 'r', '-f', file, '--json'], simEnv(sim));
+    expect(jsonLines(json.stdout).filter((l) => l.kind === 'warning')).toEqual([
+      expect.objectContaining({ key: 'maintenence', near: ['maintenance-protect'] }),
+    ]);
+    expect(writes(sim)).toHaveLength(0);
   });
 });

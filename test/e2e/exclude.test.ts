@@ -84,3 +84,32 @@ describe("a policy's exclude beside the defaults' one", () => {
     expect(sim.requests).toHaveLength(0);
   });
 });
+
+describe('an exclude key no instance carries', () => {
+  it('warns in the run, naming the key the fleet has that it was probably meant to be', async () => {
+    sim = await startSimulator({ fleet: fleet() });
+    const run = await runHandler(sim, {
+      policy: policy('{ tags: { maintenence: "true", change-freeze: "yes" } }').replace(
+        'dryRun: false',
+        'dryRun: true',
+      ),
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.lines.filter((l) => l.kind === 'warning')).toEqual([
+      expect.objectContaining({
+        policy: 'r',
+        message:
+          'exclude.tags "maintenence" is on no listed instance, so it protects none; did you mean "maintenance-protect" (1 instance)?',
+        key: 'maintenence',
+        near: ['maintenance-protect'],
+      }),
+    ]);
+  });
+
+  it('says nothing in the run of a key on no instance that nothing in the fleet is close to', async () => {
+    sim = await startSimulator({ fleet: staging(2) });
+    const run = await runHandler(sim, { policy: policy('{ tags: { change-freeze: "yes" } }') });
+    expect(run.error).toBeUndefined();
+    expect(run.lines.filter((l) => l.kind === 'warning')).toEqual([]);
+  });
+});
