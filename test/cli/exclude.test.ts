@@ -73,3 +73,17 @@ policies:
     expect(writes(sim)).toHaveLength(0);
   });
 });
+
+describe('validate, and exclude keys close to another key in the file', () => {
+  it('warns offline of a key close to one the file names elsewhere, and points to plan', async () => {
+    const r = await cli(
+      ['validate', writePolicyFile(policy('{ tags: { maintenence: "true" } }'))],
+      {},
+      tmpdir(),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      'warning: exclude.tags "maintenence" (policies.r) is close to "maintenance-protect", also in this file: a misspelt exclude key protects nothing; plan shows which keys the fleet carries\n',
+    );
+  });
+});
