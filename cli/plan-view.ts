@@ -1,3 +1,4 @@
+import { unusedExcludeText } from '../src/plan/exclude-hints';
 import { type Forecast, forecast } from '../src/plan/forecast';
 import { countsOf, type Plan } from '../src/plan/plan';
 import { keptOffTally } from '../src/plan/preflight';
@@ -46,7 +47,7 @@ export function printPlan(
   for (const l of countLines(plan, verb)) out.write(`  ${l}\n`);
 }
 
-/** When the plan is judged, the window, a refusal or nothing to do, no-match hints, the mode. */
+/** When the plan is judged, the window, a refusal or nothing to do, no-match hints, unused exclude keys, the mode. */
 function headLines(plan: Plan, verb: string, now: number | undefined): string[] {
   const lines: string[] = [];
   const at = plan.judgedAt;
@@ -70,6 +71,7 @@ function headLines(plan: Plan, verb: string, now: number | undefined): string[] 
     lines.push(`nothing to ${verb}`);
   }
   for (const h of plan.noMatch) lines.push(`no match: ${h}`);
+  for (const u of plan.unusedExcludes) lines.push(`warning: ${unusedExcludeText(u)}`);
   if (plan.mode) lines.push(`mode: ${plan.mode.mode} (${plan.mode.reason})`);
   return lines;
 }

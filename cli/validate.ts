@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../src/errors';
+import { ConfigError, cut } from '../src/errors';
 import { loadPolicyFile } from '../src/policy/load';
+import { nearMisses } from '../src/policy/near-miss';
 import type { Policy } from '../src/policy/resolve';
 import { windowOccurrences } from '../src/policy/window';
 import { checkDeployFiles, checkDeployPath, checkWindows, type DeployCheck } from './deploy/check';
@@ -68,16 +69,55 @@ export async function validateCommand(
     `${path}: valid, ${plural(policies.size, 'policy', 'policies')}: ${names.join(', ')}${against}\n`,
   );
   for (const w of deploy?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
-  for (const p of policies.values()) {
-    if (p.action === 'restart' && !p.kafkaChecks) {
-      io.stderr.write(
-        `warning: policies.${p.name}.kafkaChecks: false: restarts are judged by the DMS status alone; a topic with one replica goes dark during each restart, and a cluster already out of sync can lose partitions\n`,
-      );
-    }
-  }
+  for (const w of policyWarnings(policies.values())) io.stderr.write(`warning: ${w}\n`);
   for (const line of accountLines(policies.values())) io.stdout.write(`${line}\n`);
   for (const line of windowLines(policies.values(), now)) io.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** What a valid file says that may not be what was meant: safety off, protections dropped or misspelt. */
+export function policyWarnings(policies: Iterable<Policy>): string[] {
+  const all = [...policies];
+  const out: string[] = [];
+  for (const p of all) {
+    if (p.action === 'restart' && !p.kafkaChecks) {
+      out.push(
+        `policies.${p.name}.kafkaChecks: false: restarts are judged by the DMS status alone; a topic with one replica goes dark during each restart, and a cluster already out of sync can lose partitions`,
+      );
+    }
+    if (p.excludeDropped.length > 0) {
+      const keys = p.excludeDropped.map((k) => JSON.stringify(cut(k))).join(', ');
+      out.push(
+        `policies.${p.name}.exclude.dropDefaults: true: the defaults' exclude.tags ${keys} do not protect this policy's instances`,
+      );
+    }
+  }
+  return [...out, ...excludeNearMisses(all)];
+}
+
+/**
+ * Offline, with no fleet to look at: exclude keys close to another key the
+ * file names (a select key, another exclusion) but not the same, so likely
+ * misspelt. Whether any instance carries a key only `plan` can say.
+ */
+function excludeNearMisses(policies: readonly Policy[]): string[] {
+  const named = new Set(
+    policies.flatMap((p) => [...Object.keys(p.select?.tags ?? {}), ...Object.keys(p.exclude)]),
+  );
+  const byKey = new Map<string, { near: string[]; policies: string[] }>();
+  for (const p of policies) {
+    for (const key of Object.keys(p.exclude)) {
+      const near = nearMisses(key, named);
+      if (near.length === 0) continue;
+      const seen = byKey.get(key) ?? { near, policies: [] };
+      seen.policies.push(p.name);
+      byKey.set(key, seen);
+    }
+  }
+  return [...byKey].map(([key, { near, policies: names }]) => {
+    const show = (k: string) => JSON.stringify(cut(k));
+    return `exclude.tags ${show(key)} (${names.map((n) => `policies.${n}`).join(', ')}) is close to ${near.map(show).join(', ')}, also in this file: a misspelt exclude key protects nothing; plan shows which keys the fleet carries`;
+  });
 }
 
 /** Each policy that runs across accounts: the accounts, their agencies and regions. */

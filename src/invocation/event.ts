@@ -1,7 +1,7 @@
-import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { formatPath, toConfigIssues } from '../issues';
+import { editDistance } from '../policy/near-miss';
 import { duplicateKey } from './json-keys';
 
 /** What an event asks for: which policy, and optionally a safer dry run. */
@@ -143,11 +143,6 @@ function nearMiss(key: string): 'policy' | 'dryRun' | undefined {
   if (k.startsWith('dry') || editDistance(k, 'dryrun') <= 2) return 'dryRun';
   if (k.startsWith('polic') || editDistance(k, 'policy') <= 2) return 'policy';
   return undefined;
-}
-
-/** Levenshtein distance, or Infinity for strings too long to be a typo. */
-function editDistance(a: string, b: string): number {
-  return a.length > 32 ? Number.POSITIVE_INFINITY : distance(a, b);
 }
 
 function capped(issues: ConfigIssue[]): ConfigIssue[] {

@@ -1,5 +1,6 @@
 import type { KafkaInstance } from '../dms/wire';
 import type { Clock } from '../exec/clock';
+import { unusedExcludeText } from '../plan/exclude-hints';
 import { countsOf, type Plan, recordedOf } from '../plan/plan';
 import type { Policy } from '../policy/resolve';
 import type { Logger } from '../report/logger';
@@ -26,6 +27,12 @@ export function recordPlan(report: Report, plan: Plan, dryRun: boolean): void {
       status,
       instances: ids,
     });
+  }
+  for (const u of plan.unusedExcludes) {
+    // A key on no instance with nothing close is the usual protect tag nobody needed yet: the
+    // plan shows it; a run warns only when the fleet has a key it was probably meant to be.
+    if (u.near.length === 0) continue;
+    report.warn({ message: unusedExcludeText(u), key: u.key, near: u.near.map((n) => n.key) });
   }
   if (plan.noMatch.length > 0) report.setNoMatch(plan.noMatch);
   for (const { instance, outcome, reason } of recordedOf(plan, dryRun)) {

@@ -12,6 +12,7 @@ import type { Policy } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import { type ApprovedInstance, approvalCheck, approvedOutside } from './approval';
 import { earlierOf } from './earlier';
+import { unusedExcludes } from './exclude-hints';
 import { noMatchHints } from './hints';
 import { type Hold, holdsAmong } from './hold';
 import type { OwnMarks } from './mark';
@@ -114,6 +115,7 @@ export function decide(k: Known): Plan {
     inCutoff,
     verdicts,
     noMatch: noMatchHints(policy, listed, selection),
+    unusedExcludes: unusedExcludes(policy, listed),
     unknownStatuses: byUnknownStatus(listed),
     held: standing,
     ...(k.preflight ? { preflight: preflightTexts(k.preflight, selection) } : {}),

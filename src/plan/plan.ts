@@ -9,6 +9,7 @@ import type { KafkaInstance } from '../dms/wire';
 import type { Policy } from '../policy/resolve';
 import { Outcome } from '../report/records';
 import type { Campaign } from './campaign';
+import type { UnusedExclude } from './exclude-hints';
 import type { Hold } from './hold';
 import type { Mark, Period } from './mark';
 import type { ModeChoice } from './mode';
@@ -84,6 +85,8 @@ export interface Plan {
   verdicts: InstanceVerdict[];
   /** Why the selection found nothing, or a selected key matched no instance; see hints.ts. */
   noMatch: string[];
+  /** Exclude keys no listed instance carries, with the fleet's near misses; see exclude-hints.ts. */
+  unusedExcludes: UnusedExclude[];
   /** Instances in a status DMS never documented: status to instance ids. */
   unknownStatuses: Record<string, string[]>;
   /**

@@ -11,7 +11,10 @@ export interface Policy {
   dryRun: boolean;
   /** Absent for a cleanup-failed policy that uses `all_failure`. */
   select: Selector | undefined;
+  /** The policy's `exclude.tags` joined with the defaults' (unless it drops them). */
   exclude: TagSelector;
+  /** The defaults' exclude keys the policy drops with `dropDefaults: true`. */
+  excludeDropped: readonly string[];
   maxInstances: number;
   batchSize: number;
   /** Restart only: wait for each batch to be RUNNING again before the next. */
@@ -77,7 +80,8 @@ export const DEFAULT_MIN_INTERVAL_MINUTES = 60;
 
 /**
  * Applies `defaults` to each policy. A key the policy sets replaces the
- * default whole: a policy's `exclude` is not merged with the default one.
+ * default whole, but for `exclude.tags`: protections add up, so a policy's
+ * join the defaults' unless it says `dropDefaults: true`.
  * `dryRun` defaults to true: nothing changes until a policy says otherwise.
  */
 export function resolvePolicies(
@@ -115,7 +119,7 @@ export function resolvePolicies(
         status: p.select.status ?? [InstanceStatus.Running],
         names: p.select.names ?? [],
       },
-      exclude: (p.exclude ?? d.exclude)?.tags ?? {},
+      ...excludeOf(p.exclude, d.exclude),
       maxInstances: p.maxInstances ?? d.maxInstances ?? DEFAULT_MAX_INSTANCES,
       batchSize: p.batchSize ?? d.batchSize ?? DEFAULT_BATCH_SIZE,
       waitForRunning: resolveWait(p.waitForRunning),
@@ -193,6 +197,35 @@ function accountsOf(
     });
   }
   return chosen;
+}
+
+type ExcludeSpec = PolicySpec['exclude'];
+
+/** A policy's exclusions: its own tags and the defaults', a key in both taking either's values. */
+function excludeOf(
+  own: ExcludeSpec,
+  defaults: ExcludeSpec,
+): Pick<Policy, 'exclude' | 'excludeDropped'> {
+  const inherited = defaults?.tags ?? {};
+  if (own?.dropDefaults === true) {
+    return { exclude: { ...(own.tags ?? {}) }, excludeDropped: Object.keys(inherited) };
+  }
+  const exclude: TagSelector = { ...inherited };
+  for (const [key, want] of Object.entries(own?.tags ?? {})) {
+    const had = exclude[key];
+    exclude[key] = had === undefined ? want : eitherOf(had, want);
+  }
+  return { exclude, excludeDropped: [] };
+}
+
+type Want = TagSelector[string];
+
+/** The values two exclusions of one key match together: any value when either says so. */
+function eitherOf(a: Want, b: Want): Want {
+  if (typeof a === 'object' && !Array.isArray(a)) return a;
+  if (typeof b === 'object' && !Array.isArray(b)) return b;
+  const values = [...new Set([a, b].flat())];
+  return values.length === 1 ? (values[0] as string) : values;
 }
 
 function resolveWait(w: PolicySpec['waitForRunning']): WaitForRunning | undefined {

@@ -16,7 +16,26 @@ export type PolicyAction = (typeof ACTIONS)[number];
 
 export const BATCH_SIZE_MAX = 50;
 
-const exclude = z.object({ tags: tagSelector.optional() }).strict();
+/**
+ * A policy's `exclude.tags` join the defaults' (protections add up);
+ * `dropDefaults: true` says the policy drops the defaults' instead, and
+ * `validate` warns naming the keys it drops.
+ */
+const exclude = z
+  .object({
+    tags: tagSelector.optional(),
+    dropDefaults: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+  })
+  .strict();
+
+const defaultsExclude = exclude.superRefine((e, ctx) => {
+  if (e.dropDefaults === undefined) return;
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    path: ['dropDefaults'],
+    message: "dropDefaults belongs in a policy's exclude: it drops these defaults there",
+  });
+});
 
 const select = z
   .object({
@@ -150,7 +169,7 @@ const targets = z
 
 const shared = {
   dryRun: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
-  exclude: exclude.optional(),
+  exclude: defaultsExclude.optional(),
   maxInstances: maxInstances.optional(),
   batchSize: batchSize.optional(),
   targets: targets.optional(),
@@ -193,6 +212,7 @@ const policy = z
     allowSingleReplicaTopics: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
     accounts: accountSelector.optional(),
     ...shared,
+    exclude: exclude.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
