@@ -86,7 +86,7 @@ function countLines(plan: Plan, verb: string): string[] {
   if (checked.length > 0) {
     const pass = checked.filter((x) => x.pass).length;
     const kept = checked.length - pass;
-    const why = kept > 0 ? `: ${keptOffTally(checked)}` : '';
+    const why = kept > 0 ? ` (${keptOffTally(checked)})` : '';
     lines.push(
       `pre-flight (Kafka, read now): ${pass} pass, ${kept} kept off${why}; a live run reads again right before each restart`,
     );

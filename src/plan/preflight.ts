@@ -22,8 +22,8 @@ export interface KafkaRead {
 }
 
 /**
- * What kept an instance off, for the plan's tally (`2 kept off: 1 replicas
- * out of sync, 1 field missing from ShowCluster`).
+ * What kept an instance off, for the plan's tally (`2 kept off (replicas
+ * out of sync: 1, field missing from ShowCluster: 1)`).
  */
 export type KeptOffKind =
   | 'brokers-missing'
@@ -227,6 +227,6 @@ export function keptOffTally(planned: readonly PlannedPreflight[]): string {
   const order = [...Object.values(KEPT_OFF_WORDS), 'other'];
   return order
     .filter((w) => counts.has(w))
-    .map((w) => `${counts.get(w)} ${w}`)
+    .map((w) => `${w}: ${counts.get(w)}`)
     .join(', ');
 }

@@ -733,7 +733,7 @@ describe('plan', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      'pre-flight (Kafka, read now): 1 pass, 3 kept off: 1 replicas out of sync, 2 field missing from ShowCluster; a live run reads again right before each restart',
+      'pre-flight (Kafka, read now): 1 pass, 3 kept off (replicas out of sync: 1, field missing from ShowCluster: 2); a live run reads again right before each restart',
     );
     expect(r.stdout).toMatch(
       /kafka-stg-0 +RUNNING +skipped +pre-flight: ShowCluster gave no in-sync replica count/,

@@ -148,6 +148,6 @@ describe("the plan's tally of what the pre-flight kept off", () => {
         { pass: false, text: '', kind: 'replicas-out-of-sync' },
         { pass: false, text: '', kind: 'field-missing' },
       ]),
-    ).toBe('1 replicas out of sync, 2 field missing from ShowCluster');
+    ).toBe('replicas out of sync: 1, field missing from ShowCluster: 2');
   });
 });
