@@ -177,7 +177,7 @@ async function readNextWave(
     if (noWaveNow(ctx, input)) return d;
     const unread = (d.batches[0] ?? []).filter((i) => !p.reads.has(i.instance_id));
     if (unread.length === 0) return d;
-    const reads = await readPreflight(ctx, input.kafka, unread);
+    const reads = await readPreflight(ctx.dms, input.kafka, unread);
     // Reads the deadline may have cut are no verdict on the cluster.
     if (noWaveNow(ctx, input)) return d;
     for (const [id, r] of reads) p.reads.set(id, r);

@@ -24,11 +24,8 @@ export async function preflightPlan(dms: DmsClient, known: Known, plan: Plan): P
   const checks = plan.policy.kafkaChecks;
   const would = plan.verdicts.filter((v) => v.by === 'acted').map((v) => v.instance);
   if (!checks || plan.refusal || would.length === 0) return plan;
-  const reads = await readKafka(dms, would, true);
-  const verdicts = new Map<string, Preflight>();
-  for (const [id, read] of reads)
-    verdicts.set(id, preflightVerdict(read, checks.allowSingleReplicaTopics));
-  return decide({ ...known, preflight: verdicts });
+  const reads = await readPreflight(dms, checks, would);
+  return decide({ ...known, preflight: new Map([...reads].map(([id, r]) => [id, r.verdict])) });
 }
 
 /**
@@ -70,11 +67,11 @@ export interface WaveRead {
 
 /** The pre-flight's reads for instances about to be taken into a wave. */
 export async function readPreflight(
-  ctx: ActContext,
+  dms: DmsClient,
   checks: KafkaChecks,
   instances: readonly KafkaInstance[],
 ): Promise<Map<string, WaveRead>> {
-  const reads = await readKafka(ctx.dms, instances, true);
+  const reads = await readKafka(dms, instances, true);
   const out = new Map<string, WaveRead>();
   for (const inst of instances) {
     const read = reads.get(inst.instance_id) ?? {};

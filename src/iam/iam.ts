@@ -42,8 +42,6 @@ const projectsAnswer = z.object({
   projects: z.array(z.object({ id: text, name: z.string(), domain_id: text })),
 });
 
-export { IAM_V3_ASSUME_ACTION, IAM_V3_DURATION } from './limits';
-
 export interface AssumeByNameRequest {
   agency: string;
   domainName: string;

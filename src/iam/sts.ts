@@ -21,8 +21,6 @@ import { instant, type TemporaryKeys, text } from './keys';
  */
 export type StsCalls = ApiCalls;
 
-export { STS_ASSUME_ACTION, STS_DURATION } from './limits';
-
 /** The session name every assume call gives: what the member account's audit trail shows. */
 export const SESSION_NAME = 'dms-kafka-maintenance';
 
